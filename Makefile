@@ -1,0 +1,61 @@
+# Grapevine — the two commands of the quick start are `make demo` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+APT_PACKAGES := libsodium-dev libsqlite3-dev protobuf-compiler pkg-config python3 python3-pip
+PIP_PACKAGES := pynacl vobject
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test check-protos conformance vectors protos bench bench-ingest bench-store bench-path bench-search fuzz demo clean
+
+all: build
+
+## deps: install missing system packages and Python test helpers (apt-get/pip when root, else print the commands)
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+## test: the whole suite: protobuf check, Swift tests, the Python conformance checker
+test: deps check-protos
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(PYTHON) Tests/conformance/check_vectors.py Protocol/vectors
+
+## check-protos: the generated Swift must come from the committed .proto (never regenerated here)
+check-protos:
+	@scripts/check-protos
+
+## conformance: the Python checker alone, against Protocol/vectors
+conformance:
+	$(PYTHON) Tests/conformance/check_vectors.py Protocol/vectors
+
+## vectors: regenerate Protocol/vectors from fixed seeds (commit the result with any wire change)
+vectors: deps
+	$(SWIFT) run grapevine-vectors Protocol/vectors
+
+## protos: regenerate Sources/GrapevineWire from Protocol/grapevine.proto
+protos: deps
+	scripts/generate-protos
+
+## bench: every benchmark section, release build; results in docs/BENCHMARKS.md and docs/benchmarks.json
+bench: deps
+	$(SWIFT) build -c release --product grapevine-bench
+	$(SWIFT) run -c release --skip-build grapevine-bench all
+
+bench-%: deps
+	$(SWIFT) build -c release --product grapevine-bench
+	$(SWIFT) run -c release --skip-build grapevine-bench $*
+
+## fuzz: libFuzzer targets, FUZZ_SECONDS each (default 60)
+fuzz: deps
+	scripts/fuzz $(FUZZ_SECONDS)
+
+## demo: build, start a small network on loopback, introduce contacts, print the merged store
+demo: deps
+	$(SWIFT) build
+	Examples/seed-story/run.sh
+
+clean:
+	rm -rf .build .build-* fuzz-artifacts

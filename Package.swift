@@ -1,0 +1,44 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Grapevine",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "GrapevineCore", targets: ["GrapevineCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+    ],
+    targets: [
+        // libsodium, found with pkg-config (Debian: libsodium-dev).
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        // A small typed wrapper: no pointers or sizes leak out of it.
+        .target(name: "Sodium", dependencies: ["CSodium"]),
+        // Code generated from Protocol/grapevine.proto by scripts/generate-protos. Never edited by hand.
+        .target(
+            name: "GrapevineWire",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        // The pure core: identities, the hybrid logical clock, signed entries and their limits.
+        .target(
+            name: "GrapevineCore",
+            dependencies: [
+                "Sodium", "GrapevineWire",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
+        .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineWire", "Sodium"]),
+        .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),
+        .testTarget(
+            name: "GrapevineCoreTests",
+            dependencies: ["GrapevineCore", "GrapevineVectors", "GrapevineWire", "Sodium"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,105 @@
+/// What an entry says, decoded and validated for the kinds this version knows.
+public enum EntryContent: Sendable, Equatable {
+    case card(CardUpdate)
+    case endpoint(EndpointInfo)
+    case edge(EdgeInfo)
+    case introduction(IntroductionInfo)
+    case introductionResponse(IntroductionAnswer)
+    /// A kind this version does not know: verified, bounded and carried as opaque bytes.
+    case unknown(payload: [UInt8])
+}
+
+/// Sets one card field; no values clears it.
+public struct CardUpdate: Sendable, Equatable {
+    public var field: String
+    public var values: [CardItem]
+
+    public init(field: String, values: [CardItem]) {
+        self.field = field
+        self.values = values
+    }
+}
+
+/// One value of a card field, with an optional vCard TYPE token such as `work` or `cell`.
+public struct CardItem: Sendable, Equatable, Hashable {
+    public var value: String
+    public var type: String
+
+    public init(_ value: String, type: String = "") {
+        self.value = value
+        self.type = type
+    }
+}
+
+/// Where the author's node listens.
+public struct EndpointInfo: Sendable, Equatable {
+    public var addresses: [NodeAddress]
+
+    public init(addresses: [NodeAddress]) {
+        self.addresses = addresses
+    }
+}
+
+/// A network address carried in an endpoint entry. Only `udp` is defined in v1; other kinds
+/// are reserved (relays) and kept opaque.
+public struct NodeAddress: Sendable, Equatable, Hashable {
+    public static let udpKind: UInt32 = 1
+
+    public var kind: UInt32
+    /// 4 bytes (IPv4) or 16 bytes (IPv6), network order.
+    public var ip: [UInt8]
+    public var port: UInt16
+    public var relay: String
+
+    public init(kind: UInt32 = NodeAddress.udpKind, ip: [UInt8], port: UInt16, relay: String = "") {
+        self.kind = kind
+        self.ip = ip
+        self.port = port
+        self.relay = relay
+    }
+}
+
+public enum EdgeState: UInt32, Sendable, Equatable {
+    case connected = 1
+    case removed = 2
+}
+
+/// The author's relationship to `target`.
+public struct EdgeInfo: Sendable, Equatable {
+    public var target: PublicIdentity
+    public var state: EdgeState
+
+    public init(target: PublicIdentity, state: EdgeState) {
+        self.target = target
+        self.state = state
+    }
+}
+
+/// The author introduces `a` to `b`.
+public struct IntroductionInfo: Sendable, Equatable {
+    public var a: PublicIdentity
+    public var b: PublicIdentity
+    public var note: String
+
+    public init(a: PublicIdentity, b: PublicIdentity, note: String = "") {
+        self.a = a
+        self.b = b
+        self.note = note
+    }
+}
+
+/// An answer to an introduction by one of the two people introduced.
+public struct IntroductionAnswer: Sendable, Equatable {
+    public enum Answer: UInt32, Sendable, Equatable {
+        case accept = 1
+        case decline = 2
+    }
+
+    public var introduction: EntryID
+    public var answer: Answer
+
+    public init(introduction: EntryID, answer: Answer) {
+        self.introduction = introduction
+        self.answer = answer
+    }
+}

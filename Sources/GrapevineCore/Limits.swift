@@ -1,0 +1,24 @@
+/// The bounds every node enforces on entries (PROTOCOL.md, "Limits").
+///
+/// One sealed datagram of 1200 bytes must carry a whole entry with room for its headers,
+/// so the largest entry is 1100 bytes and the largest body 1000.
+public enum Limits {
+    /// The largest encoded `SignedEntry`.
+    public static let maxEntrySize = 1100
+    /// The largest `EntryBody`.
+    public static let maxBodySize = 1000
+    /// The largest replacement key of a kind this version does not know.
+    public static let maxUnknownKeyLength = 64
+    /// The longest card value in UTF-8 bytes, except `note`.
+    public static let maxValueLength = 256
+    /// The longest `note` (bio) in UTF-8 bytes; the only value that may contain newlines.
+    public static let maxNoteLength = 700
+    /// The most items in a multi-valued card field.
+    public static let maxListLength = 8
+    /// The longest type token of a card value, and the longest card field name.
+    public static let maxTokenLength = 32
+    /// The most addresses in an endpoint.
+    public static let maxAddresses = 4
+    /// The longest note on an introduction, in UTF-8 bytes.
+    public static let maxIntroductionNoteLength = 280
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GrapevineCore
+
+/// The JSON files of `Protocol/vectors/`, as Codable values.
+///
+/// `grapevine-vectors` writes them; the tests decode the committed files with the same types
+/// and check them against the code, and check that regenerating gives the same bytes.
+public struct IdentityVectorFile: Codable, Equatable, Sendable {
+    public struct Vector: Codable, Equatable, Sendable {
+        public var name: String
+        public var seed: String
+        public var publicKey: String
+        public var text: String
+        public var fingerprint: String
+    }
+
+    public struct InvalidText: Codable, Equatable, Sendable {
+        public var text: String
+        public var error: String
+        public var description: String
+    }
+
+    public var description: String
+    public var vectors: [Vector]
+    public var invalidTexts: [InvalidText]
+}
+
+public struct EntryVectorFile: Codable, Equatable, Sendable {
+    public struct Vector: Codable, Equatable, Sendable {
+        public var name: String
+        public var seed: String
+        public var author: String
+        public var kind: UInt32
+        public var kindName: String
+        public var stamp: UInt64
+        public var key: String
+        public var payload: String
+        public var body: String
+        public var signature: String
+        public var entry: String
+        public var id: String
+        public var content: VectorContent
+        public var kept: Bool
+    }
+
+    public var description: String
+    public var domainHex: String
+    public var vectors: [Vector]
+}
+
+/// A decoded payload in vector form: only the members that apply to the kind are present.
+public struct VectorContent: Codable, Equatable, Sendable {
+    public struct Value: Codable, Equatable, Sendable {
+        public var value: String
+        public var type: String
+    }
+
+    public struct Address: Codable, Equatable, Sendable {
+        public var kind: UInt32
+        public var ip: String
+        public var port: UInt16
+    }
+
+    public var field: String?
+    public var values: [Value]?
+    public var addresses: [Address]?
+    public var target: String?
+    public var state: String?
+    public var a: String?
+    public var b: String?
+    public var note: String?
+    public var introduction: String?
+    public var answer: String?
+    public var payload: String?
+
+    public init() {}
+}
+
+public struct NegativeVectorFile: Codable, Equatable, Sendable {
+    public struct Vector: Codable, Equatable, Sendable {
+        public var name: String
+        public var entry: String
+        public var reason: String
+        public var description: String
+    }
+
+    public var description: String
+    public var vectors: [Vector]
+}
+
+/// JSON the way every vector file is written: snake_case keys, sorted, pretty, trailing newline.
+public enum VectorJSON {
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0a)
+        return data
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(type, from: data)
+    }
+}

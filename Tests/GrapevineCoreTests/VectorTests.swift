@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import Sodium
+import GrapevineVectors
+@testable import GrapevineCore
+
+/// Checks every file in Protocol/vectors/ against the code, and that regenerating them changes nothing.
+@Suite("Protocol vectors")
+struct VectorTests {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Protocol/vectors")
+
+    func load<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
+        try VectorJSON.decode(type, from: Data(contentsOf: Self.directory.appendingPathComponent(name)))
+    }
+
+    @Test("the committed vector files are exactly what the generator writes")
+    func filesAreCurrent() throws {
+        for file in try VectorGenerator.files() {
+            let committed = try Data(contentsOf: Self.directory.appendingPathComponent(file.name))
+            #expect(committed == file.data, "\(file.name) is stale: run `make vectors` and commit the result")
+        }
+    }
+
+    @Test("identity vectors: key, text form and fingerprint from the seed")
+    func identities() throws {
+        let file = try load(IdentityVectorFile.self, "identities.json")
+        #expect(file.vectors.count >= 3)
+        for v in file.vectors {
+            let seed = try #require(Hex.decode(v.seed))
+            let key = try #require(Ed25519.SigningKey(seed: seed))
+            let id = try #require(PublicIdentity(bytes: key.publicKey))
+            #expect(Hex.encode(id.bytes) == v.publicKey)
+            #expect(id.text == v.text)
+            #expect(id.fingerprint == v.fingerprint)
+            #expect(try PublicIdentity(parsing: v.text) == id)
+        }
+        for bad in file.invalidTexts {
+            do {
+                _ = try PublicIdentity(parsing: bad.text)
+                Issue.record("\(bad.text) was accepted")
+            } catch {
+                #expect(error.code == bad.error, "\(bad.description)")
+            }
+        }
+    }
+
+    @Test("every positive entry vector is accepted with the stated id, fields and content")
+    func positiveEntries() throws {
+        let file = try load(EntryVectorFile.self, "entries.json")
+        #expect(file.domainHex == Hex.encode(Array("grapevine/entry/v1\u{0}".utf8)))
+        #expect(Set(file.vectors.map(\.kind)).isSuperset(of: [1, 2, 3, 4, 5]))
+        #expect(file.vectors.contains { !EntryKind(rawValue: $0.kind).isKnown && $0.kept })
+        for v in file.vectors {
+            let bytes = try #require(Hex.decode(v.entry))
+            let entry = try SignedEntry.decode(bytes)
+            #expect(entry.id.hex == v.id, "\(v.name)")
+            #expect(Hex.encode(entry.body) == v.body)
+            #expect(Hex.encode(entry.signature) == v.signature)
+            #expect(Hex.encode(entry.author.bytes) == v.author)
+            #expect(entry.kind.rawValue == v.kind && entry.kind.name == v.kindName)
+            #expect(entry.stamp.rawValue == v.stamp)
+            #expect(Hex.encode(entry.key) == v.key)
+            #expect(VectorGenerator.content(of: entry.content) == v.content, "\(v.name)")
+            let seed = try #require(Hex.decode(v.seed))
+            let key = try #require(Ed25519.SigningKey(seed: seed))
+            #expect(Hex.encode(key.sign(SignedEntry.signingInput(entry.body))) == v.signature, "deterministic signature")
+        }
+    }
+
+    @Test("every negative vector is refused with its stated reason")
+    func negativeEntries() throws {
+        let file = try load(NegativeVectorFile.self, "negative.json")
+        let required: Set<String> = [
+            "bad-signature", "wrong-domain-prefix", "non-canonical-s", "small-order-key", "small-order-r",
+            "non-canonical-body-field-order", "oversize-body", "invalid-utf8", "truncated",
+        ]
+        #expect(required.isSubset(of: Set(file.vectors.map(\.name))))
+        for v in file.vectors {
+            let bytes = try #require(Hex.decode(v.entry))
+            do {
+                _ = try SignedEntry.decode(bytes)
+                Issue.record("\(v.name) was accepted")
+            } catch {
+                #expect(error.reason.rawValue == v.reason, "\(v.name): \(error)")
+            }
+        }
+    }
+
+    @Test("the crafted signature faults satisfy the curve equation, so only the extra checks refuse them")
+    func craftedFaultsAreMathematicallyValid() throws {
+        let file = try load(NegativeVectorFile.self, "negative.json")
+        for name in ["non-canonical-s", "small-order-r", "small-order-key"] {
+            let v = try #require(file.vectors.first { $0.name == name })
+            let bytes = try #require(Hex.decode(v.entry))
+            let parsed = try ParsedEntry.parse(bytes)
+            #expect(Ed25519.structuralFault(signature: parsed.signature, publicKey: parsed.author.bytes) != nil)
+        }
+    }
+}
