@@ -35,6 +35,11 @@ let package = Package(
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
         .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineWire", "Sodium"]),
         .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),
+        // libFuzzer target for the entry decoder (scripts/fuzz); a normal build replays files instead.
+        .executableTarget(name: "fuzz-entry-decoder", dependencies: ["GrapevineCore"]),
+        // vCard 2.1/3.0/4.0 parser and vCard 4.0, 3.0 and jCard writer; standard library and Foundation only.
+        .target(name: "VCard"),
+        .testTarget(name: "VCardTests", dependencies: ["VCard"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GrapevineCoreTests",
             dependencies: ["GrapevineCore", "GrapevineVectors", "GrapevineWire", "Sodium"]

@@ -1,0 +1,822 @@
+#!/usr/bin/env python3
+"""Grapevine protocol v1 conformance checker.
+
+Checks every file of Protocol/vectors/ using only what Protocol/PROTOCOL.md says: PyNaCl for
+Ed25519 key derivation and signing, hashlib for BLAKE2b, and a protobuf reader written here from
+the spec (section 1.4), not the protobuf package, so the spec is shown to stand on its own.
+
+Usage: check_vectors.py VECTORS_DIR   (exit status 1 if any check fails)
+"""
+
+import hashlib
+import ipaddress
+import json
+import os
+import sys
+
+import nacl.exceptions
+import nacl.signing
+
+# ---------------------------------------------------------------------------------------------
+# Constants (PROTOCOL.md sections 1.3, 2, 3.3, 5.3 and 6.1)
+
+ENTRY_DOMAIN = b"grapevine/entry/v1\x00"
+ID_DOMAIN = b"grapevine/id/v1\x00"
+FINGERPRINT_DOMAIN = b"grapevine/fingerprint/v1\x00"
+TEXT_PREFIX = "gv1"
+TEXT_LENGTH = 61
+BASE32_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567"
+
+MAX_ENTRY_SIZE = 1100
+MAX_BODY_SIZE = 1000
+MAX_UNKNOWN_KEY_LENGTH = 64
+MAX_VALUE_LENGTH = 256
+MAX_NOTE_LENGTH = 700
+MAX_LIST_LENGTH = 8
+MAX_TOKEN_LENGTH = 32
+MAX_ADDRESSES = 4
+MAX_INTRODUCTION_NOTE_LENGTH = 280
+MAX_DEPTH = 100
+
+# name -> (vCard property, multi-valued)
+CARD_FIELDS = {
+    "fn": ("FN", False), "n": ("N", False), "org": ("ORG", False), "title": ("TITLE", False),
+    "role": ("ROLE", False), "note": ("NOTE", False), "locality": ("ADR", False),
+    "email": ("EMAIL", True), "tel": ("TEL", True), "url": ("URL", True),
+    "impp": ("IMPP", True), "categories": ("CATEGORIES", True),
+}
+
+KIND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction-response"}
+
+P = 2**255 - 19
+L = 2**252 + 27742317777372353535851937790883648493
+D = (-121665 * pow(121666, P - 2, P)) % P
+SQRT_M1 = pow(2, (P - 1) // 4, P)
+
+SMALL_ORDER_BLOCKLIST = [bytes.fromhex(h) for h in (
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+)]
+
+
+class Reject(Exception):
+    """An entry rejected with a PROTOCOL.md reason code."""
+
+    def __init__(self, reason, detail=""):
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+
+
+class Mismatch(Exception):
+    """A vector whose stated value differs from what the spec computes."""
+
+
+def blake2b256(*parts):
+    h = hashlib.blake2b(digest_size=32)
+    for part in parts:
+        h.update(part)
+    return h.digest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Protobuf reader (PROTOCOL.md section 1.4)
+
+VARINT, FIXED64, LEN, SGROUP, EGROUP, FIXED32 = 0, 1, 2, 3, 4, 5
+
+# message -> {field number: (name, type, repeated)}; type is uint32, uint64, bytes, string or a message
+SCHEMAS = {
+    "SignedEntry": {1: ("body", "bytes", False), 2: ("signature", "bytes", False)},
+    "EntryBody": {
+        1: ("version", "uint32", False), 2: ("author", "bytes", False), 3: ("stamp", "uint64", False),
+        4: ("kind", "uint32", False), 5: ("key", "bytes", False), 6: ("payload", "bytes", False),
+        7: ("signer", "bytes", False),
+    },
+    "CardField": {1: ("field", "string", False), 2: ("values", "CardValue", True)},
+    "CardValue": {1: ("value", "string", False), 2: ("type", "string", False)},
+    "Endpoint": {1: ("addresses", "Address", True), 2: ("transport_key", "bytes", False)},
+    "Address": {
+        1: ("kind", "uint32", False), 2: ("ip", "bytes", False), 3: ("port", "uint32", False),
+        4: ("relay", "string", False),
+    },
+    "Edge": {1: ("target", "bytes", False), 2: ("state", "uint32", False)},
+    "Introduction": {1: ("a", "bytes", False), 2: ("b", "bytes", False), 3: ("note", "string", False)},
+    "IntroductionResponse": {1: ("introduction", "bytes", False), 2: ("answer", "uint32", False)},
+}
+
+DEFAULTS = {"uint32": 0, "uint64": 0, "bytes": b"", "string": ""}
+
+
+class Message:
+    """Decoded field values, plus whether any undeclared field was read (at this level)."""
+
+    def __init__(self, schema):
+        self.schema = schema
+        self.values = {}
+        for number, (name, typ, repeated) in SCHEMAS[schema].items():
+            self.values[name] = [] if repeated else DEFAULTS[typ]
+        self.undeclared = False
+
+    def __getitem__(self, name):
+        return self.values[name]
+
+    def any_undeclared(self):
+        if self.undeclared:
+            return True
+        for number, (name, typ, repeated) in SCHEMAS[self.schema].items():
+            if repeated and any(m.any_undeclared() for m in self.values[name]):
+                return True
+        return False
+
+
+def read_varint(buf, pos):
+    """Section 1.4.3 rule 1: truncated if no byte is left, malformed if it ends inside or runs past 10 bytes."""
+    if pos >= len(buf):
+        raise Reject("truncated", "a varint starts past the end")
+    value = 0
+    for i in range(10):
+        if pos >= len(buf):
+            raise Reject("malformed", "the input ends inside a varint")
+        b = buf[pos]
+        pos += 1
+        value |= (b & 0x7F) << (7 * i)
+        if not b & 0x80:
+            return value & 0xFFFFFFFFFFFFFFFF, pos
+    raise Reject("malformed", "a varint longer than 10 bytes")
+
+
+def read_tag(buf, pos):
+    """Section 1.4.3 rule 2: a field tag at the level of a message."""
+    if buf[pos] & 7 in (6, 7):
+        raise Reject("malformed", "wire type 6 or 7")
+    value = 0
+    for i in range(5):
+        if pos >= len(buf):
+            raise Reject("malformed", "the input ends inside a tag")
+        b = buf[pos]
+        pos += 1
+        if i == 4 and b > 15:
+            raise Reject("malformed", "a tag of 2^32 or more")
+        value |= (b & 0x7F) << (7 * i)
+        if not b & 0x80:
+            break
+    number, wire = value >> 3, value & 7
+    if number == 0:
+        raise Reject("malformed", "field number 0")
+    if wire == EGROUP:
+        raise Reject("malformed", "an end-group tag outside a group")
+    return number, wire, pos
+
+
+def skip_field(buf, pos, number, wire, depth):
+    """Section 1.4.3 rule 4: skips the value of an undeclared field (or a declared one with another wire type)."""
+    if wire == VARINT:
+        _, pos = read_varint(buf, pos)
+    elif wire in (FIXED64, FIXED32):
+        size = 8 if wire == FIXED64 else 4
+        if len(buf) - pos < size:
+            raise Reject("truncated", "a fixed-size value past the end")
+        pos += size
+    elif wire == LEN:
+        n, pos = read_varint(buf, pos)
+        if n > len(buf) - pos:
+            raise Reject("truncated", "a length past the end")
+        pos += n
+    elif wire == SGROUP:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise Reject("malformed", "nesting deeper than 100")
+        while True:
+            if pos >= len(buf):
+                raise Reject("truncated", "a group without its end")
+            tag, pos = read_varint(buf, pos)
+            if tag >= 0xFFFFFFFF:
+                raise Reject("malformed", "a tag of 2^32 - 1 or more inside a group")
+            inner_number, inner_wire = tag >> 3, tag & 7
+            if inner_wire in (6, 7) or inner_number == 0:
+                raise Reject("malformed", "an invalid tag inside a group")
+            if inner_wire == EGROUP:
+                if inner_number == number:
+                    break
+                raise Reject("malformed", "an end-group tag for another group")
+            pos = skip_field(buf, pos, inner_number, inner_wire, depth)
+    return pos
+
+
+def parse_message(buf, schema, depth=1):
+    """Section 1.4.3: reads every field in byte order; the first error met is the result."""
+    if depth > MAX_DEPTH:
+        raise Reject("malformed", "nesting deeper than 100")
+    message = Message(schema)
+    fields = SCHEMAS[schema]
+    pos = 0
+    while pos < len(buf):
+        number, wire, pos = read_tag(buf, pos)
+        spec = fields.get(number)
+        expected_wire = None
+        if spec is not None:
+            expected_wire = VARINT if spec[1] in ("uint32", "uint64") else LEN
+        if spec is None or wire != expected_wire:
+            pos = skip_field(buf, pos, number, wire, depth)
+            message.undeclared = True
+            continue
+        name, typ, repeated = spec
+        if wire == VARINT:
+            value, pos = read_varint(buf, pos)
+            if typ == "uint32":
+                value &= 0xFFFFFFFF
+        else:
+            n, pos = read_varint(buf, pos)
+            if n >= 0x7FFFFFFF:
+                raise Reject("malformed", "a length of 2^31 - 1 or more")
+            if n > len(buf) - pos:
+                raise Reject("truncated", f"{schema}.{name} runs past the end")
+            raw = bytes(buf[pos:pos + n])
+            pos += n
+            if typ == "bytes":
+                value = raw
+            elif typ == "string":
+                try:
+                    value = raw.decode("utf-8", errors="strict")
+                except UnicodeDecodeError:
+                    raise Reject("invalid-utf8", f"{schema}.{name} is not valid UTF-8") from None
+            else:
+                value = parse_message(raw, typ, depth + 1)
+        if repeated:
+            message.values[name].append(value)
+        else:
+            message.values[name] = value
+    return message
+
+
+def encode_varint(value):
+    out = bytearray()
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def encode_message(message):
+    """Section 1.4.2: the canonical encoding of decoded values (undeclared fields dropped)."""
+    out = bytearray()
+    for number in sorted(SCHEMAS[message.schema]):
+        name, typ, repeated = SCHEMAS[message.schema][number]
+        items = message.values[name] if repeated else [message.values[name]]
+        for value in items:
+            if not repeated and value == DEFAULTS[typ]:
+                continue
+            if typ in ("uint32", "uint64"):
+                out += encode_varint(number << 3 | VARINT) + encode_varint(value)
+                continue
+            if typ == "bytes":
+                raw = value
+            elif typ == "string":
+                raw = value.encode("utf-8")
+            else:
+                raw = encode_message(value)
+            out += encode_varint(number << 3 | LEN) + encode_varint(len(raw)) + raw
+    return bytes(out)
+
+
+def decode_canonical(buf, schema):
+    """Section 1.4.4: parse, then require no undeclared field at any depth and byte-exact re-encoding."""
+    message = parse_message(buf, schema)
+    if message.any_undeclared():
+        raise Reject("non-canonical", f"{schema} has an undeclared field")
+    if encode_message(message) != bytes(buf):
+        raise Reject("non-canonical", f"{schema} is not in canonical form")
+    return message
+
+
+# ---------------------------------------------------------------------------------------------
+# Text rules (PROTOCOL.md section 6.2)
+
+def check_token(token, what, allow_empty):
+    if token == "":
+        if not allow_empty:
+            raise Reject("invalid-field", f"{what} is empty")
+        return
+    if len(token.encode("utf-8")) > MAX_TOKEN_LENGTH:
+        raise Reject("invalid-field", f"{what} is longer than {MAX_TOKEN_LENGTH} bytes")
+    for c in token:
+        if not ("a" <= c <= "z" or "0" <= c <= "9" or c == "-"):
+            raise Reject("invalid-field", f"{what} {token!r} holds a character outside a-z 0-9 -")
+
+
+def check_text(text, what, max_bytes, allow_newline, allow_empty):
+    size = len(text.encode("utf-8"))
+    if size == 0 and not allow_empty:
+        raise Reject("invalid-field", f"{what} is empty")
+    if size > max_bytes:
+        raise Reject("invalid-field", f"{what} is {size} bytes, at most {max_bytes}")
+    for c in text:
+        v = ord(c)
+        if (v <= 0x1F or 0x7F <= v <= 0x9F) and not (allow_newline and v == 0x0A):
+            raise Reject("forbidden-character", f"{what} holds U+{v:04X}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Payloads (PROTOCOL.md section 5)
+
+def decode_payload(kind, payload, key, author):
+    if kind == 1:
+        m = decode_canonical(payload, "CardField")
+        check_token(m["field"], "card field name", allow_empty=False)
+        if m["field"].encode("utf-8") != key:
+            raise Reject("key-mismatch", "a card entry's key must be its field name")
+        spec = CARD_FIELDS.get(m["field"])
+        max_items = MAX_LIST_LENGTH if spec is None or spec[1] else 1
+        if len(m["values"]) > max_items:
+            raise Reject("invalid-field", f"{len(m['values'])} values, at most {max_items}")
+        is_note = m["field"] == "note"
+        values = []
+        for v in m["values"]:
+            check_text(v["value"], "card value", MAX_NOTE_LENGTH if is_note else MAX_VALUE_LENGTH,
+                       allow_newline=is_note, allow_empty=False)
+            check_token(v["type"], "card value type", allow_empty=True)
+            values.append({"value": v["value"], "type": v["type"]})
+        return {"field": m["field"], "values": values}
+    if kind == 2:
+        m = decode_canonical(payload, "Endpoint")
+        if key != b"":
+            raise Reject("key-mismatch", "an endpoint entry's key must be empty")
+        if m["transport_key"] != b"":
+            raise Reject("invalid-field", "transport_key is reserved")
+        if len(m["addresses"]) > MAX_ADDRESSES:
+            raise Reject("invalid-field", "too many addresses")
+        addresses = []
+        for a in m["addresses"]:
+            if a["kind"] != 1:
+                raise Reject("invalid-field", f"address kind {a['kind']}")
+            if len(a["ip"]) not in (4, 16):
+                raise Reject("invalid-field", "an IP address is 4 or 16 bytes")
+            if not 1 <= a["port"] <= 65535:
+                raise Reject("invalid-field", f"port {a['port']}")
+            if a["relay"] != "":
+                raise Reject("invalid-field", "relay is reserved")
+            addresses.append({"kind": 1, "ip": a["ip"], "port": a["port"]})
+        return {"addresses": addresses}
+    if kind == 3:
+        m = decode_canonical(payload, "Edge")
+        if len(m["target"]) != 32:
+            raise Reject("invalid-field", "edge target is not 32 bytes")
+        if m["target"] != key:
+            raise Reject("key-mismatch", "an edge entry's key must be its target")
+        if m["target"] == author:
+            raise Reject("invalid-field", "an edge cannot point at its author")
+        if m["state"] not in (1, 2):
+            raise Reject("invalid-field", f"edge state {m['state']}")
+        return {"target": m["target"], "state": {1: "connected", 2: "removed"}[m["state"]]}
+    if kind == 4:
+        m = decode_canonical(payload, "Introduction")
+        if key != b"":
+            raise Reject("key-mismatch", "an introduction's key must be empty")
+        if len(m["a"]) != 32 or len(m["b"]) != 32:
+            raise Reject("invalid-field", "a and b must be 32 bytes")
+        if m["a"] == m["b"] or author in (m["a"], m["b"]):
+            raise Reject("invalid-field", "an introduction names two people other than its author")
+        check_text(m["note"], "introduction note", MAX_INTRODUCTION_NOTE_LENGTH,
+                   allow_newline=True, allow_empty=True)
+        return {"a": m["a"], "b": m["b"], "note": m["note"]}
+    if kind == 5:
+        m = decode_canonical(payload, "IntroductionResponse")
+        if len(m["introduction"]) != 32:
+            raise Reject("invalid-field", "the introduction id is not 32 bytes")
+        if m["introduction"] != key:
+            raise Reject("key-mismatch", "a response's key must be the introduction's id")
+        if m["answer"] not in (1, 2):
+            raise Reject("invalid-field", f"answer {m['answer']}")
+        return {"introduction": m["introduction"], "answer": {1: "accept", 2: "decline"}[m["answer"]]}
+    if len(key) > MAX_UNKNOWN_KEY_LENGTH:
+        raise Reject("invalid-field", "an unknown kind's key is longer than 64 bytes")
+    return {"payload": payload}
+
+
+# ---------------------------------------------------------------------------------------------
+# Ed25519 verification with the libsodium 1.0.18 rules (PROTOCOL.md section 3.3)
+
+def point_decode(s):
+    """The curve point of a 32-byte encoding, or None if y >= p or no x exists (extended coords)."""
+    y = int.from_bytes(s, "little") & ((1 << 255) - 1)
+    sign = s[31] >> 7
+    if y >= P:
+        return None
+    u, v = (y * y - 1) % P, (D * y * y + 1) % P
+    x = (u * pow(v, 3, P) * pow(u * pow(v, 7, P), (P - 5) // 8, P)) % P
+    if (v * x * x - u) % P != 0:
+        x = (x * SQRT_M1) % P
+        if (v * x * x - u) % P != 0:
+            return None
+    if x & 1 != sign:
+        x = (-x) % P
+    return (x, y, 1, (x * y) % P)
+
+
+def point_add(p1, p2):
+    x1, y1, z1, t1 = p1
+    x2, y2, z2, t2 = p2
+    a = (y1 - x1) * (y2 - x2) % P
+    b = (y1 + x1) * (y2 + x2) % P
+    c = 2 * t1 * t2 * D % P
+    d = 2 * z1 * z2 % P
+    e, f, g, h = b - a, d - c, d + c, b + a
+    return (e * f % P, g * h % P, f * g % P, e * h % P)
+
+
+def point_mul(k, point):
+    result = (0, 1, 1, 0)
+    while k > 0:
+        if k & 1:
+            result = point_add(result, point)
+        point = point_add(point, point)
+        k >>= 1
+    return result
+
+
+def point_encode(point):
+    x, y, z, _ = point
+    zi = pow(z, P - 2, P)
+    x, y = x * zi % P, y * zi % P
+    return int.to_bytes(y | ((x & 1) << 255), 32, "little")
+
+
+BASE = point_decode(int.to_bytes(4 * pow(5, P - 2, P) % P, 32, "little"))
+
+
+def has_small_order(encoding):
+    masked = encoding[:31] + bytes([encoding[31] & 0x7F])
+    return masked in SMALL_ORDER_BLOCKLIST
+
+
+def verify_signature(signature, public_key, message):
+    """Steps 11-15 of the order of checks; raises Reject, else returns. Cross-checked with libsodium."""
+    r, s = signature[:32], signature[32:]
+    s_int = int.from_bytes(s, "little")
+    if s_int >= L:
+        raise Reject("non-canonical-s", "S is not below L")
+    if has_small_order(r):
+        raise Reject("small-order-r", "R is in the small-order blocklist")
+    if has_small_order(public_key):
+        raise Reject("small-order-key", "A is in the small-order blocklist")
+    a_point = point_decode(public_key)
+    if a_point is None:
+        raise Reject("invalid-key", "A is not a canonical encoding of a curve point")
+    k = int.from_bytes(hashlib.sha512(r + public_key + message).digest(), "little") % L
+    neg_a = ((-a_point[0]) % P, a_point[1], a_point[2], (-a_point[3]) % P)
+    check = point_encode(point_add(point_mul(s_int, BASE), point_mul(k, neg_a)))
+    equation_holds = check == r
+    try:
+        nacl.signing.VerifyKey(public_key).verify(message, signature)
+        libsodium_accepts = True
+    except nacl.exceptions.BadSignatureError:
+        libsodium_accepts = False
+    if libsodium_accepts != equation_holds:
+        raise Mismatch(f"the spec's equation says {equation_holds}, PyNaCl's libsodium says {libsodium_accepts}")
+    if not equation_holds:
+        raise Reject("bad-signature", "the verification equation does not hold")
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole entries (PROTOCOL.md section 7, "Order of checks")
+
+def check_entry(data):
+    if len(data) > MAX_ENTRY_SIZE:
+        raise Reject("oversize-entry", f"{len(data)} bytes")
+    envelope = decode_canonical(data, "SignedEntry")
+    signature, body = envelope["signature"], envelope["body"]
+    if len(signature) != 64:
+        raise Reject("malformed", f"signature of {len(signature)} bytes")
+    if len(body) > MAX_BODY_SIZE:
+        raise Reject("oversize-body", f"{len(body)} bytes")
+    m = decode_canonical(body, "EntryBody")
+    if m["version"] != 1:
+        raise Reject("unsupported-version", f"version {m['version']}")
+    if m["signer"] != b"":
+        raise Reject("unsupported-signer", "signer is reserved")
+    if len(m["author"]) != 32:
+        raise Reject("invalid-field", "author is not 32 bytes")
+    if m["kind"] == 0:
+        raise Reject("invalid-field", "kind 0")
+    content = decode_payload(m["kind"], m["payload"], m["key"], m["author"])
+    verify_signature(signature, m["author"], ENTRY_DOMAIN + body)
+    return {
+        "body": body, "signature": signature, "author": m["author"], "stamp": m["stamp"],
+        "kind": m["kind"], "key": m["key"], "payload": m["payload"], "content": content,
+        "id": blake2b256(ENTRY_DOMAIN, body),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Identities (PROTOCOL.md section 2)
+
+def base32_encode(data):
+    bits = "".join(f"{b:08b}" for b in data)
+    bits += "0" * (-len(bits) % 5)
+    return "".join(BASE32_ALPHABET[int(bits[i:i + 5], 2)] for i in range(0, len(bits), 5))
+
+
+def identity_text(key):
+    return TEXT_PREFIX + base32_encode(key + blake2b256(ID_DOMAIN, key)[:4])
+
+
+def fingerprint(key):
+    h = blake2b256(FINGERPRINT_DOMAIN, key)[:8].hex()
+    return "-".join(h[i:i + 4] for i in range(0, 16, 4))
+
+
+# Unicode White_Space (section 2.2 trims these at both ends).
+WHITE_SPACE = set(chr(c) for c in (
+    *range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F,
+    0x205F, 0x3000))
+
+
+def parse_identity(text):
+    """Section 2.2; returns the key or raises ValueError(code)."""
+    start, end = 0, len(text)
+    while start < end and text[start] in WHITE_SPACE:
+        start += 1
+    while end > start and text[end - 1] in WHITE_SPACE:
+        end -= 1
+    text = text[start:end]
+    if text == "":
+        raise ValueError("empty")
+    if not text[:3].lower() == TEXT_PREFIX:
+        raise ValueError("missing-prefix")
+    rest = text[3:]
+    for c in rest:
+        if c.lower() not in BASE32_ALPHABET or not c.isascii():
+            raise ValueError("invalid-character")
+    if len(rest) != TEXT_LENGTH - 3:
+        raise ValueError("wrong-length")
+    bits = "".join(f"{BASE32_ALPHABET.index(c.lower()):05b}" for c in rest)
+    if int(bits[288:], 2) != 0:
+        raise ValueError("wrong-length")
+    data = int(bits[:288], 2).to_bytes(36, "big")
+    key, checksum = data[:32], data[32:]
+    if blake2b256(ID_DOMAIN, key)[:4] != checksum:
+        raise ValueError("checksum-mismatch")
+    return key
+
+
+# ---------------------------------------------------------------------------------------------
+# Vector files
+
+class Tally:
+    """Passed and failed checks of one vector file."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.messages = []
+
+    def check(self, label, fn):
+        try:
+            fn()
+        except (Mismatch, Reject, ValueError, KeyError, TypeError) as error:
+            self.failed += 1
+            self.messages.append(f"  FAIL {label}: {type(error).__name__}: {error}")
+        else:
+            self.passed += 1
+
+
+def expect(condition, what):
+    if not condition:
+        raise Mismatch(what)
+
+
+def check_identities(doc, tally):
+    for v in doc["vectors"]:
+        def one(v=v):
+            seed = bytes.fromhex(v["seed"])
+            key = bytes(nacl.signing.SigningKey(seed).verify_key)
+            expect(key.hex() == v["public_key"], f"public key {key.hex()}")
+            expect(identity_text(key) == v["text"], f"text {identity_text(key)}")
+            expect(fingerprint(key) == v["fingerprint"], f"fingerprint {fingerprint(key)}")
+            expect(parse_identity(v["text"]) == key, "the text does not parse back to the key")
+            expect(parse_identity(" " + v["text"].upper() + "\n") == key, "upper case with white space")
+        tally.check(f"identity {v['name']}", one)
+    for v in doc.get("invalid_texts", []):
+        def bad(v=v):
+            try:
+                parse_identity(v["text"])
+            except ValueError as error:
+                expect(str(error) == v["error"], f"rejected as {error}, expected {v['error']}")
+            else:
+                raise Mismatch(f"accepted, expected {v['error']}")
+        tally.check(f"invalid identity {v['text']!r}", bad)
+
+
+def expected_content(kind, content):
+    """The vector's JSON content in the shape decode_payload returns."""
+    if kind == 1:
+        return {"field": content["field"],
+                "values": [{"value": x["value"], "type": x.get("type", "")} for x in content["values"]]}
+    if kind == 2:
+        return {"addresses": [{"kind": a["kind"], "ip": ipaddress.ip_address(a["ip"]).packed, "port": a["port"]}
+                              for a in content["addresses"]]}
+    if kind == 3:
+        return {"target": bytes.fromhex(content["target"]), "state": content["state"]}
+    if kind == 4:
+        return {"a": bytes.fromhex(content["a"]), "b": bytes.fromhex(content["b"]), "note": content.get("note", "")}
+    if kind == 5:
+        return {"introduction": bytes.fromhex(content["introduction"]), "answer": content["answer"]}
+    return {"payload": bytes.fromhex(content["payload"])}
+
+
+def check_entries(doc, tally):
+    expect(bytes.fromhex(doc["domain_hex"]) == ENTRY_DOMAIN, "domain_hex")
+    for v in doc["vectors"]:
+        def one(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            seed = bytes.fromhex(v["seed"])
+            signing_key = nacl.signing.SigningKey(seed)
+            author = bytes(signing_key.verify_key)
+            expect(author.hex() == v["author"] == entry["author"].hex(), "author")
+            expect(entry["kind"] == v["kind"], "kind")
+            expect(KIND_NAMES.get(v["kind"], f"kind-{v['kind']}") == v["kind_name"], "kind_name")
+            expect(entry["stamp"] == v["stamp"], "stamp")
+            expect(entry["key"].hex() == v["key"], "key")
+            expect(entry["payload"].hex() == v["payload"], "payload")
+            expect(entry["body"].hex() == v["body"], "body")
+            expect(entry["signature"].hex() == v["signature"], "signature")
+            expect(entry["id"].hex() == v["id"], f"id {entry['id'].hex()}")
+            expect(entry["content"] == expected_content(v["kind"], v["content"]), f"content {entry['content']}")
+            resigned = signing_key.sign(ENTRY_DOMAIN + entry["body"]).signature
+            expect(resigned == entry["signature"], "re-signing the body gives another signature")
+            expect(v.get("kept", True) is True, "a positive vector must be kept")
+        tally.check(f"entry {v['name']}", one)
+
+
+def check_negative(doc, tally):
+    for v in doc["vectors"]:
+        def one(v=v):
+            try:
+                check_entry(bytes.fromhex(v["entry"]))
+            except Reject as rejection:
+                expect(rejection.reason == v["reason"], f"rejected as {rejection}, expected {v['reason']}")
+            else:
+                raise Mismatch(f"accepted, expected {v['reason']}")
+        tally.check(f"negative {v['name']}", one)
+
+
+# ---------------------------------------------------------------------------------------------
+# Merge (PROTOCOL.md section 9)
+
+SET_FINGERPRINT_DOMAIN = b"grapevine/fingerprint/v1\x00"
+BOUNDS_V1 = {"card": 32, "endpoint": 1, "edge": 2048, "introduction": 256, "introduction_response": 512,
+             "unknown": 64, "quarantine_per_author": 64, "quarantine_total": 4096}
+BOUND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction_response"}
+
+
+def set_fingerprint(ids):
+    """Section 9.7: BLAKE2b-128(domain ‖ sum of ids as little-endian integers mod 2^256 ‖ count)."""
+    total = sum(int.from_bytes(i, "little") for i in ids) % (1 << 256)
+    h = hashlib.blake2b(digest_size=16)
+    h.update(SET_FINGERPRINT_DOMAIN + total.to_bytes(32, "little") + len(ids).to_bytes(8, "little"))
+    return h.digest()
+
+
+def order(e):
+    return (e["stamp"], e["id"])
+
+
+def replacement_key(e):
+    return e["id"] if e["kind"] == 4 else e["key"]
+
+
+def bound(bounds, kind):
+    return bounds[BOUND_NAMES.get(kind, "unknown")]
+
+
+def is_too_far_ahead(e, now, tolerance):
+    return (e["stamp"] >> 16) > now + tolerance
+
+
+def merge_by_definition(entries, now, tolerance, bounds):
+    """Sections 9.3 and 9.5 as set definitions: returns (retained ids, quarantined ids)."""
+    unique = {e["id"]: e for e in entries}.values()
+    pending = [e for e in unique if is_too_far_ahead(e, now, tolerance)]
+    per_author = {}
+    for e in sorted(pending, key=order):
+        per_author.setdefault(e["author"], []).append(e)
+    kept = [e for mine in per_author.values() for e in mine[:bounds["quarantine_per_author"]]]
+    quarantined = sorted(kept, key=order)[:bounds["quarantine_total"]]
+    winners = {}
+    for e in unique:
+        if is_too_far_ahead(e, now, tolerance):
+            continue
+        slot = (e["author"], e["kind"], replacement_key(e))
+        if slot not in winners or order(e) > order(winners[slot]):
+            winners[slot] = e
+    groups = {}
+    for e in winners.values():
+        groups.setdefault((e["author"], e["kind"]), []).append(e)
+    retained = []
+    for (author, kind), group in groups.items():
+        retained += sorted(group, key=order, reverse=True)[:bound(bounds, kind)]
+    return sorted(e["id"] for e in retained), sorted(e["id"] for e in quarantined)
+
+
+def merge_incrementally(entries, now, tolerance, bounds):
+    """The incremental forms of sections 9.3 and 9.5, one entry at a time in the given order."""
+    groups = {}       # (author, kind) -> {replacement key: entry}
+    quarantine = []
+    for e in entries:
+        held = [q["id"] for q in quarantine] + [w["id"] for g in groups.values() for w in g.values()]
+        if e["id"] in held:
+            continue
+        if is_too_far_ahead(e, now, tolerance):
+            mine = [q for q in quarantine if q["author"] == e["author"]]
+            if len(mine) >= bounds["quarantine_per_author"] and all(order(e) > order(q) for q in mine):
+                continue
+            if len(quarantine) >= bounds["quarantine_total"] and all(order(e) > order(q) for q in quarantine):
+                continue
+            quarantine.append(e)
+            if len(mine) + 1 > bounds["quarantine_per_author"]:
+                quarantine.remove(max(mine + [e], key=order))
+            if len(quarantine) > bounds["quarantine_total"]:
+                quarantine.remove(max(quarantine, key=order))
+            continue
+        group = groups.setdefault((e["author"], e["kind"]), {})
+        key = replacement_key(e)
+        k = bound(bounds, e["kind"])
+        if key in group:
+            if order(e) > order(group[key]):
+                group[key] = e
+            continue
+        if len(group) >= k and order(e) < min(order(w) for w in group.values()):
+            continue
+        group[key] = e
+        if len(group) > k:
+            smallest = min(group.values(), key=order)
+            del group[replacement_key(smallest)]
+    retained = [w["id"] for g in groups.values() for w in g.values()]
+    return sorted(retained), sorted(q["id"] for q in quarantine)
+
+
+def check_merge(doc, tally):
+    expect(bytes.fromhex(doc["fingerprint_domain_hex"]) == SET_FINGERPRINT_DOMAIN, "fingerprint_domain_hex")
+    expect(doc["bounds"] == BOUNDS_V1, f"bounds {doc['bounds']} differ from PROTOCOL.md section 9.4")
+    for case in doc["cases"]:
+        def one(case=case):
+            entries = [check_entry(bytes.fromhex(h)) for h in case["entries"]]
+            now, tolerance = case["physical_millis"], case["future_tolerance_millis"]
+            expect(tolerance == 600000, "future_tolerance_millis")
+            retained, quarantined = merge_by_definition(entries, now, tolerance, BOUNDS_V1)
+            expect([i.hex() for i in retained] == case["retained"], f"retained {[i.hex() for i in retained]}")
+            expect([i.hex() for i in quarantined] == case["quarantined"], "quarantined")
+            expect(set_fingerprint(retained).hex() == case["digest"], f"digest {set_fingerprint(retained).hex()}")
+            expect(set_fingerprint(retained + quarantined).hex() == case["held_fingerprint"], "held_fingerprint")
+            orders = [entries, entries[::-1], sorted(entries, key=order), sorted(entries, key=lambda e: e["body"])]
+            for arrival in orders:
+                result = merge_incrementally(arrival, now, tolerance, BOUNDS_V1)
+                expect(result == (retained, quarantined), "the incremental merge depends on arrival order")
+        tally.check(f"merge {case['name']}", one)
+
+
+def main(argv):
+    if len(argv) != 2:
+        print("usage: check_vectors.py VECTORS_DIR", file=sys.stderr)
+        return 2
+    directory = argv[1]
+    checks = [
+        ("identities.json", check_identities),
+        ("entries.json", check_entries),
+        ("negative.json", check_negative),
+        ("merge.json", check_merge),
+    ]
+    passed = failed = 0
+    for filename, fn in checks:
+        path = os.path.join(directory, filename)
+        tally = Tally()
+        if filename == "merge.json" and not os.path.exists(path):
+            print("merge.json: not present, skipped")
+            continue
+        if not os.path.exists(path):
+            tally.failed += 1
+            tally.messages.append(f"  FAIL {path} is missing")
+        else:
+            with open(path, encoding="utf-8") as f:
+                doc = json.load(f)
+            try:
+                fn(doc, tally)
+            except (Mismatch, KeyError, TypeError, ValueError) as error:
+                tally.failed += 1
+                tally.messages.append(f"  FAIL {filename}: {type(error).__name__}: {error}")
+        print(f"{filename}: {tally.passed} passed, {tally.failed} failed")
+        for message in tally.messages:
+            print(message)
+        passed += tally.passed
+        failed += tally.failed
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
