@@ -29,6 +29,9 @@ enum EntryPayloads {
 
     private static func decodeCard(_ payload: [UInt8], key: [UInt8]) throws(EntryError) -> CardUpdate {
         let m = try Canonical.decode(Grapevine_V1_CardField.self, payload, what: "CardField")
+        guard m.values.allSatisfy({ $0.unknownFields.data.isEmpty }) else {
+            throw EntryError(.nonCanonical, "CardValue has a field that protocol v1 does not declare")
+        }
         try checkToken(m.field, what: "card field name", allowEmpty: false)
         guard Array(m.field.utf8) == key else {
             throw EntryError(.keyMismatch, "a card entry's key must be its field name \"\(m.field)\"")
@@ -40,9 +43,6 @@ enum EntryPayloads {
         }
         var items: [CardItem] = []
         for v in m.values {
-            guard v.unknownFields.data.isEmpty else {
-                throw EntryError(.nonCanonical, "CardValue has a field that protocol v1 does not declare")
-            }
             try checkText(
                 v.value, what: "value of \(m.field)", maxBytes: spec?.maxValueLength ?? Limits.maxValueLength,
                 allowNewlines: spec?.allowsNewlines ?? false, allowEmpty: false)
@@ -54,6 +54,9 @@ enum EntryPayloads {
 
     private static func decodeEndpoint(_ payload: [UInt8], key: [UInt8]) throws(EntryError) -> EndpointInfo {
         let m = try Canonical.decode(Grapevine_V1_Endpoint.self, payload, what: "Endpoint")
+        guard m.addresses.allSatisfy({ $0.unknownFields.data.isEmpty }) else {
+            throw EntryError(.nonCanonical, "Address has a field that protocol v1 does not declare")
+        }
         guard key.isEmpty else { throw EntryError(.keyMismatch, "an endpoint entry's key must be empty") }
         guard m.transportKey.isEmpty else {
             throw EntryError(.invalidField, "transport_key is reserved and must be absent in v1")
@@ -63,9 +66,6 @@ enum EntryPayloads {
         }
         var addresses: [NodeAddress] = []
         for a in m.addresses {
-            guard a.unknownFields.data.isEmpty else {
-                throw EntryError(.nonCanonical, "Address has a field that protocol v1 does not declare")
-            }
             guard a.kind == NodeAddress.udpKind else {
                 throw EntryError(.invalidField, "address kind \(a.kind) is reserved; v1 defines only 1 (UDP)")
             }

@@ -67,9 +67,9 @@ public struct PublicIdentity: Hashable, Comparable, Sendable, CustomStringConver
         guard rest.count == expectedLength else {
             throw .wrongLength(actual: utf8.count, expected: Self.textLength)
         }
-        guard let decoded = Base32.decode(rest), decoded.count == 36 else {
-            throw .wrongLength(actual: utf8.count, expected: Self.textLength)
-        }
+        // 58 characters carry 290 bits; the last 2 must be zero. Non-zero bits mean the last
+        // character was mistyped, which the checksum would catch anyway.
+        guard let decoded = Base32.decode(rest), decoded.count == 36 else { throw .checksumMismatch }
         let key = Array(decoded[0..<32])
         guard Array(decoded[32..<36]) == Self.checksum(of: key) else { throw .checksumMismatch }
         self.bytes = key

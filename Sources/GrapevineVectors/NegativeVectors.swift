@@ -85,6 +85,27 @@ enum NegativeVectors {
                                                stamp: VectorGenerator.stamp(7)),
             .invalidField, "edge state 3 is neither connected (1) nor removed (2)")
 
+        let nonCanonicalKey: [UInt8] = [0xef] + [UInt8](repeating: 0xff, count: 30) + [0x7f]
+        add("invalid-key-non-canonical", try foreignKeyEntry(author: nonCanonicalKey, signature: card.signature),
+            .invalidKey, "the author key encodes y = p + 2, which is not below p")
+
+        add("invalid-key-off-curve", try foreignKeyEntry(author: try offCurveKey(signature: card.signature), signature: card.signature),
+            .invalidKey, "the author key's y has no matching x on the curve")
+
+        let extraValueField = try signBody(author: alice, kind: .card, key: Array("fn".utf8),
+                                           payload: [0x0a, 0x02, 0x66, 0x6e, 0x12, 0x07, 0x0a, 0x03, 0x41, 0x64, 0x61, 0x18, 0x01],
+                                           stamp: VectorGenerator.stamp(11))
+        add("undeclared-nested-field", extraValueField, .nonCanonical,
+            "a CardValue carrying field 3, which protocol v1 does not declare")
+
+        add("short-signature", SignedEntry.envelope(body: card.body, signature: Array(card.signature.prefix(63))),
+            .malformed, "a 63-byte signature")
+
+        add("unknown-kind-long-key", try signBody(author: alice, kind: EntryKind(rawValue: 77),
+                                                  key: [UInt8](repeating: 0x6b, count: Limits.maxUnknownKeyLength + 1),
+                                                  payload: [0x01], stamp: VectorGenerator.stamp(12)),
+            .invalidField, "an unknown kind whose key is \(Limits.maxUnknownKeyLength + 1) bytes")
+
         add("oversize-entry", SignedEntry.envelope(body: [UInt8](repeating: 0x41, count: Limits.maxEntrySize),
                                                    signature: card.signature),
             .oversizeEntry, "an entry larger than \(Limits.maxEntrySize) bytes is refused before parsing")
@@ -121,6 +142,22 @@ enum NegativeVectors {
 
     static func resign(_ body: [UInt8], _ key: Ed25519.SigningKey) throws -> [UInt8] {
         SignedEntry.envelope(body: body, signature: key.sign(SignedEntry.signingInput(body)))
+    }
+
+    /// An entry whose author is an arbitrary 32-byte string, carrying a structurally valid signature.
+    static func foreignKeyEntry(author: [UInt8], signature: [UInt8]) throws -> [UInt8] {
+        SignedEntry.envelope(body: try bodyBytes(author: author, stamp: VectorGenerator.stamp(13)), signature: signature)
+    }
+
+    /// The smallest y (as a canonical encoding) that does not decode to a curve point.
+    static func offCurveKey(signature: [UInt8]) throws -> [UInt8] {
+        for y in UInt8(2)...UInt8(200) {
+            let candidate = [y] + [UInt8](repeating: 0, count: 31)
+            if Ed25519.structuralFault(signature: signature, publicKey: candidate) == .invalidKey {
+                return candidate
+            }
+        }
+        throw GenerationError("no off-curve y below 200")
     }
 
     /// Moves the leading `version` field (2 bytes) behind the `author` field (34 bytes).

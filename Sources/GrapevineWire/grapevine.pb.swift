@@ -32,7 +32,7 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
-/// The v1 kinds. Numbers 6..1023 are reserved for later versions; unknown kinds are kept.
+/// The v1 kinds. Numbers 6 and above are reserved for later versions; unknown kinds are kept.
 public nonisolated enum Grapevine_V1_EntryKind: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
   case unspecified // = 0

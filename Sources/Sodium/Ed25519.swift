@@ -86,17 +86,37 @@ public enum Ed25519 {
         case invalidKey = "invalid-key"
     }
 
-    /// Classifies why a signature would be rejected for structural reasons.
+    /// Classifies why a signature would be rejected before the curve equation, in libsodium 1.0.18's
+    /// order (PROTOCOL.md §3.3, V1–V4). `nil` means only the equation is left to check.
     public static func structuralFault(signature: [UInt8], publicKey: [UInt8]) -> StructuralFault? {
         guard signature.count == signatureLength, publicKey.count == publicKeyLength else { return .invalidKey }
         Sodium.ensureInitialized()
-        let s = Array(signature[32..<64])
-        if !Ed25519.isCanonicalScalar(s) { return .nonCanonicalS }
-        if Ed25519.hasSmallOrder(Array(signature[0..<32])) { return .smallOrderR }
-        if Ed25519.hasSmallOrder(publicKey) { return .smallOrderKey }
-        if crypto_core_ed25519_is_valid_point(publicKey) != 1 { return .invalidKey }
+        if !isCanonicalScalar(Array(signature[32..<64])) { return .nonCanonicalS }
+        if hasSmallOrder(Array(signature[0..<32])) { return .smallOrderR }
+        if hasSmallOrder(publicKey) { return .smallOrderKey }
+        if !isCanonicalPointEncoding(publicKey) || !decodesToCurvePoint(publicKey) { return .invalidKey }
         return nil
     }
+
+    /// True when the encoded y coordinate (bit 255 cleared) is below p = 2^255 - 19.
+    static func isCanonicalPointEncoding(_ point: [UInt8]) -> Bool {
+        guard point[31] & 0x7f == 0x7f, point[1..<31].allSatisfy({ $0 == 0xff }) else { return true }
+        return point[0] < 0xed
+    }
+
+    /// True when the encoding decodes to a point on the curve. libsodium 1.0.18's verify does not
+    /// require the prime-order subgroup, so neither does this: `crypto_core_ed25519_add` decodes
+    /// and checks the curve equation only.
+    static func decodesToCurvePoint(_ point: [UInt8]) -> Bool {
+        var sum = [UInt8](repeating: 0, count: 32)
+        return crypto_core_ed25519_add(&sum, point, basePoint) == 0
+    }
+
+    /// The encoding of the base point B.
+    static let basePoint: [UInt8] = [
+        0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+        0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+    ]
 
     /// The group order L, little-endian.
     static let groupOrder: [UInt8] = [
