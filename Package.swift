@@ -32,8 +32,11 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // The pure merge core: last-writer-wins, per-author bounds, quarantine, reconciliation index.
+        .target(name: "GrapevineMerge", dependencies: ["GrapevineCore", "Sodium"]),
+        .testTarget(name: "GrapevineMergeTests", dependencies: ["GrapevineMerge", "GrapevineCore", "Sodium"]),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
-        .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineWire", "Sodium"]),
+        .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineMerge", "GrapevineWire", "Sodium"]),
         .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),
         // libFuzzer target for the entry decoder (scripts/fuzz); a normal build replays files instead.
         .executableTarget(name: "fuzz-entry-decoder", dependencies: ["GrapevineCore"]),

@@ -1,5 +1,6 @@
 import Foundation
 import GrapevineCore
+import GrapevineMerge
 import GrapevineWire
 import Sodium
 
@@ -31,6 +32,7 @@ public enum VectorGenerator {
             ("identities.json", try VectorJSON.encode(identities())),
             ("entries.json", try VectorJSON.encode(entries())),
             ("negative.json", try VectorJSON.encode(NegativeVectors.make())),
+            ("merge.json", try VectorJSON.encode(MergeVectors.make())),
         ]
     }
 

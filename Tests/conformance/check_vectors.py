@@ -668,7 +668,7 @@ def check_negative(doc, tally):
 # ---------------------------------------------------------------------------------------------
 # Merge (PROTOCOL.md section 9)
 
-SET_FINGERPRINT_DOMAIN = b"grapevine/fingerprint/v1\x00"
+SET_FINGERPRINT_DOMAIN = b"grapevine/set-fingerprint/v1\x00"
 BOUNDS_V1 = {"card": 32, "endpoint": 1, "edge": 2048, "introduction": 256, "introduction_response": 512,
              "unknown": 64, "quarantine_per_author": 64, "quarantine_total": 4096}
 BOUND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction_response"}
