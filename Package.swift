@@ -35,9 +35,17 @@ let package = Package(
         // The pure merge core: last-writer-wins, per-author bounds, quarantine, reconciliation index.
         .target(name: "GrapevineMerge", dependencies: ["GrapevineCore", "Sodium"]),
         .testTarget(name: "GrapevineMergeTests", dependencies: ["GrapevineMerge", "GrapevineCore", "Sodium"]),
+        // Sealed datagrams: the header, crypto_box under X25519 keys derived from identities, replay
+        // windows, rate limits. Pure: the node shell feeds it bytes and a clock.
+        .target(name: "SealedDatagrams", dependencies: ["GrapevineCore", "Sodium"]),
+        .testTarget(name: "SealedDatagramsTests", dependencies: ["SealedDatagrams", "GrapevineCore", "Sodium"]),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
-        .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineMerge", "GrapevineWire", "Sodium"]),
+        .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]),
         .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),
+        .testTarget(
+            name: "ProtocolVectorsTests",
+            dependencies: ["GrapevineVectors", "GrapevineCore", "GrapevineMerge", "SealedDatagrams", "Sodium"]
+        ),
         // libFuzzer target for the entry decoder (scripts/fuzz); a normal build replays files instead.
         .executableTarget(name: "fuzz-entry-decoder", dependencies: ["GrapevineCore"]),
         // vCard 2.1/3.0/4.0 parser and vCard 4.0, 3.0 and jCard writer; standard library and Foundation only.
@@ -45,7 +53,7 @@ let package = Package(
         .testTarget(name: "VCardTests", dependencies: ["VCard"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "GrapevineCoreTests",
-            dependencies: ["GrapevineCore", "GrapevineVectors", "GrapevineWire", "Sodium"]
+            dependencies: ["GrapevineCore", "GrapevineWire", "Sodium"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -22,6 +22,11 @@ public struct PublicIdentity: Hashable, Comparable, Sendable, CustomStringConver
         self.init(bytes: Array(bytes))
     }
 
+    /// The identity of a signing key, whose public key libsodium always makes 32 bytes long.
+    public init(_ key: Ed25519.SigningKey) {
+        self.bytes = key.publicKey
+    }
+
     /// The copy-pasteable text form, for example `gv1…` (61 characters).
     public var text: String {
         Self.textPrefix + Base32.encode(bytes + Self.checksum(of: bytes))

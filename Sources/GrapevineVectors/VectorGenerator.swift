@@ -33,6 +33,7 @@ public enum VectorGenerator {
             ("entries.json", try VectorJSON.encode(entries())),
             ("negative.json", try VectorJSON.encode(NegativeVectors.make())),
             ("merge.json", try VectorJSON.encode(MergeVectors.make())),
+            ("datagrams.json", try VectorJSON.encode(DatagramVectors.make())),
         ]
     }
 

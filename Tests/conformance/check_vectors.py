@@ -14,6 +14,7 @@ import json
 import os
 import sys
 
+import nacl.bindings
 import nacl.exceptions
 import nacl.signing
 
@@ -780,6 +781,68 @@ def check_merge(doc, tally):
         tally.check(f"merge {case['name']}", one)
 
 
+DATAGRAM_MAGIC = 0x91
+DATAGRAM_MAX = 1200
+DATAGRAM_HEADER = 57
+DATAGRAM_MAC = 16
+
+
+def open_datagram(datagram, recipient_seed):
+    """Opens a sealed datagram as PROTOCOL.md section 10.3 says; returns (reason, sender, payload)."""
+    if len(datagram) < DATAGRAM_HEADER + DATAGRAM_MAC:
+        return "too-small", None, None
+    if len(datagram) > DATAGRAM_MAX:
+        return "too-large", None, None
+    if datagram[0] != DATAGRAM_MAGIC:
+        return "bad-magic", None, None
+    signing_key = nacl.signing.SigningKey(recipient_seed)
+    sender, nonce = datagram[1:33], datagram[33:57]
+    if sender == bytes(signing_key.verify_key):
+        return "own-key", None, None
+    if nonce[16:24] != sender[:8]:
+        return "bad-nonce", None, None
+    try:
+        their_x = nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(sender)
+    except Exception:
+        return "bad-key", None, None
+    our_x = nacl.bindings.crypto_sign_ed25519_sk_to_curve25519(bytes(signing_key) + bytes(signing_key.verify_key))
+    shared = nacl.bindings.crypto_box_beforenm(their_x, our_x)
+    try:
+        payload = nacl.bindings.crypto_box_open_afternm(datagram[57:], nonce, shared)
+    except Exception:
+        return "forged", None, None
+    return None, sender, payload
+
+
+def check_datagrams(doc, tally):
+    expect(doc["magic"] == DATAGRAM_MAGIC and doc["max_datagram_size"] == DATAGRAM_MAX, "magic and size")
+    for v in doc["vectors"]:
+        def one(v=v):
+            sender_key = nacl.signing.SigningKey(bytes.fromhex(v["sender_seed"]))
+            recipient_key = nacl.signing.SigningKey(bytes.fromhex(v["recipient_seed"]))
+            expect(bytes(sender_key.verify_key).hex() == v["sender"], "sender key")
+            expect(bytes(recipient_key.verify_key).hex() == v["recipient"], "recipient key")
+            their_x = nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(bytes(recipient_key.verify_key))
+            expect(their_x.hex() == v["recipient_x25519"], "recipient X25519 key")
+            our_x = nacl.bindings.crypto_sign_ed25519_sk_to_curve25519(bytes(sender_key) + bytes(sender_key.verify_key))
+            shared = nacl.bindings.crypto_box_beforenm(their_x, our_x)
+            expect(shared.hex() == v["shared_key"], "shared key")
+            nonce = v["epoch"].to_bytes(8, "little") + v["counter"].to_bytes(8, "little") + bytes(sender_key.verify_key)[:8]
+            expect(nonce.hex() == v["nonce"], "nonce")
+            payload = bytes.fromhex(v["payload"])
+            sealed = bytes([DATAGRAM_MAGIC]) + bytes(sender_key.verify_key) + nonce + \
+                nacl.bindings.crypto_box_afternm(payload, nonce, shared)
+            expect(sealed.hex() == v["datagram"], "datagram bytes")
+            reason, sender, opened = open_datagram(sealed, bytes.fromhex(v["recipient_seed"]))
+            expect(reason is None and opened == payload and sender.hex() == v["sender"], "opening")
+        tally.check(f"datagram {v['name']}", one)
+    for d in doc["drops"]:
+        def one(d=d):
+            reason, _, _ = open_datagram(bytes.fromhex(d["datagram"]), bytes.fromhex(d["recipient_seed"]))
+            expect(reason == d["reason"], f"{d['name']}: dropped as {reason}, expected {d['reason']}")
+        tally.check(f"datagram drop {d['name']}", one)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: check_vectors.py VECTORS_DIR", file=sys.stderr)
@@ -790,6 +853,7 @@ def main(argv):
         ("entries.json", check_entries),
         ("negative.json", check_negative),
         ("merge.json", check_merge),
+        ("datagrams.json", check_datagrams),
     ]
     passed = failed = 0
     for filename, fn in checks:

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Sodium
+import SealedDatagrams
 import GrapevineVectors
 @testable import GrapevineCore
 
@@ -96,6 +97,37 @@ struct VectorTests {
             let bytes = try #require(Hex.decode(v.entry))
             let parsed = try ParsedEntry.parse(bytes)
             #expect(Ed25519.structuralFault(signature: parsed.signature, publicKey: parsed.author.bytes) != nil)
+        }
+    }
+}
+
+@Suite("Datagram vectors")
+struct DatagramVectorTests {
+    @Test("every sealed datagram vector opens to its payload, and every drop has its reason")
+    func datagrams() throws {
+        let url = VectorTests.directory.appendingPathComponent("datagrams.json")
+        let file = try VectorJSON.decode(DatagramVectorFile.self, from: Data(contentsOf: url))
+        #expect(file.magic == DatagramFormat.magic && file.maxDatagramSize == DatagramFormat.maxDatagramSize)
+        for v in file.vectors {
+            let seed = try #require(Hex.decode(v.recipientSeed))
+            let bob = try #require(Ed25519.SigningKey(seed: seed))
+            var opener = DatagramOpener(signingKey: bob)
+            let bytes = try #require(Hex.decode(v.datagram))
+            let opened = try opener.open(bytes, source: "vector", nowMillis: 0).get()
+            #expect(Hex.encode(opened.payload) == v.payload, "\(v.name)")
+            #expect(Hex.encode(opened.sender.bytes) == v.sender)
+            #expect(opened.epoch == v.epoch && opened.counter == v.counter)
+            #expect(Hex.encode(Array(bytes[DatagramFormat.nonceOffset..<DatagramFormat.boxOffset])) == v.nonce)
+        }
+        for d in file.drops {
+            let seed = try #require(Hex.decode(d.recipientSeed))
+            let bob = try #require(Ed25519.SigningKey(seed: seed))
+            var opener = DatagramOpener(signingKey: bob)
+            let bytes = try #require(Hex.decode(d.datagram))
+            switch opener.open(bytes, source: "vector", nowMillis: 0) {
+            case .success: Issue.record("\(d.name) was opened")
+            case .failure(let reason): #expect(reason.rawValue == d.reason, "\(d.name)")
+            }
         }
     }
 }

@@ -1,0 +1,108 @@
+import Foundation
+import GrapevineCore
+import SealedDatagrams
+import Sodium
+
+/// `datagrams.json`: sealed datagrams between two fixed identities, and datagrams a node must drop.
+public struct DatagramVectorFile: Codable, Equatable, Sendable {
+    public struct Vector: Codable, Equatable, Sendable {
+        public var name: String
+        public var senderSeed: String
+        public var recipientSeed: String
+        public var sender: String
+        public var recipient: String
+        public var senderX25519: String
+        public var recipientX25519: String
+        public var sharedKey: String
+        public var epoch: UInt64
+        public var counter: UInt64
+        public var nonce: String
+        public var payload: String
+        public var datagram: String
+    }
+
+    public struct Drop: Codable, Equatable, Sendable {
+        public var name: String
+        public var recipientSeed: String
+        public var datagram: String
+        public var reason: String
+        public var description: String
+    }
+
+    public var description: String
+    public var magic: UInt8
+    public var maxDatagramSize: Int
+    public var vectors: [Vector]
+    public var drops: [Drop]
+}
+
+enum DatagramVectors {
+    static func make() throws -> DatagramVectorFile {
+        let alice = try VectorGenerator.key("alice")
+        let bob = try VectorGenerator.key("bob")
+        let bobID = PublicIdentity(bob)
+        let epoch: UInt64 = 1_764_000_000_000
+        var sealer = DatagramSealer(signingKey: alice, epoch: epoch)
+        guard let aliceX = X25519.publicKey(fromEd25519: alice.publicKey),
+              let bobX = X25519.publicKey(fromEd25519: bob.publicKey),
+              let shared = X25519.sharedKey(theirPublicKey: bobX, ourSecretKey: alice.x25519SecretKey())
+        else { throw GenerationError("X25519 conversion failed") }
+
+        var vectors: [DatagramVectorFile.Vector] = []
+        let payloads: [(String, [UInt8])] = [
+            ("empty-payload", []),
+            ("short-payload", Array("grapevine".utf8)),
+            ("entry-payload", try VectorGenerator.entries().vectors[0].entry.hexBytes()),
+        ]
+        for (name, payload) in payloads {
+            guard let datagram = sealer.seal(payload, to: bobID) else { throw GenerationError("seal failed") }
+            let counter = sealer.counter
+            vectors.append(.init(
+                name: name, senderSeed: Hex.encode(VectorGenerator.seed("alice")),
+                recipientSeed: Hex.encode(VectorGenerator.seed("bob")), sender: Hex.encode(alice.publicKey),
+                recipient: Hex.encode(bob.publicKey), senderX25519: Hex.encode(aliceX), recipientX25519: Hex.encode(bobX),
+                sharedKey: Hex.encode(shared), epoch: epoch, counter: counter,
+                nonce: Hex.encode(DatagramFormat.nonce(epoch: epoch, counter: counter, sender: alice.publicKey)),
+                payload: Hex.encode(payload), datagram: Hex.encode(datagram)))
+        }
+
+        let good = try vectors[1].datagram.hexBytes()
+        let bobSeed = Hex.encode(VectorGenerator.seed("bob"))
+        func drop(_ name: String, _ bytes: [UInt8], _ reason: DatagramDrop, _ description: String) -> DatagramVectorFile.Drop {
+            .init(name: name, recipientSeed: bobSeed, datagram: Hex.encode(bytes), reason: reason.rawValue, description: description)
+        }
+        var forged = good
+        forged[forged.count - 1] ^= 0x01
+        var badNonce = good
+        badNonce[DatagramFormat.nonceOffset + 16] ^= 0x01
+        var badMagic = good
+        badMagic[0] = 0x92
+        var wrongSender = good
+        let carol = try VectorGenerator.identity("carol").bytes
+        wrongSender.replaceSubrange(1..<33, with: carol)
+        wrongSender.replaceSubrange(49..<57, with: carol.prefix(8))
+        var ownKey = DatagramSealer(signingKey: bob, epoch: epoch)
+        guard let fromSelf = ownKey.seal([1], to: PublicIdentity(alice)) else { throw GenerationError("seal failed") }
+        let drops = [
+            drop("too-small", Array(good.prefix(DatagramFormat.overhead - 1)), .tooSmall, "one byte shorter than header and MAC"),
+            drop("too-large", good + [UInt8](repeating: 0, count: DatagramFormat.maxDatagramSize + 1 - good.count), .tooLarge,
+                 "1201 bytes"),
+            drop("bad-magic", badMagic, .badMagic, "first byte 0x92"),
+            drop("own-key", fromSelf, .ownKey, "the recipient's own key as sender"),
+            drop("bad-nonce", badNonce, .badNonce, "the nonce's last 8 bytes do not repeat the sender key"),
+            drop("forged-mac", forged, .forged, "the last ciphertext byte flipped"),
+            drop("wrong-sender", wrongSender, .forged, "another identity's key in the header: the MAC fails under its key"),
+        ]
+        return DatagramVectorFile(
+            description: "Sealed datagrams from alice to bob (PROTOCOL.md §10), and datagrams bob must drop, "
+                + "each opened by a fresh node with the given reason.",
+            magic: DatagramFormat.magic, maxDatagramSize: DatagramFormat.maxDatagramSize, vectors: vectors, drops: drops)
+    }
+}
+
+extension String {
+    func hexBytes() throws -> [UInt8] {
+        guard let bytes = Hex.decode(self) else { throw GenerationError("bad hex") }
+        return bytes
+    }
+}
