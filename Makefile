@@ -14,13 +14,13 @@ all: build
 deps:
 	@scripts/install-deps
 
+# Products are named: a bare `swift build` would also build swift-protobuf's protoc from C++ source.
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build --product grapevine
 
 ## test: the whole suite: protobuf check, Swift tests, the Python conformance checker
 test: deps check-protos
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test
 	$(PYTHON) Tests/conformance/check_vectors.py Protocol/vectors
 
 ## check-protos: the generated Swift must come from the committed .proto (never regenerated here)
@@ -53,8 +53,7 @@ fuzz: deps
 	scripts/fuzz $(FUZZ_SECONDS)
 
 ## demo: build, start a small network on loopback, introduce contacts, print the merged store
-demo: deps
-	$(SWIFT) build
+demo: build
 	Examples/seed-story/run.sh
 
 clean:

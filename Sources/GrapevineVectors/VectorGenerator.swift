@@ -34,6 +34,7 @@ public enum VectorGenerator {
             ("negative.json", try VectorJSON.encode(NegativeVectors.make())),
             ("merge.json", try VectorJSON.encode(MergeVectors.make())),
             ("datagrams.json", try VectorJSON.encode(DatagramVectors.make())),
+            ("invites.json", try VectorJSON.encode(InviteVectors.make())),
         ]
     }
 

@@ -131,3 +131,25 @@ struct DatagramVectorTests {
         }
     }
 }
+
+@Suite("Invite vectors")
+struct InviteVectorTests {
+    @Test("every invite vector decodes to its endpoint entry, and every invalid token is refused with its code")
+    func invites() throws {
+        let url = VectorTests.directory.appendingPathComponent("invites.json")
+        let file = try VectorJSON.decode(InviteVectorFile.self, from: Data(contentsOf: url))
+        for v in file.vectors {
+            let invite = try Invite(parsing: v.text)
+            #expect(Hex.encode(invite.entry.encoded) == v.entry, "\(v.name)")
+            #expect(invite.text == v.text)
+        }
+        for bad in file.invalid {
+            do {
+                _ = try Invite(parsing: bad.text)
+                Issue.record("\(bad.description) was accepted")
+            } catch {
+                #expect(error.code == bad.error, "\(bad.description)")
+            }
+        }
+    }
+}

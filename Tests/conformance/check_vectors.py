@@ -843,6 +843,49 @@ def check_datagrams(doc, tally):
         tally.check(f"datagram drop {d['name']}", one)
 
 
+INVITE_DOMAIN = b"grapevine/invite/v1\x00"
+
+
+def parse_invite(text):
+    """Returns (error code, entry) for an invite token, as PROTOCOL.md section 13 says."""
+    compact = "".join(text.split())
+    if not compact.lower().startswith("gvi1"):
+        return "missing-prefix", None
+    body = compact[4:].lower()
+    if any(c not in "abcdefghijklmnopqrstuvwxyz234567" for c in body):
+        return "invalid-character", None
+    bits = "".join(format("abcdefghijklmnopqrstuvwxyz234567".index(c), "05b") for c in body)
+    usable = len(bits) - len(bits) % 8
+    if "1" in bits[usable:]:
+        return "checksum-mismatch", None
+    data = bytes(int(bits[i:i + 8], 2) for i in range(0, usable, 8))
+    if len(data) <= 4:
+        return "invalid-character", None
+    entry, checksum = data[:-4], data[-4:]
+    if blake2b256(INVITE_DOMAIN, entry)[:4] != checksum:
+        return "checksum-mismatch", None
+    try:
+        decoded = check_entry(entry)
+    except Reject as rejection:
+        return rejection.reason, None
+    if decoded["kind"] != 2 or not decoded["content"]["addresses"]:
+        return "not-an-endpoint", None
+    return None, entry
+
+
+def check_invites(doc, tally):
+    for v in doc["vectors"]:
+        def one(v=v):
+            error, entry = parse_invite(v["text"])
+            expect(error is None and entry.hex() == v["entry"], f"{v['name']}: {error}")
+        tally.check(f"invite {v['name']}", one)
+    for bad in doc["invalid"]:
+        def one(bad=bad):
+            error, _ = parse_invite(bad["text"])
+            expect(error == bad["error"], f"{bad['description']}: {error}, expected {bad['error']}")
+        tally.check(f"invalid invite {bad['error']}", one)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: check_vectors.py VECTORS_DIR", file=sys.stderr)
@@ -854,6 +897,7 @@ def main(argv):
         ("negative.json", check_negative),
         ("merge.json", check_merge),
         ("datagrams.json", check_datagrams),
+        ("invites.json", check_invites),
     ]
     passed = failed = 0
     for filename, fn in checks:
