@@ -39,6 +39,22 @@ let package = Package(
         // windows, rate limits. Pure: the node shell feeds it bytes and a clock.
         .target(name: "SealedDatagrams", dependencies: ["GrapevineCore", "Sodium"]),
         .testTarget(name: "SealedDatagramsTests", dependencies: ["SealedDatagrams", "GrapevineCore", "Sodium"]),
+        // The sans-IO gossip engine: SWIM/Lifeguard membership, dissemination, range-based reconciliation.
+        .target(
+            name: "GossipEngine",
+            dependencies: [
+                "GrapevineCore", "GrapevineMerge", "GrapevineWire", "Sodium",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // A deterministic in-process network of GossipEngine nodes on virtual time, with real merge cores.
+        .target(name: "GossipSimulator", dependencies: ["GossipEngine", "GrapevineCore", "GrapevineMerge", "Sodium"]),
+        .testTarget(
+            name: "GossipEngineTests",
+            dependencies: ["GossipEngine", "GossipSimulator", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "Sodium"]
+        ),
+        // libFuzzer target for the gossip payload and reconciliation frame decoders (scripts/fuzz).
+        .executableTarget(name: "fuzz-frame-decoder", dependencies: ["GossipEngine"]),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
         .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]),
         .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),

@@ -251,6 +251,208 @@ public nonisolated struct Grapevine_V1_IntroductionResponse: Sendable {
   public init() {}
 }
 
+/// One datagram's payload: a compound of frames. Every field is optional, so a frame with nothing
+/// to say costs nothing.
+public nonisolated struct Grapevine_V1_GossipMessage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// protocol version, 1
+  public var version: UInt32 = 0
+
+  /// capability bits (section 11.2); unknown bits are ignored
+  public var capabilities: UInt64 = 0
+
+  public var ping: Grapevine_V1_Ping {
+    get {_ping ?? Grapevine_V1_Ping()}
+    set {_ping = newValue}
+  }
+  /// Returns true if `ping` has been explicitly set.
+  public var hasPing: Bool {self._ping != nil}
+  /// Clears the value of `ping`. Subsequent reads from it will return its default value.
+  public mutating func clearPing() {self._ping = nil}
+
+  public var ack: Grapevine_V1_Ack {
+    get {_ack ?? Grapevine_V1_Ack()}
+    set {_ack = newValue}
+  }
+  /// Returns true if `ack` has been explicitly set.
+  public var hasAck: Bool {self._ack != nil}
+  /// Clears the value of `ack`. Subsequent reads from it will return its default value.
+  public mutating func clearAck() {self._ack = nil}
+
+  public var pingRequest: Grapevine_V1_PingRequest {
+    get {_pingRequest ?? Grapevine_V1_PingRequest()}
+    set {_pingRequest = newValue}
+  }
+  /// Returns true if `pingRequest` has been explicitly set.
+  public var hasPingRequest: Bool {self._pingRequest != nil}
+  /// Clears the value of `pingRequest`. Subsequent reads from it will return its default value.
+  public mutating func clearPingRequest() {self._pingRequest = nil}
+
+  /// piggybacked membership updates
+  public var members: [Grapevine_V1_MemberUpdate] = []
+
+  /// piggybacked or requested SignedEntry bytes, verbatim
+  public var entries: [Data] = []
+
+  public var reconcile: Grapevine_V1_ReconcileFrame {
+    get {_reconcile ?? Grapevine_V1_ReconcileFrame()}
+    set {_reconcile = newValue}
+  }
+  /// Returns true if `reconcile` has been explicitly set.
+  public var hasReconcile: Bool {self._reconcile != nil}
+  /// Clears the value of `reconcile`. Subsequent reads from it will return its default value.
+  public mutating func clearReconcile() {self._reconcile = nil}
+
+  public var request: Grapevine_V1_EntryRequest {
+    get {_request ?? Grapevine_V1_EntryRequest()}
+    set {_request = newValue}
+  }
+  /// Returns true if `request` has been explicitly set.
+  public var hasRequest: Bool {self._request != nil}
+  /// Clears the value of `request`. Subsequent reads from it will return its default value.
+  public mutating func clearRequest() {self._request = nil}
+
+  public var nack: Grapevine_V1_Nack {
+    get {_nack ?? Grapevine_V1_Nack()}
+    set {_nack = newValue}
+  }
+  /// Returns true if `nack` has been explicitly set.
+  public var hasNack: Bool {self._nack != nil}
+  /// Clears the value of `nack`. Subsequent reads from it will return its default value.
+  public mutating func clearNack() {self._nack = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _ping: Grapevine_V1_Ping? = nil
+  fileprivate var _ack: Grapevine_V1_Ack? = nil
+  fileprivate var _pingRequest: Grapevine_V1_PingRequest? = nil
+  fileprivate var _reconcile: Grapevine_V1_ReconcileFrame? = nil
+  fileprivate var _request: Grapevine_V1_EntryRequest? = nil
+  fileprivate var _nack: Grapevine_V1_Nack? = nil
+}
+
+/// "Are you alive?" The receiver answers with an Ack carrying the same sequence number, sent to
+/// the datagram's source address.
+public nonisolated struct Grapevine_V1_Ping: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sequence: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The answer to a Ping, or, from a ping-request helper, the news that the target answered.
+public nonisolated struct Grapevine_V1_Ack: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sequence: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// From a ping-request helper whose ping to the target went unanswered: tells the requester that
+/// the helper itself is reachable (Lifeguard's local-health signal).
+public nonisolated struct Grapevine_V1_Nack: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sequence: UInt64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// "Ping `target` for me": the helper pings the target's verified address and, on its ack, sends
+/// the requester an Ack with the requester's `sequence`.
+public nonisolated struct Grapevine_V1_PingRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sequence: UInt64 = 0
+
+  /// 32-byte public key
+  public var target: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What one node believes about a member's liveness (section 11.4).
+public nonisolated struct Grapevine_V1_MemberUpdate: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 32-byte public key
+  public var member: Data = Data()
+
+  /// 1 alive, 2 suspect, 3 dead, 4 left
+  public var state: UInt32 = 0
+
+  public var incarnation: UInt64 = 0
+
+  /// suspect only: the 32-byte key of the node that suspects
+  public var reporter: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One frame of range-based set reconciliation (section 12). It covers the ranges from `lower`
+/// upwards that `ranges` lists, in the compact encoding of section 12.3.
+public nonisolated struct Grapevine_V1_ReconcileFrame: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var session: UInt64 = 0
+
+  /// 0 for the opening frame, one more for each answer
+  public var round: UInt32 = 0
+
+  /// the frame's first lower bound: stamp and id prefix
+  public var lowerStamp: UInt64 = 0
+
+  public var lowerID: Data = Data()
+
+  public var ranges: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// "Send me these entries": concatenated 32-byte ids, answered with `entries` in batches.
+public nonisolated struct Grapevine_V1_EntryRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var ids: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "grapevine.v1"
@@ -609,6 +811,335 @@ nonisolated extension Grapevine_V1_IntroductionResponse: SwiftProtobuf.Message, 
   public static func ==(lhs: Grapevine_V1_IntroductionResponse, rhs: Grapevine_V1_IntroductionResponse) -> Bool {
     if lhs.introduction != rhs.introduction {return false}
     if lhs.answer != rhs.answer {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GossipMessage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}capabilities\0\u{1}ping\0\u{1}ack\0\u{3}ping_request\0\u{1}members\0\u{1}entries\0\u{1}reconcile\0\u{1}request\0\u{1}nack\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.version) }()
+      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.capabilities) }()
+      case 3: try { try decoder.decodeSingularMessageField(value: &self._ping) }()
+      case 4: try { try decoder.decodeSingularMessageField(value: &self._ack) }()
+      case 5: try { try decoder.decodeSingularMessageField(value: &self._pingRequest) }()
+      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
+      case 7: try { try decoder.decodeRepeatedBytesField(value: &self.entries) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._reconcile) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._request) }()
+      case 10: try { try decoder.decodeSingularMessageField(value: &self._nack) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.version != 0 {
+      try visitor.visitSingularUInt32Field(value: self.version, fieldNumber: 1)
+    }
+    if self.capabilities != 0 {
+      try visitor.visitSingularUInt64Field(value: self.capabilities, fieldNumber: 2)
+    }
+    try { if let v = self._ping {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+    } }()
+    try { if let v = self._ack {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+    } }()
+    try { if let v = self._pingRequest {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+    } }()
+    if !self.members.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.members, fieldNumber: 6)
+    }
+    if !self.entries.isEmpty {
+      try visitor.visitRepeatedBytesField(value: self.entries, fieldNumber: 7)
+    }
+    try { if let v = self._reconcile {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try { if let v = self._request {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    try { if let v = self._nack {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_GossipMessage, rhs: Grapevine_V1_GossipMessage) -> Bool {
+    if lhs.version != rhs.version {return false}
+    if lhs.capabilities != rhs.capabilities {return false}
+    if lhs._ping != rhs._ping {return false}
+    if lhs._ack != rhs._ack {return false}
+    if lhs._pingRequest != rhs._pingRequest {return false}
+    if lhs.members != rhs.members {return false}
+    if lhs.entries != rhs.entries {return false}
+    if lhs._reconcile != rhs._reconcile {return false}
+    if lhs._request != rhs._request {return false}
+    if lhs._nack != rhs._nack {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_Ping: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Ping"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_Ping, rhs: Grapevine_V1_Ping) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Ack"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_Ack, rhs: Grapevine_V1_Ack) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_Nack: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Nack"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_Nack, rhs: Grapevine_V1_Nack) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_PingRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PingRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}target\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.target) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.sequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
+    }
+    if !self.target.isEmpty {
+      try visitor.visitSingularBytesField(value: self.target, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_PingRequest, rhs: Grapevine_V1_PingRequest) -> Bool {
+    if lhs.sequence != rhs.sequence {return false}
+    if lhs.target != rhs.target {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_MemberUpdate: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MemberUpdate"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}member\0\u{1}state\0\u{1}incarnation\0\u{1}reporter\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.member) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.state) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.incarnation) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.reporter) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.member.isEmpty {
+      try visitor.visitSingularBytesField(value: self.member, fieldNumber: 1)
+    }
+    if self.state != 0 {
+      try visitor.visitSingularUInt32Field(value: self.state, fieldNumber: 2)
+    }
+    if self.incarnation != 0 {
+      try visitor.visitSingularUInt64Field(value: self.incarnation, fieldNumber: 3)
+    }
+    if !self.reporter.isEmpty {
+      try visitor.visitSingularBytesField(value: self.reporter, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_MemberUpdate, rhs: Grapevine_V1_MemberUpdate) -> Bool {
+    if lhs.member != rhs.member {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.incarnation != rhs.incarnation {return false}
+    if lhs.reporter != rhs.reporter {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_ReconcileFrame: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReconcileFrame"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}session\0\u{1}round\0\u{3}lower_stamp\0\u{3}lower_id\0\u{1}ranges\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt64Field(value: &self.session) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.round) }()
+      case 3: try { try decoder.decodeSingularUInt64Field(value: &self.lowerStamp) }()
+      case 4: try { try decoder.decodeSingularBytesField(value: &self.lowerID) }()
+      case 5: try { try decoder.decodeSingularBytesField(value: &self.ranges) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.session != 0 {
+      try visitor.visitSingularUInt64Field(value: self.session, fieldNumber: 1)
+    }
+    if self.round != 0 {
+      try visitor.visitSingularUInt32Field(value: self.round, fieldNumber: 2)
+    }
+    if self.lowerStamp != 0 {
+      try visitor.visitSingularUInt64Field(value: self.lowerStamp, fieldNumber: 3)
+    }
+    if !self.lowerID.isEmpty {
+      try visitor.visitSingularBytesField(value: self.lowerID, fieldNumber: 4)
+    }
+    if !self.ranges.isEmpty {
+      try visitor.visitSingularBytesField(value: self.ranges, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_ReconcileFrame, rhs: Grapevine_V1_ReconcileFrame) -> Bool {
+    if lhs.session != rhs.session {return false}
+    if lhs.round != rhs.round {return false}
+    if lhs.lowerStamp != rhs.lowerStamp {return false}
+    if lhs.lowerID != rhs.lowerID {return false}
+    if lhs.ranges != rhs.ranges {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_EntryRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".EntryRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ids\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.ids) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.ids.isEmpty {
+      try visitor.visitSingularBytesField(value: self.ids, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_EntryRequest, rhs: Grapevine_V1_EntryRequest) -> Bool {
+    if lhs.ids != rhs.ids {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

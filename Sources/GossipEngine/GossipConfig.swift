@@ -1,0 +1,79 @@
+import Foundation
+
+/// Every timing and size the engine uses; the defaults are the ones PROTOCOL.md §11.1 states.
+public struct GossipConfig: Sendable, Equatable {
+    /// The protocol version this engine speaks, carried in every message.
+    public static let protocolVersion: UInt32 = 1
+    /// Capability bits this engine sets; none are defined in v1, and unknown bits are ignored.
+    public static let capabilities: UInt64 = 0
+    /// λ: each update is piggybacked λ·⌈log10(n + 1)⌉ times (memberlist's RetransmitMult).
+    public static let retransmitMultiplier = 4
+
+    /// One SWIM probe per interval, stretched by the local-health multiplier.
+    public var probeIntervalMillis: UInt64 = 1000
+    /// How long a direct ping waits for its ack before asking helpers (ping-req).
+    public var pingTimeoutMillis: UInt64 = 400
+    /// How many helpers a ping-req asks (k).
+    public var indirectProbes = 3
+    /// Piggybacked updates go out on gossip ticks to `fanout` random verified members.
+    public var gossipIntervalMillis: UInt64 = 200
+    public var fanout = 3
+    /// One reconciliation session with a random live member per interval.
+    public var reconciliationIntervalMillis: UInt64 = 1000
+    /// The largest payload the engine sends; 1200 bytes keeps a sealed datagram below any MTU.
+    public var payloadBudget = 1200
+    /// λ, as above; configurable so benchmarks can print the value they ran with.
+    public var retransmitMultiplier = GossipConfig.retransmitMultiplier
+    /// Lifeguard suspicion: min = α·max(1, log10 n)·probe interval, max = β·min, and K confirmations
+    /// shrink the timeout from max towards min.
+    public var suspicionAlpha = 4.0
+    public var suspicionBeta = 6.0
+    public var suspicionConfirmations = 3
+    /// Lifeguard's local-health multiplier saturates at this value.
+    public var maxLocalHealth = 8
+    /// Forwarding budget: queued entries per author (the greatest by (stamp, id) are kept) and
+    /// entries of one author per datagram.
+    public var queuedEntriesPerAuthor = 4
+    public var entriesPerAuthorPerMessage = 2
+    /// Bounds on the piggyback queues.
+    public var maxQueuedEntries = 256
+    public var maxQueuedMemberUpdates = 512
+    /// Bound on the member table; dead and left members are evicted first.
+    public var maxMembers = 8192
+    /// Range-based reconciliation: mismatched ranges split `branching` ways; a range holding at most
+    /// `idListThreshold` ids is sent as a list.
+    public var reconciliationBranching = 8
+    public var idListThreshold = 8
+    /// One received frame is answered with at most this many frames; the rest of its span is sent
+    /// as one fingerprint range, so answers are bounded.
+    public var maxFramesPerAnswer = 4
+    /// A session stops after this many rounds; the next session resumes where it matters.
+    public var maxReconciliationRounds = 32
+    /// Entries pushed, and ids requested, in answer to one frame or one request.
+    public var maxEntriesPerAnswer = 64
+    public var maxIdsPerRequest = 32
+
+    public init() {}
+
+    /// The number of times an update is piggybacked when the group has `members` members.
+    public func retransmitLimit(members: Int) -> Int {
+        retransmitMultiplier * Int(log10(Double(members + 1)).rounded(.up))
+    }
+
+    /// Lifeguard's suspicion timeout bounds for a group of `members` members, in milliseconds.
+    public func suspicionBounds(members: Int) -> (min: UInt64, max: UInt64) {
+        let scale = Swift.max(1.0, log10(Double(Swift.max(members, 1))))
+        let low = suspicionAlpha * scale * Double(probeIntervalMillis)
+        return (UInt64(low), UInt64(low * suspicionBeta))
+    }
+
+    /// The suspicion timeout after `confirmations` independent suspicions: it shrinks
+    /// logarithmically from max to min as confirmations reach K.
+    public func suspicionTimeout(members: Int, confirmations: Int) -> UInt64 {
+        let (low, high) = suspicionBounds(members: members)
+        let k = Double(Swift.max(suspicionConfirmations, 1))
+        let fraction = log(Double(confirmations) + 1) / log(k + 1)
+        let timeout = Double(high) - (Double(high) - Double(low)) * Swift.min(1, fraction)
+        return Swift.max(low, UInt64(timeout))
+    }
+}

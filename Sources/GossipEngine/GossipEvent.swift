@@ -1,0 +1,65 @@
+import GrapevineCore
+
+/// What happens to a node; the shell feeds these to `GossipInstance.handle`.
+public enum GossipEvent: Sendable {
+    /// A datagram's plaintext payload, its source address, and the sender's key, which the
+    /// sealed-datagram layer has authenticated.
+    case datagram([UInt8], from: PeerAddress, sender: PublicIdentity)
+    /// The time the last `schedule` directive asked for has come (or any later time).
+    case tick
+    /// The node wrote an entry: disseminate it.
+    case localEntry(SignedEntry)
+    /// The store newly holds these entries after an `ingest`: disseminate them, learn endpoints.
+    case merged([SignedEntry])
+    /// Join through a peer whose signed endpoint entry we hold (from an invite or a restart).
+    case join(SignedEntry)
+    /// Leave the group: tell peers, then stop probing and gossiping.
+    case leave
+}
+
+/// What the engine asks its shell to do.
+public enum GossipDirective: Sendable, Equatable {
+    /// Seal `payload` for `recipient` and send it to `address`.
+    case send([UInt8], to: PeerAddress, recipient: PublicIdentity)
+    /// Deliver `.tick` at this time (Unix milliseconds). Replaces any earlier schedule.
+    case schedule(at: UInt64)
+    /// Verify and merge these encoded entries, received from `sender`; report new ones with `.merged`.
+    case ingest([[UInt8]], from: PublicIdentity)
+    /// A member changed state, as this node sees it.
+    case membershipChanged(MembershipChange)
+}
+
+/// A member's liveness as this node believes it (SWIM with Lifeguard).
+public enum MemberStatus: UInt32, Sendable, Equatable, Comparable, CustomStringConvertible {
+    case alive = 1
+    case suspect = 2
+    case dead = 3
+    case left = 4
+
+    public static func < (lhs: MemberStatus, rhs: MemberStatus) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        switch self {
+        case .alive: "alive"
+        case .suspect: "suspect"
+        case .dead: "dead"
+        case .left: "left"
+        }
+    }
+}
+
+/// One membership event: `member` is now `status` at `incarnation`; `verified` is the address
+/// gossip uses, once a ping to it has been answered from there.
+public struct MembershipChange: Sendable, Equatable {
+    public let member: PublicIdentity
+    public let status: MemberStatus
+    public let incarnation: UInt64
+    public let verified: PeerAddress?
+
+    public init(member: PublicIdentity, status: MemberStatus, incarnation: UInt64, verified: PeerAddress?) {
+        self.member = member
+        self.status = status
+        self.incarnation = incarnation
+        self.verified = verified
+    }
+}

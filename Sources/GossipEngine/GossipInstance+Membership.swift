@@ -1,0 +1,246 @@
+import GrapevineCore
+
+extension GossipInstance {
+    // MARK: - Probing (SWIM with Lifeguard)
+
+    /// Probes the next member of a shuffled round, so each is probed once per round: a failed
+    /// member is probed within (n − 1) probe intervals.
+    mutating func startProbe() {
+        for _ in 0..<2 {
+            while probeCursor < probeOrder.count {
+                let slot = probeOrder[probeCursor]
+                probeCursor += 1
+                guard members[slot].isReachable, let address = members[slot].verified else { continue }
+                let scale = UInt64(1 + localHealth)
+                let sequence = nextSequenceNumber()
+                probe = Probe(target: slot, sequence: sequence, pingDeadline: now + config.pingTimeoutMillis * scale,
+                              endsAt: now + config.probeIntervalMillis * scale)
+                var ping = GossipMessage()
+                ping.ping = sequence
+                send(ping, to: address, recipient: members[slot].identity, piggyback: true)
+                return
+            }
+            probeOrder = Array(members.indices)
+            probeOrder.shuffle(using: &random)
+            probeCursor = 0
+        }
+    }
+
+    /// A newly reachable member joins the current round at a random place still to come.
+    mutating func addToProbeRound(_ slot: Int) {
+        guard !probeOrder[probeCursor...].contains(slot) else { return }
+        let place = Int.random(in: probeCursor...probeOrder.count, using: &random)
+        probeOrder.insert(slot, at: place)
+    }
+
+    /// Asks k random reachable members other than the target to ping it; returns how many.
+    mutating func requestIndirectPings(for current: Probe) -> Int {
+        let target = members[current.target].identity
+        let helpers = randomReachable(count: config.indirectProbes, excluding: current.target)
+        for slot in helpers {
+            guard let address = members[slot].verified else { continue }
+            var request = GossipMessage()
+            request.pingRequest = (current.sequence, target)
+            send(request, to: address, recipient: members[slot].identity, piggyback: false)
+        }
+        return helpers.count
+    }
+
+    /// The end of a probe interval: no ack means suspect. Lifeguard raises local health only when
+    /// helpers' nacks are missing too, which says this node's own network is at fault.
+    mutating func finishProbe(_ finished: Probe) {
+        guard !finished.acked else { return }
+        if finished.helpers > 0, finished.nacks < finished.helpers {
+            localHealth = min(config.maxLocalHealth, localHealth + 1)
+        }
+        let m = members[finished.target]
+        guard m.status == .alive else { return }
+        apply(MemberUpdate(member: m.identity, status: .suspect, incarnation: m.incarnation, reporter: identity))
+    }
+
+    /// Suspects whose timeout has passed are declared dead.
+    mutating func expireSuspicions() {
+        let due = suspects.filter { members[$0].suspicionDeadline <= now }.sorted()
+        for slot in due {
+            let m = members[slot]
+            apply(MemberUpdate(member: m.identity, status: .dead, incarnation: m.incarnation))
+        }
+    }
+
+    // MARK: - Membership updates
+
+    /// Applies an update with SWIM's precedence: a higher incarnation wins; at equal incarnation
+    /// dead and left beat suspect, which beats alive. Changes are re-gossiped.
+    mutating func apply(_ update: MemberUpdate) {
+        if update.member == identity {
+            refute(update)
+            return
+        }
+        let slot: Int
+        if let known = slots[update.member] {
+            slot = known
+        } else {
+            guard update.status == .alive || update.status == .suspect,
+                  let created = insert(Member(identity: update.member, status: .alive, incarnation: update.incarnation))
+            else { return }
+            slot = created
+            if update.status == .alive {
+                queue.enqueue(update)
+                emitChange(slot)
+                return
+            }
+        }
+        let m = members[slot]
+        switch update.status {
+        case .alive:
+            guard update.incarnation > m.incarnation else { return }
+            setStatus(slot, .alive, incarnation: update.incarnation)
+            if m.verified == nil { verify(slot, force: false) }
+        case .suspect:
+            let reporter = update.reporter ?? update.member
+            if (m.status == .alive && update.incarnation >= m.incarnation)
+                || (m.status == .suspect && update.incarnation > m.incarnation) {
+                setStatus(slot, .suspect, incarnation: update.incarnation)
+                members[slot].suspicionStart = now
+                members[slot].suspectors = [reporter]
+                members[slot].suspicionDeadline = now + config.suspicionTimeout(members: groupSize, confirmations: 0)
+            } else if m.status == .suspect, update.incarnation == m.incarnation, !m.suspectors.contains(reporter) {
+                // An independent confirmation shortens the timeout (Lifeguard); the first K are re-gossiped.
+                members[slot].suspectors.append(reporter)
+                let confirmations = members[slot].suspectors.count - 1
+                members[slot].suspicionDeadline = m.suspicionStart
+                    + config.suspicionTimeout(members: groupSize, confirmations: confirmations)
+                if confirmations <= config.suspicionConfirmations { queue.enqueue(update) }
+                return
+            } else {
+                return
+            }
+        case .dead, .left:
+            let isGone = m.status == .dead || m.status == .left
+            guard (!isGone && update.incarnation >= m.incarnation) || update.incarnation > m.incarnation else { return }
+            setStatus(slot, update.status, incarnation: update.incarnation)
+        }
+        queue.enqueue(update)
+        emitChange(slot)
+    }
+
+    /// Someone says this node is suspect, dead or left: gossip an alive update that outranks it,
+    /// raising the incarnation if the claim is not already below the current one.
+    mutating func refute(_ update: MemberUpdate) {
+        guard update.status != .alive, !isLeaving else { return }
+        if update.incarnation >= incarnation { incarnation = update.incarnation + 1 }
+        if update.status == .suspect { localHealth = min(config.maxLocalHealth, localHealth + 1) }
+        queue.enqueue(MemberUpdate(member: identity, status: .alive, incarnation: incarnation))
+    }
+
+    mutating func setStatus(_ slot: Int, _ status: MemberStatus, incarnation: UInt64) {
+        let was = members[slot]
+        if was.isLive { liveCount -= 1 }
+        if was.status == .suspect { suspects.removeAll { $0 == slot } }
+        members[slot].status = status
+        members[slot].incarnation = incarnation
+        if members[slot].isLive { liveCount += 1 }
+        if status == .suspect { suspects.append(slot) }
+        if status != .suspect { members[slot].suspectors = [] }
+    }
+
+    /// Adds a member; when the table is full, the first dead or left member makes room.
+    @discardableResult
+    mutating func insert(_ member: Member) -> Int? {
+        if members.count >= config.maxMembers {
+            guard let gone = members.firstIndex(where: { !$0.isLive }) else { return nil }
+            slots[members[gone].identity] = nil
+            members[gone] = member
+            slots[member.identity] = gone
+            if member.isLive { liveCount += 1 }
+            return gone
+        }
+        members.append(member)
+        slots[member.identity] = members.count - 1
+        if member.isLive { liveCount += 1 }
+        return members.count - 1
+    }
+
+    mutating func emitChange(_ slot: Int) {
+        let m = members[slot]
+        output.append(.membershipChanged(MembershipChange(member: m.identity, status: m.status,
+                                                          incarnation: m.incarnation, verified: m.verified)))
+    }
+
+    // MARK: - Addresses
+
+    /// A member's addresses come only from its own signed endpoint entry, the newest one seen.
+    mutating func learnEndpoint(_ entry: SignedEntry) {
+        guard entry.kind == .endpoint, entry.author != identity, case .endpoint(let info) = entry.content else { return }
+        let slot: Int
+        if let known = slots[entry.author] {
+            slot = known
+        } else {
+            guard let created = insert(Member(identity: entry.author, status: .alive, incarnation: 0)) else { return }
+            slot = created
+        }
+        if let seen = members[slot].endpointStamp, seen >= entry.stamp { return }
+        let candidates = info.addresses.compactMap(PeerAddress.init)
+        members[slot].endpointStamp = entry.stamp
+        members[slot].candidates = candidates
+        members[slot].nextCandidate = 0
+        if let verified = members[slot].verified, !candidates.contains(verified) {
+            members[slot].verified = nil
+            emitChange(slot)
+        }
+        verify(slot, force: false)
+    }
+
+    /// Pings an unverified endpoint address, at most once per probe interval per member (`force`
+    /// only for an explicit join), carrying this node's own endpoint so the member can verify it back.
+    mutating func verify(_ slot: Int, force: Bool) {
+        let m = members[slot]
+        guard !isLeaving, m.verified == nil, m.isLive, !m.candidates.isEmpty else { return }
+        if !force, let last = m.lastVerificationAt, now < last + config.probeIntervalMillis { return }
+        let address = m.candidates[m.nextCandidate % m.candidates.count]
+        members[slot].nextCandidate += 1
+        members[slot].lastVerificationAt = now
+        let sequence = nextSequenceNumber()
+        verifications.append(Verification(sequence: sequence, member: m.identity, address: address,
+                                          deadline: now + config.probeIntervalMillis))
+        var ping = GossipMessage()
+        ping.ping = sequence
+        if let own = selfEndpoint { ping.entries = [own.encoded] }
+        send(ping, to: address, recipient: m.identity, piggyback: false)
+    }
+
+    /// Once per probe interval, pings one random dead member at its verified address, telling it
+    /// that it is held dead: if it is back, it refutes in the ack, which heals partitions.
+    mutating func reconnect() {
+        let dead = members.indices.filter { members[$0].status == .dead && members[$0].verified != nil }
+        guard !dead.isEmpty else { return }
+        let m = members[dead[Int.random(in: 0..<dead.count, using: &random)]]
+        guard let target = m.verified else { return }
+        var ping = GossipMessage()
+        ping.ping = nextSequenceNumber()
+        ping.members = [MemberUpdate(member: m.identity, status: .dead, incarnation: m.incarnation)]
+        send(ping, to: target, recipient: m.identity, piggyback: true)
+    }
+
+    mutating func retryVerifications() {
+        for slot in members.indices where members[slot].verified == nil && members[slot].isLive {
+            verify(slot, force: false)
+        }
+    }
+
+    // MARK: - Joining and leaving
+
+    /// Queues this node's own alive update, so members that hear of it learn its incarnation.
+    mutating func announceSelf() {
+        queue.enqueue(MemberUpdate(member: identity, status: .alive, incarnation: incarnation))
+    }
+
+    /// Announces `left` at a higher incarnation to `fanout` members at once, then goes quiet.
+    mutating func leave() {
+        guard !isLeaving else { return }
+        incarnation += 1
+        queue.enqueue(MemberUpdate(member: identity, status: .left, incarnation: incarnation))
+        gossip()
+        isLeaving = true
+    }
+}

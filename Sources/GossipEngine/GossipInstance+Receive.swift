@@ -1,0 +1,90 @@
+import GrapevineCore
+import GrapevineMerge
+
+extension GossipInstance {
+    /// One datagram: every frame it carries, in a fixed order. Replies go to `source`.
+    mutating func receive<Store: GossipStore>(_ payload: [UInt8], from source: PeerAddress, sender: PublicIdentity, store: Store) {
+        guard sender != identity, let message = try? GossipMessage.decode(payload) else { return }
+        for update in message.members { apply(update) }
+        if !message.entries.isEmpty { output.append(.ingest(message.entries, from: sender)) }
+        if let sequence = message.ping { answerPing(sequence, from: source, sender: sender) }
+        if let sequence = message.ack { receiveAck(sequence, from: source, sender: sender) }
+        if let sequence = message.nack, var current = probe, current.sequence == sequence {
+            current.nacks += 1
+            probe = current
+        }
+        if let request = message.pingRequest {
+            relayPing(request.sequence, target: request.target, origin: source, originIdentity: sender)
+        }
+        if let frame = message.reconcile {
+            answerReconciliation(frame, from: source, sender: sender, store: store)
+        }
+        if !message.request.isEmpty {
+            sendEntries(message.request.prefix(config.maxIdsPerRequest).map { $0 }, to: source, recipient: sender, store: store)
+        }
+    }
+
+    mutating func answerPing(_ sequence: UInt64, from source: PeerAddress, sender: PublicIdentity) {
+        var reply = GossipMessage()
+        reply.ack = sequence
+        // A sender we hold suspect, dead or left learns it at once, so it can refute.
+        if let slot = slots[sender], members[slot].status != .alive {
+            let m = members[slot]
+            reply.members.append(MemberUpdate(member: m.identity, status: m.status, incarnation: m.incarnation,
+                                              reporter: m.status == .suspect ? identity : nil))
+        }
+        send(reply, to: source, recipient: sender, piggyback: true)
+    }
+
+    mutating func receiveAck(_ sequence: UInt64, from source: PeerAddress, sender: PublicIdentity) {
+        if var current = probe, current.sequence == sequence, !current.acked {
+            current.acked = true
+            probe = current
+            localHealth = max(0, localHealth - 1)
+        }
+        if let i = verifications.firstIndex(where: { $0.sequence == sequence }) {
+            let pending = verifications[i]
+            // Verified only when the member itself answered from the very address that was pinged.
+            if pending.member == sender, pending.address == source, let slot = slots[sender] {
+                verifications.remove(at: i)
+                if members[slot].verified != source, members[slot].candidates.contains(source) {
+                    members[slot].verified = source
+                    addToProbeRound(slot)
+                    emitChange(slot)
+                }
+            }
+        }
+        if let i = relays.firstIndex(where: { $0.sequence == sequence }) {
+            let relay = relays.remove(at: i)
+            var forward = GossipMessage()
+            forward.ack = relay.originSequence
+            send(forward, to: relay.origin, recipient: relay.originIdentity, piggyback: true)
+        }
+    }
+
+    mutating func relayPing(_ originSequence: UInt64, target: PublicIdentity, origin: PeerAddress, originIdentity: PublicIdentity) {
+        guard let slot = slots[target], let address = members[slot].verified, target != identity else {
+            // Cannot help: say so at once, which still tells the requester this node is reachable.
+            var nack = GossipMessage()
+            nack.nack = originSequence
+            send(nack, to: origin, recipient: originIdentity, piggyback: false)
+            return
+        }
+        let sequence = nextSequenceNumber()
+        relays.append(Relay(sequence: sequence, originSequence: originSequence, origin: origin,
+                            originIdentity: originIdentity, deadline: now + config.pingTimeoutMillis))
+        var ping = GossipMessage()
+        ping.ping = sequence
+        send(ping, to: address, recipient: target, piggyback: true)
+    }
+
+    mutating func expireRelaysAndVerifications() {
+        while let i = relays.firstIndex(where: { $0.deadline <= now }) {
+            let relay = relays.remove(at: i)
+            var nack = GossipMessage()
+            nack.nack = relay.originSequence
+            send(nack, to: relay.origin, recipient: relay.originIdentity, piggyback: false)
+        }
+        verifications.removeAll { $0.deadline <= now }
+    }
+}

@@ -1,0 +1,209 @@
+import GrapevineCore
+import GrapevineMerge
+
+/// One node's gossip protocol as a pure state machine, in the manner of swift-cluster-membership's
+/// `SWIM.Instance`: the shell feeds it events with the current time and carries out the directives
+/// it returns. It does no I/O, reads no clock and draws randomness only from `random`, so a seeded
+/// run replays exactly; it never lets the order of a Set or Dictionary decide anything.
+///
+/// It runs SWIM membership with Lifeguard's refinements (§11), piggybacked dissemination of entries
+/// and membership updates (§11.6), and range-based reconciliation of held entries (§12).
+public struct GossipInstance<Random: RandomNumberGenerator> {
+    public let identity: PublicIdentity
+    public let config: GossipConfig
+    public internal(set) var incarnation: UInt64
+    /// Lifeguard's local-health multiplier: 0 when healthy; probing slows by a factor (1 + it).
+    public internal(set) var localHealth = 0
+    public internal(set) var isLeaving = false
+
+    var random: Random
+    let reconciler: Reconciler
+    var selfEndpoint: SignedEntry?
+    var members: [Member] = []
+    var slots: [PublicIdentity: Int] = [:]
+    var liveCount = 0
+    var suspects: [Int] = []
+    var probeOrder: [Int] = []
+    var probeCursor = 0
+    var probe: Probe?
+    var relays: [Relay] = []
+    var verifications: [Verification] = []
+    var queue: BroadcastQueue
+    var nextSequence: UInt64
+    var nextProbeAt: UInt64
+    var nextGossipAt: UInt64
+    var nextReconcileAt: UInt64
+    var scheduled: UInt64?
+    var now: UInt64
+    var output: [GossipDirective] = []
+
+    /// The probe in progress: one per probe interval.
+    struct Probe {
+        let target: Int
+        let sequence: UInt64
+        let pingDeadline: UInt64
+        let endsAt: UInt64
+        var acked = false
+        var helpers = 0
+        var nacks = 0
+        var indirectSent = false
+    }
+
+    /// A ping sent for another node's ping-request: its ack is passed on, its silence nacked.
+    struct Relay {
+        let sequence: UInt64
+        let originSequence: UInt64
+        let origin: PeerAddress
+        let originIdentity: PublicIdentity
+        let deadline: UInt64
+    }
+
+    /// A ping to an unverified endpoint address.
+    struct Verification {
+        let sequence: UInt64
+        let member: PublicIdentity
+        let address: PeerAddress
+        let deadline: UInt64
+    }
+
+    /// - Parameters:
+    ///   - incarnation: where this node's incarnation starts; the shell passes one above any it used
+    ///     before (for example its boot time in seconds), so a restart outranks its old death.
+    ///   - endpoint: this node's own signed endpoint entry, sent along when it introduces itself.
+    ///   - knownPeers: peers this node verified before a restart; they are reachable at once.
+    public init(identity: PublicIdentity, config: GossipConfig = GossipConfig(), random: Random, now: UInt64,
+                incarnation: UInt64 = 0, endpoint: SignedEntry? = nil, knownPeers: [KnownPeer] = []) {
+        self.identity = identity
+        self.config = config
+        self.random = random
+        self.now = now
+        self.incarnation = incarnation
+        self.selfEndpoint = endpoint
+        self.reconciler = Reconciler(config: config)
+        self.queue = BroadcastQueue(config: config)
+        nextSequence = self.random.next() >> 16
+        // Spread the periodic work of many nodes over their intervals rather than in lockstep.
+        nextProbeAt = now + UInt64.random(in: 0..<max(1, config.probeIntervalMillis), using: &self.random)
+        nextGossipAt = now + UInt64.random(in: 0..<max(1, config.gossipIntervalMillis), using: &self.random)
+        nextReconcileAt = now + UInt64.random(in: 0..<max(1, config.reconciliationIntervalMillis), using: &self.random)
+        for peer in knownPeers where peer.identity != identity && slots[peer.identity] == nil {
+            var member = Member(identity: peer.identity, status: .alive, incarnation: 0)
+            member.candidates = [peer.address]
+            member.verified = peer.address
+            insert(member)
+        }
+    }
+
+    // MARK: - Reading
+
+    /// Members in the order this node learned them, with their state and verified address.
+    public var membership: [MembershipChange] {
+        members.map { MembershipChange(member: $0.identity, status: $0.status, incarnation: $0.incarnation, verified: $0.verified) }
+    }
+
+    public func status(of member: PublicIdentity) -> MemberStatus? {
+        slots[member].map { members[$0].status }
+    }
+
+    /// Live, verified members: the ones gossip reaches.
+    public var reachableCount: Int { members.reduce(0) { $0 + ($1.isReachable ? 1 : 0) } }
+
+    /// The group size used for retransmission and suspicion: live members and this node.
+    public var groupSize: Int { liveCount + 1 }
+
+    /// The current retransmit limit λ·⌈log10(n + 1)⌉.
+    public var retransmitLimit: Int { config.retransmitLimit(members: groupSize) }
+
+    // MARK: - Events
+
+    /// Feeds one event at time `now` (Unix milliseconds) and returns what the shell must do.
+    public mutating func handle<Store: GossipStore>(_ event: GossipEvent, now: UInt64, store: Store) -> [GossipDirective] {
+        self.now = max(self.now, now)
+        output = []
+        switch event {
+        case .datagram(let payload, let source, let sender):
+            receive(payload, from: source, sender: sender, store: store)
+        case .tick:
+            break
+        case .localEntry(let entry):
+            if entry.author == identity, entry.kind == .endpoint { selfEndpoint = entry }
+            queue.enqueue(entry)
+        case .merged(let entries):
+            for entry in entries {
+                queue.enqueue(entry)
+                learnEndpoint(entry)
+            }
+        case .join(let entry):
+            learnEndpoint(entry)
+            if let slot = slots[entry.author] { verify(slot, force: true) }
+            announceSelf()
+        case .leave:
+            leave()
+        }
+        runTimers(store: store)
+        scheduleNextWake()
+        return output
+    }
+
+    // MARK: - Timers
+
+    mutating func runTimers<Store: GossipStore>(store: Store) {
+        guard !isLeaving else { return }
+        expireRelaysAndVerifications()
+        if var current = probe {
+            if !current.acked, !current.indirectSent, now >= current.pingDeadline {
+                current.helpers = requestIndirectPings(for: current)
+                current.indirectSent = true
+                probe = current
+            }
+            if now >= current.endsAt {
+                finishProbe(current)
+                probe = nil
+            }
+        }
+        if probe == nil, now >= nextProbeAt {
+            nextProbeAt = now + config.probeIntervalMillis * UInt64(1 + localHealth)
+            startProbe()
+            retryVerifications()
+            reconnect()
+        }
+        expireSuspicions()
+        if now >= nextGossipAt {
+            if !queue.isEmpty { gossip() }
+            nextGossipAt = Self.nextPhase(after: now, from: nextGossipAt, interval: config.gossipIntervalMillis)
+        }
+        if now >= nextReconcileAt {
+            startReconciliation(store: store)
+            nextReconcileAt = Self.nextPhase(after: now, from: nextReconcileAt, interval: config.reconciliationIntervalMillis)
+        }
+    }
+
+    /// The first time after `now` on the grid `from + k·interval`, so a late tick keeps the phase.
+    static func nextPhase(after now: UInt64, from start: UInt64, interval: UInt64) -> UInt64 {
+        let step = max(1, interval)
+        guard now >= start else { return start }
+        return start + ((now - start) / step + 1) * step
+    }
+
+    mutating func scheduleNextWake() {
+        guard !isLeaving else { return }
+        var wake = min(nextProbeAt, nextReconcileAt)
+        if !queue.isEmpty { wake = min(wake, nextGossipAt) }
+        if let probe {
+            wake = min(wake, probe.endsAt)
+            if !probe.acked, !probe.indirectSent { wake = min(wake, probe.pingDeadline) }
+        }
+        for relay in relays { wake = min(wake, relay.deadline) }
+        for slot in suspects { wake = min(wake, members[slot].suspicionDeadline) }
+        wake = max(wake, now + 1)
+        if scheduled != wake {
+            scheduled = wake
+            output.append(.schedule(at: wake))
+        }
+    }
+
+    mutating func nextSequenceNumber() -> UInt64 {
+        nextSequence &+= 1
+        return nextSequence
+    }
+}

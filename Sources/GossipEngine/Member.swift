@@ -1,0 +1,42 @@
+import GrapevineCore
+
+/// What this node knows about one member: liveness, incarnation, and where to reach it.
+///
+/// `candidates` come only from the member's own signed endpoint entry; `verified` is set only
+/// when a ping to one of them was answered from that address (PROTOCOL.md §11.5).
+struct Member: Sendable {
+    let identity: PublicIdentity
+    var status: MemberStatus
+    var incarnation: UInt64
+    /// The stamp of the endpoint entry `candidates` came from.
+    var endpointStamp: HLCStamp?
+    var candidates: [PeerAddress] = []
+    var verified: PeerAddress?
+    var nextCandidate = 0
+    var lastVerificationAt: UInt64?
+    var suspicionStart: UInt64 = 0
+    var suspicionDeadline: UInt64 = 0
+    /// Distinct nodes that suspect it at this incarnation; the first is the original reporter.
+    var suspectors: [PublicIdentity] = []
+
+    init(identity: PublicIdentity, status: MemberStatus, incarnation: UInt64) {
+        self.identity = identity
+        self.status = status
+        self.incarnation = incarnation
+    }
+
+    var isLive: Bool { status == .alive || status == .suspect }
+    /// Probed, gossiped to and asked for help only when live and verified.
+    var isReachable: Bool { isLive && verified != nil }
+}
+
+/// A peer the shell persisted after this engine verified it, so a restart rejoins without an invite.
+public struct KnownPeer: Sendable, Equatable {
+    public let identity: PublicIdentity
+    public let address: PeerAddress
+
+    public init(identity: PublicIdentity, address: PeerAddress) {
+        self.identity = identity
+        self.address = address
+    }
+}

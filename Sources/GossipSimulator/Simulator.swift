@@ -1,0 +1,258 @@
+import GossipEngine
+import GrapevineCore
+import GrapevineMerge
+import Sodium
+
+/// A deterministic network of gossip nodes on virtual time. Each node runs a real
+/// `GossipInstance` and a real `MergeCore`; the network loses, delays, duplicates and reorders
+/// datagrams, partitions and heals, and crashes and restarts nodes, all drawn from one seed, so
+/// the same seed replays the same run exactly.
+public final class Simulator {
+    /// How the nodes first know each other.
+    public enum Bootstrap: Sendable {
+        /// Every node has verified every other before the run (as after a restart with persisted peers).
+        case fullMesh
+        /// Every node knows only this node's endpoint entry (an invite) and joins through it.
+        case introducer(Int)
+    }
+
+    public let seed: UInt64
+    public let config: GossipConfig
+    public let ids: SimIdentities
+    public var link: LinkModel
+    public private(set) var now: UInt64
+    public var count: Int { ids.count }
+
+    private var random: SeededRandom
+    private var queue = EventQueue()
+    private var instances: [GossipInstance<SeededRandom>?]
+    public private(set) var stores: [SimStore]
+    private var generations: [UInt64]
+    private var clocks: [HybridLogicalClock]
+    private var nodeAt: [PeerAddress: Int] = [:]
+    private var group: [Int]
+    private var linkLoss: [Int: Double] = [:]
+    private var verified: [[UInt8]: SignedEntry] = [:]
+    private var restarts = 0
+
+    /// Bytes sent and received per node per whole second since `statsStart`.
+    public private(set) var bytesOut: [[Int]]
+    public private(set) var bytesIn: [[Int]]
+    public var statsStart: UInt64
+    /// Counts, for tracked ids, how many nodes hold them; `fullAt` is when all `count` did.
+    public private(set) var holders: [EntryID: Int] = [:]
+    public private(set) var fullAt: [EntryID: UInt64] = [:]
+    /// Every membership change, as (time, observer, change), when `recordMembership` is set.
+    public var recordMembership = false
+    public private(set) var membershipLog: [(time: UInt64, observer: Int, change: MembershipChange)] = []
+    public private(set) var datagramsSent = 0
+
+    public init(ids: SimIdentities, seed: UInt64, config: GossipConfig = GossipConfig(), link: LinkModel = LinkModel(),
+                bootstrap: Bootstrap = .fullMesh) {
+        self.seed = seed
+        self.config = config
+        self.ids = ids
+        self.link = link
+        self.now = ids.start
+        self.random = SeededRandom(seed: seed)
+        let n = ids.count
+        instances = Array(repeating: nil, count: n)
+        stores = Array(repeating: SimStore(), count: n)
+        generations = Array(repeating: 0, count: n)
+        clocks = Array(repeating: HybridLogicalClock(), count: n)
+        group = Array(repeating: 0, count: n)
+        bytesOut = Array(repeating: [], count: n)
+        bytesIn = Array(repeating: [], count: n)
+        statsStart = ids.start
+        for (i, address) in ids.addresses.enumerated() { nodeAt[address] = i }
+        for entry in ids.endpoints { verified[entry.encoded] = entry }
+        for i in 0..<n {
+            _ = stores[i].merge(ids.endpoints[i], physicalMillis: now)
+            switch bootstrap {
+            case .fullMesh:
+                let peers = (0..<n).filter { $0 != i }.map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) }
+                instances[i] = makeInstance(i, knownPeers: peers)
+                step(i, .tick)
+            case .introducer(let introducer):
+                instances[i] = makeInstance(i, knownPeers: [])
+                if i != introducer { step(i, .join(ids.endpoints[introducer])) } else { step(i, .tick) }
+            }
+        }
+    }
+
+    private func makeInstance(_ i: Int, knownPeers: [KnownPeer]) -> GossipInstance<SeededRandom> {
+        GossipInstance(identity: ids.identities[i], config: config,
+                       random: SeededRandom(seed: seed &* 0x9e37_79b9 &+ UInt64(i) &+ UInt64(restarts) << 40),
+                       now: now, incarnation: now / 1000, endpoint: ids.endpoints[i], knownPeers: knownPeers)
+    }
+
+    // MARK: - Running
+
+    /// Runs every event up to and including `time`.
+    public func run(until time: UInt64) {
+        while let next = queue.nextTime, next <= time, let (at, event) = queue.pop() {
+            now = at
+            switch event {
+            case .wake(let node, let generation):
+                guard generation == generations[node] else { continue }
+                step(node, .tick)
+            case .deliver(let node, let payload, let source, let sender):
+                guard instances[node] != nil else { continue }
+                bytesIn[node].add(payload.count, at: second(now))
+                step(node, .datagram(payload, from: source, sender: ids.identities[sender]))
+            }
+        }
+        now = max(now, time)
+    }
+
+    public func run(for millis: UInt64) { run(until: now + millis) }
+
+    /// Runs in steps of `stepMillis` until `done` holds or `limit` ms have passed; returns the time
+    /// taken, or nil if `done` never held.
+    public func run(atMost limit: UInt64, stepMillis: UInt64 = 50, until done: () -> Bool) -> UInt64? {
+        let start = now
+        while now - start < limit {
+            if done() { return now - start }
+            run(for: stepMillis)
+        }
+        return done() ? now - start : nil
+    }
+
+    private func second(_ time: UInt64) -> Int { time >= statsStart ? Int((time - statsStart) / 1000) : -1 }
+
+    private func step(_ i: Int, _ event: GossipEvent) {
+        guard let directives = instances[i]?.handle(event, now: now, store: stores[i]) else { return }
+        process(i, directives)
+    }
+
+    private func process(_ i: Int, _ directives: [GossipDirective]) {
+        for directive in directives {
+            switch directive {
+            case .send(let payload, let address, _):
+                transmit(from: i, payload, to: address)
+            case .schedule(let at):
+                generations[i] += 1
+                queue.push(.wake(node: i, generation: generations[i]), at: at)
+            case .ingest(let encoded, _):
+                var fresh: [SignedEntry] = []
+                for bytes in encoded {
+                    guard let entry = verify(bytes), stores[i].merge(entry, physicalMillis: now) else { continue }
+                    clocks[i].observe(entry.stamp, physicalMillis: now)
+                    fresh.append(entry)
+                    noteHeld(entry.id)
+                }
+                if !fresh.isEmpty { step(i, .merged(fresh)) }
+            case .membershipChanged(let change):
+                if recordMembership { membershipLog.append((now, i, change)) }
+            }
+        }
+    }
+
+    /// Decoding and signature checks are cached by the encoded bytes: every node would reach the
+    /// same verdict on the same bytes.
+    private func verify(_ bytes: [UInt8]) -> SignedEntry? {
+        if let known = verified[bytes] { return known }
+        guard let entry = try? SignedEntry.decode(bytes) else { return nil }
+        verified[bytes] = entry
+        return entry
+    }
+
+    private func transmit(from i: Int, _ payload: [UInt8], to address: PeerAddress) {
+        datagramsSent += 1
+        bytesOut[i].add(payload.count, at: second(now))
+        guard let j = nodeAt[address], group[i] == group[j] else { return }
+        let loss = linkLoss[i * count + j] ?? link.loss
+        let copies = link.duplication > 0 && Double.random(in: 0..<1, using: &random) < link.duplication ? 2 : 1
+        for _ in 0..<copies {
+            if loss > 0, Double.random(in: 0..<1, using: &random) < loss { continue }
+            var delay = link.latencyMillis
+            if link.jitterMillis > 0 {
+                let low = delay > link.jitterMillis ? delay - link.jitterMillis : 0
+                delay = low + UInt64.random(in: 0...(delay + link.jitterMillis - low), using: &random)
+            }
+            if link.reordering > 0, Double.random(in: 0..<1, using: &random) < link.reordering {
+                delay += UInt64.random(in: 0...max(1, link.latencyMillis), using: &random)
+            }
+            queue.push(.deliver(node: j, payload: payload, from: ids.addresses[i], sender: i), at: now + max(1, delay))
+        }
+    }
+
+    private func noteHeld(_ id: EntryID) {
+        guard let held = holders[id] else { return }
+        holders[id] = held + 1
+        if held + 1 == count, fullAt[id] == nil { fullAt[id] = now }
+    }
+
+    // MARK: - Faults
+
+    /// Splits the nodes into groups that cannot reach each other; unlisted nodes form group 0.
+    public func partition(_ groups: [[Int]]) {
+        group = Array(repeating: 0, count: count)
+        for (g, members) in groups.enumerated() { for i in members { group[i] = g + 1 } }
+    }
+
+    public func heal() { group = Array(repeating: 0, count: count) }
+
+    /// Loss on the link from `a` to `b` only; nil restores the default.
+    public func setLoss(from a: Int, to b: Int, _ loss: Double?) { linkLoss[a * count + b] = loss }
+
+    /// Stops a node: its protocol state is lost, its store (on disk) survives.
+    public func crash(_ i: Int) {
+        instances[i] = nil
+        generations[i] += 1
+    }
+
+    /// Restarts a crashed node with the peers it had verified before (the shell persists them)
+    /// and a new incarnation; it joins through one of them.
+    public func restart(_ i: Int, knownPeers: [Int]) {
+        restarts += 1
+        let peers = knownPeers.map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) }
+        instances[i] = makeInstance(i, knownPeers: peers)
+        if let first = knownPeers.first { step(i, .join(ids.endpoints[first])) } else { step(i, .tick) }
+    }
+
+    public func isUp(_ i: Int) -> Bool { instances[i] != nil }
+
+    // MARK: - Writing and observing
+
+    /// Signs a card entry by node `i` now and hands it to its node as a local write.
+    @discardableResult
+    public func write(at i: Int, field: String = "note", value: String) throws -> SignedEntry {
+        let stamp = clocks[i].tick(physicalMillis: now)
+        let entry = try SignedEntry.sign(.card(CardUpdate(field: field, values: [CardItem(value)])), stamp: stamp, with: ids.keys[i])
+        verified[entry.encoded] = entry
+        if stores[i].merge(entry, physicalMillis: now) { noteHeld(entry.id) }
+        step(i, .localEntry(entry))
+        return entry
+    }
+
+    /// Counts how many nodes hold `id` from now on (and when all do).
+    public func track(_ id: EntryID) {
+        holders[id] = (0..<count).reduce(0) { $0 + (stores[$1].core.isHeld(id) ? 1 : 0) }
+    }
+
+    public func digest(_ i: Int) -> Fingerprint { stores[i].core.digest }
+
+    /// Whether all the given nodes have the same store digest.
+    public func digestsEqual(_ nodes: [Int]? = nil) -> Bool {
+        let chosen = nodes ?? Array(0..<count)
+        guard let first = chosen.first else { return true }
+        let d = digest(first)
+        return chosen.allSatisfy { digest($0) == d }
+    }
+
+    public func status(of member: Int, seenBy observer: Int) -> MemberStatus? {
+        instances[observer]?.status(of: ids.identities[member])
+    }
+
+    public func instance(_ i: Int) -> GossipInstance<SeededRandom>? { instances[i] }
+}
+
+extension Array where Element == Int {
+    /// Adds to the counter of one second, growing the array as needed.
+    mutating func add(_ value: Int, at second: Int) {
+        guard second >= 0 else { return }
+        if count <= second { append(contentsOf: repeatElement(0, count: second - count + 1)) }
+        self[second] += value
+    }
+}
