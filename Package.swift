@@ -9,6 +9,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         // libsodium, found with pkg-config (Debian: libsodium-dev).
@@ -35,10 +40,6 @@ let package = Package(
         // The pure merge core: last-writer-wins, per-author bounds, quarantine, reconciliation index.
         .target(name: "GrapevineMerge", dependencies: ["GrapevineCore", "Sodium"]),
         .testTarget(name: "GrapevineMergeTests", dependencies: ["GrapevineMerge", "GrapevineCore", "Sodium"]),
-        // Sealed datagrams: the header, crypto_box under X25519 keys derived from identities, replay
-        // windows, rate limits. Pure: the node shell feeds it bytes and a clock.
-        .target(name: "SealedDatagrams", dependencies: ["GrapevineCore", "Sodium"]),
-        .testTarget(name: "SealedDatagramsTests", dependencies: ["SealedDatagrams", "GrapevineCore", "Sodium"]),
         // The sans-IO gossip engine: SWIM/Lifeguard membership, dissemination, range-based reconciliation.
         .target(
             name: "GossipEngine",
@@ -54,7 +55,41 @@ let package = Package(
             dependencies: ["GossipEngine", "GossipSimulator", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "Sodium"]
         ),
         // libFuzzer target for the gossip payload and reconciliation frame decoders (scripts/fuzz).
-        .executableTarget(name: "fuzz-frame-decoder", dependencies: ["GossipEngine"]),
+        .executableTarget(name: "fuzz-frame-decoder", dependencies: ["FuzzSupport", "GossipEngine"]),
+        // The persistent store: signed entries in SQLite (GRDB, WAL), derived tables, the local write path, ingest and queries.
+        .target(
+            name: "GrapevineStore",
+            dependencies: ["GrapevineCore", "GrapevineMerge", "Sodium", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Test helper: ingests batches and prints each id once committed; the crash test SIGKILLs it.
+        .executableTarget(name: "store-crash-writer", dependencies: ["GrapevineStore", "GrapevineCore", "Sodium"]),
+        .testTarget(
+            name: "GrapevineStoreTests",
+            dependencies: ["GrapevineStore", "GrapevineMerge", "GrapevineCore", "Sodium",
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // `make bench`: the benchmark sections; results in docs/BENCHMARKS.md and docs/benchmarks.json.
+        .executableTarget(name: "grapevine-bench", dependencies: ["GrapevineStore", "GrapevineMerge", "GrapevineCore", "Sodium", "GossipEngine", "GossipSimulator"]),
+        // Sealed datagrams: the header, crypto_box under X25519 keys derived from identities, replay
+        // windows, rate limits. Pure: the node shell feeds it bytes and a clock.
+        .target(name: "SealedDatagrams", dependencies: ["GrapevineCore", "Sodium"]),
+        .testTarget(name: "SealedDatagramsTests", dependencies: ["SealedDatagrams", "GrapevineCore", "Sodium"]),
+        // The node process: a NIO UDP socket and a swift-service-lifecycle service around the driver
+        // that opens datagrams, runs the gossip engine and feeds the store.
+        .target(
+            name: "Node",
+            dependencies: [
+                "GossipEngine", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "NodeTests",
+            dependencies: ["Node", "GossipEngine", "GrapevineCore", "SealedDatagrams", "Sodium", "grapevine"]
+        ),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
         .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]),
         .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),
@@ -63,14 +98,44 @@ let package = Package(
             dependencies: ["GrapevineVectors", "GrapevineCore", "GrapevineMerge", "SealedDatagrams", "Sodium"]
         ),
         // libFuzzer target for the entry decoder (scripts/fuzz); a normal build replays files instead.
-        .executableTarget(name: "fuzz-entry-decoder", dependencies: ["GrapevineCore"]),
+        .executableTarget(name: "fuzz-entry-decoder", dependencies: ["FuzzSupport", "GrapevineCore"]),
+        // What the libFuzzer targets share: the driver hand-off and replaying regression files.
+        .target(name: "FuzzSupport"),
+        // libFuzzer target for the sealed-datagram opener (scripts/fuzz).
+        .executableTarget(name: "fuzz-datagram-opener", dependencies: ["FuzzSupport", "GrapevineCore", "SealedDatagrams", "Sodium"]),
         // vCard 2.1/3.0/4.0 parser and vCard 4.0, 3.0 and jCard writer; standard library and Foundation only.
         .target(name: "VCard"),
         .testTarget(name: "VCardTests", dependencies: ["VCard"], resources: [.copy("Fixtures")]),
+        // The CLI's logic apart from argument parsing: WHO resolution, card <-> vCard mapping, tables, JSON shapes.
+        .target(
+            name: "GrapevineCLI",
+            dependencies: [
+                "GrapevineCore", "GrapevineStore", "VCard", "Sodium",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `grapevine` command line: one file per subcommand over GrapevineCLI.
+        .executableTarget(
+            name: "grapevine",
+            dependencies: [
+                "GrapevineCLI", "GrapevineCore", "GrapevineStore", "VCard", "Node",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "GrapevineCLITests",
+            dependencies: ["grapevine", "GrapevineCLI", "GrapevineCore", "GrapevineStore", "VCard", "Sodium"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "GrapevineCoreTests",
             dependencies: ["GrapevineCore", "GrapevineWire", "Sodium"]
         ),
+        // The three user jobs through the real `grapevine` binary, one node process per person,
+        // and the seed-story example script.
     ],
     swiftLanguageModes: [.v6]
 )

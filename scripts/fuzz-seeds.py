@@ -4,7 +4,10 @@ import json
 import pathlib
 import sys
 
-FIELDS = {"fuzz-entry-decoder": [("entries.json", "entry"), ("negative.json", "entry")]}
+FIELDS = {
+    "fuzz-entry-decoder": [("entries.json", "entry"), ("negative.json", "entry")],
+    "fuzz-datagram-opener": [("datagrams.json", "datagram")],
+}
 # Targets whose seeds are the payloads of reconciliation.json's messages.
 PAYLOADS = {"fuzz-frame-decoder": ["reconciliation.json"]}
 

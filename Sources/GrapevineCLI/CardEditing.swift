@@ -1,0 +1,49 @@
+import GrapevineCore
+import GrapevineStore
+
+/// The rules of `card set`, `card add` and `card clear`: which fields exist, how many values
+/// each takes, and the entry each edit writes.
+public enum CardEditing {
+    /// The registry field named `name` (case-insensitive), or an error that lists the fields.
+    public static func field(_ name: String) throws(CLIError) -> CardFieldSpec {
+        let lower = name.lowercased()
+        guard let spec = CardFields.spec(named: lower) else {
+            throw CLIError("\"\(name)\" is not a card field: use one of \(CardFields.all.map(\.name).joined(separator: ", "))")
+        }
+        return spec
+    }
+
+    /// A `--type` value as the protocol stores it: a lowercase token, or empty.
+    public static func type(_ text: String?) throws(CLIError) -> String {
+        let type = (text ?? "").lowercased()
+        let valid = type.utf8.count <= Limits.maxTokenLength && type.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+        }
+        guard valid else {
+            throw CLIError("--type \"\(text ?? "")\" must be a word of a-z, 0-9 and '-' (at most \(Limits.maxTokenLength)), such as work, home or cell")
+        }
+        return type
+    }
+
+    /// The field's values after appending `item`, or an error when the field is single-valued or full.
+    public static func appending(_ item: CardItem, to current: [CardItem], spec: CardFieldSpec) throws(CLIError)
+        -> [CardItem]
+    {
+        guard spec.isMultiValued else {
+            throw CLIError("\(spec.name) holds one value: use `grapevine card set \(spec.name) VALUE` instead")
+        }
+        guard current.count < Limits.maxListLength else {
+            throw CLIError("\(spec.name) already has \(Limits.maxListLength) values, the most a field holds: remove one with `grapevine card set` or `card clear` first")
+        }
+        return current + [item]
+    }
+
+    /// The current values of each field of a card; cleared fields are left out.
+    public static func values(of card: CardDetail) -> [String: [CardItem]] {
+        var result: [String: [CardItem]] = [:]
+        for field in card.fields where !field.values.isEmpty {
+            result[field.field] = field.values.map { CardItem($0.value, type: $0.type) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+
+/// Runs a command line in a given context and turns every outcome into an exit code, so no
+/// error ever reaches the user as a stack trace or a Swift type name.
+public enum CommandRunner {
+    /// Parses `arguments` (without the program name) against `root`, runs the command with
+    /// `context` bound, and returns the process exit code.
+    public static func run<Root: ParsableCommand>(_ root: Root.Type, arguments: [String], context: CLIContext) -> Int32 {
+        do {
+            var command = try root.parseAsRoot(arguments)
+            try CLIContext.$current.withValue(context) {
+                try command.run()
+            }
+            return 0
+        } catch {
+            return exitCode(for: error, root: root, context: context)
+        }
+    }
+
+    /// The same for a command line that may hold an `AsyncParsableCommand` (such as `run`, the node).
+    public static func run<Root: ParsableCommand>(_ root: Root.Type, arguments: [String], context: CLIContext) async
+        -> Int32
+    {
+        do {
+            var command = try root.parseAsRoot(arguments)
+            try await CLIContext.$current.withValue(context) {
+                if var asyncCommand = command as? any AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+            }
+            return 0
+        } catch {
+            return exitCode(for: error, root: root, context: context)
+        }
+    }
+
+    private static func exitCode<Root: ParsableCommand>(for error: any Error, root: Root.Type, context: CLIContext)
+        -> Int32
+    {
+        switch error {
+        case let code as ExitCode:
+            return code.rawValue
+        default:
+            if let failure = CLIError.from(error) {
+                context.printError("error: " + failure.message)
+                for line in failure.details { context.printError(line) }
+                return failure.exitCode
+            }
+            let code = root.exitCode(for: error)
+            let message = root.fullMessage(for: error)
+            if code == .success {
+                context.print(message)
+            } else {
+                context.printError(message)
+            }
+            return code.rawValue
+        }
+    }
+}

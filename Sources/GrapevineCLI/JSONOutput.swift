@@ -1,0 +1,200 @@
+import Foundation
+import GrapevineCore
+import GrapevineStore
+
+/// The `--json` shapes of the commands, documented in docs/CLI.md. Keys are sorted and never
+/// renamed, so scripts can rely on them.
+public enum JSONOutput {
+    /// Pretty-printed JSON with sorted keys and unescaped slashes.
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// `id --json` and `init --json`.
+public struct IdentityJSON: Codable, Sendable, Equatable {
+    public var id: String
+    public var fingerprint: String
+    public var home: String
+
+    public init(id: PublicIdentity, home: GrapevineHome) {
+        self.id = id.text
+        self.fingerprint = id.fingerprint
+        self.home = home.path
+    }
+}
+
+/// One value of a card field.
+public struct CardItemJSON: Codable, Sendable, Equatable {
+    public var value: String
+    public var type: String
+
+    public init(_ item: CardItem) {
+        value = item.value
+        type = item.type
+    }
+}
+
+/// `card show --json`: the fields of one card, field name to values.
+public struct CardJSON: Codable, Sendable, Equatable {
+    public var id: String
+    public var fingerprint: String
+    public var fields: [String: [CardItemJSON]]
+
+    public init(id: PublicIdentity, fields: [String: [CardItem]]) {
+        self.id = id.text
+        self.fingerprint = id.fingerprint
+        self.fields = fields.mapValues { $0.map(CardItemJSON.init) }
+    }
+}
+
+/// One row of `contacts --json`.
+public struct ContactJSON: Codable, Sendable, Equatable {
+    public var id: String
+    public var fingerprint: String
+    public var name: String
+    public var org: String
+    public var title: String
+    public var locality: String
+    public var me: Bool
+
+    public init(_ summary: ContactSummary, fingerprint: String, me: Bool) {
+        id = summary.identity
+        self.fingerprint = fingerprint
+        name = summary.name
+        org = summary.org
+        title = summary.title
+        locality = summary.locality
+        self.me = me
+    }
+}
+
+/// `show --json`: the store's per-field provenance plus the mutual connections.
+public struct ShowJSON: Codable, Sendable, Equatable {
+    public var id: String
+    public var fingerprint: String
+    public var name: String
+    public var fields: [FieldProvenance]
+    public var connections: [String]
+
+    public init(id: PublicIdentity, name: String, fields: [FieldProvenance], connections: [PublicIdentity]) {
+        self.id = id.text
+        self.fingerprint = id.fingerprint
+        self.name = name
+        self.fields = fields
+        self.connections = connections.map(\.text)
+    }
+}
+
+/// `path --json`. `hops` is null, and `path` empty, when the target is unreachable.
+public struct PathJSON: Encodable, Sendable, Equatable {
+    public var from: String
+    public var to: String
+    public var hops: Int?
+    public var path: [String]
+    public var introducers: [String]
+
+    public init(_ result: PathResult) {
+        from = result.from
+        to = result.to
+        hops = result.reachable ? result.length : nil
+        path = result.path
+        introducers = result.introducers
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case from, to, hops, path, introducers
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
+        try container.encode(hops, forKey: .hops)
+        try container.encode(path, forKey: .path)
+        try container.encode(introducers, forKey: .introducers)
+    }
+}
+
+/// One element of `intros --json`.
+public struct IntroJSON: Encodable, Sendable, Equatable {
+    public var id: String
+    public var state: String
+    public var introducer: String
+    public var a: String
+    public var b: String
+    public var note: String
+    public var stamp: String
+    public var answerA: String?
+    public var answerB: String?
+
+    public init(_ summary: IntroductionSummary) {
+        id = summary.id
+        state = summary.state.rawValue
+        introducer = summary.introducer
+        a = summary.a
+        b = summary.b
+        note = summary.note
+        stamp = summary.stamp
+        answerA = summary.answerA
+        answerB = summary.answerB
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, state, introducer, a, b, note, stamp, answerA, answerB
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(state, forKey: .state)
+        try container.encode(introducer, forKey: .introducer)
+        try container.encode(a, forKey: .a)
+        try container.encode(b, forKey: .b)
+        try container.encode(note, forKey: .note)
+        try container.encode(stamp, forKey: .stamp)
+        try container.encode(answerA, forKey: .answerA)
+        try container.encode(answerB, forKey: .answerB)
+    }
+}
+
+/// `inspect --json`.
+public struct InspectJSON: Codable, Sendable, Equatable {
+    public var id: String
+    public var digest: String
+    /// Retained entries.
+    public var entries: Int
+    public var entriesByKind: [String: Int]
+    public var authors: Int
+    public var pruned: Int
+    public var quarantined: Int
+    public var rejections: [String: Int]
+
+    public init(me: PublicIdentity, stats: StoreStats) {
+        id = me.text
+        digest = stats.digest.lowercased()
+        entries = stats.retained
+        entriesByKind = stats.entriesByKind
+        authors = stats.authors
+        pruned = stats.pruned
+        quarantined = stats.quarantined
+        rejections = stats.rejections
+    }
+}
+
+/// What a write command did, for `--json` on connect, disconnect, introduce, accept, decline
+/// and card edits.
+public struct WriteJSON: Codable, Sendable, Equatable {
+    public var entry: String
+    public var kind: String
+    public var target: String?
+
+    public init(entry: SignedEntry, target: PublicIdentity?) {
+        self.entry = entry.id.hex
+        self.kind = entry.kind.name
+        self.target = target?.text
+    }
+}

@@ -1,0 +1,32 @@
+import GrapevineStore
+
+/// The human sentence for a path, for example
+/// `Jennifer → Jeff → Kevin Bacon (2 hops: ask Jeff for an introduction)`.
+public enum PathDescription {
+    /// `names` maps an identity's text form to the name to show.
+    public static func line(_ result: PathResult, name: (String) -> String) -> String {
+        guard result.reachable, let hops = result.length else {
+            return "no path from \(name(result.from)) to \(name(result.to)) over mutual connections"
+        }
+        let chain = result.path.map(name).joined(separator: " → ")
+        switch hops {
+        case 0:
+            return "\(chain) (0 hops: the same person)"
+        case 1:
+            return "\(chain) (1 hop: already connected)"
+        default:
+            let introducers = result.introducers.isEmpty ? [result.path[1]] : result.introducers
+            let ask = orList(introducers.map(name))
+            let suffix = hops > 2 && introducers == [result.path[1]] ? " to \(name(result.path[2]))" : ""
+            return "\(chain) (\(hops) hops: ask \(ask) for an introduction\(suffix))"
+        }
+    }
+
+    static func orList(_ names: [String]) -> String {
+        switch names.count {
+        case 0: return ""
+        case 1: return names[0]
+        default: return names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import GrapevineCore
+
+// The typed results of the store's queries. Each is Codable so the CLI prints it as JSON or text.
+// Identities are in their `gv1…` text form, ids and digests in hex, stamps as `millis.counter`.
+
+/// A known card with the fields a contact list shows.
+public struct ContactSummary: Codable, Sendable, Equatable {
+    public var identity: String
+    public var name: String
+    public var org: String
+    public var title: String
+    public var locality: String
+}
+
+/// One value of a card field.
+public struct CardValue: Codable, Sendable, Equatable {
+    public var value: String
+    public var type: String
+}
+
+/// A value this node saw for a field before a newer entry replaced it.
+public struct SupersededValue: Codable, Sendable, Equatable {
+    public var values: [CardValue]
+    public var stamp: String
+    public var entryID: String
+}
+
+/// The current value of one field, the entry it comes from, and what it replaced.
+public struct FieldProvenance: Codable, Sendable, Equatable {
+    public var field: String
+    public var values: [CardValue]
+    public var stamp: String
+    public var entryID: String
+    /// Newest first, at most ``DerivedTables/historyPerField``.
+    public var superseded: [SupersededValue]
+}
+
+/// One card with per-field provenance. `fields` is sorted by field name.
+public struct CardDetail: Codable, Sendable, Equatable {
+    public var identity: String
+    public var fields: [FieldProvenance]
+}
+
+/// A shortest chain of mutual connections between two identities.
+public struct PathResult: Codable, Sendable, Equatable {
+    public var from: String
+    public var to: String
+    public var reachable: Bool
+    /// Number of hops; nil when unreachable.
+    public var length: Int?
+    public var path: [String]
+    /// `from`'s contacts that lie on some shortest path, so any of them can introduce `from` onward.
+    public var introducers: [String]
+}
+
+/// Where an introduction stands, from the answers of the two people introduced.
+public enum IntroductionState: String, Codable, Sendable, Equatable {
+    case pending
+    case accepted
+    case declined
+    case partiallyAccepted = "partially-accepted"
+
+    /// Declined if either declined, accepted if both accepted, partially accepted if one did.
+    static func from(answerA: IntroductionAnswer.Answer?, answerB: IntroductionAnswer.Answer?) -> IntroductionState {
+        if answerA == .decline || answerB == .decline { return .declined }
+        switch (answerA, answerB) {
+        case (.accept, .accept): return .accepted
+        case (.accept, _), (_, .accept): return .partiallyAccepted
+        default: return .pending
+        }
+    }
+}
+
+/// One introduction and its state.
+public struct IntroductionSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var introducer: String
+    public var a: String
+    public var b: String
+    public var note: String
+    public var stamp: String
+    public var state: IntroductionState
+    /// "accept", "decline" or nil for each side.
+    public var answerA: String?
+    public var answerB: String?
+}
+
+/// The store at a glance.
+public struct StoreStats: Codable, Sendable, Equatable {
+    /// Retained entries per kind name.
+    public var entriesByKind: [String: Int]
+    public var authors: Int
+    public var retained: Int
+    public var pruned: Int
+    public var quarantined: Int
+    public var rejections: [String: Int]
+    /// The fingerprint of the retained set, as peers compare it.
+    public var digest: String
+}

@@ -1,0 +1,396 @@
+import Foundation
+import GRDB
+import GrapevineCore
+import GrapevineMerge
+import Sodium
+
+/// The node's persistent CRDT store: the signed entries in SQLite, the merge core and the
+/// mutual-connection graph in memory.
+///
+/// One writer: every change runs in one `BEGIN IMMEDIATE` transaction on the pool's writer
+/// connection, and another process that writes waits on the busy timeout. Readers (other
+/// processes, queries) read concurrently thanks to WAL. The in-memory state is rebuilt from the
+/// metadata columns at open, and again whenever another process has written since (the
+/// `generation` counter), so every process merges against what is on disk.
+public final class Store: @unchecked Sendable {
+    // @unchecked: `core`, `graph` and `generation` are only touched with `lock` held.
+    public let path: String
+    public let futureToleranceMillis: UInt64
+    let pool: DatabasePool
+    let lock = NSLock()
+    var core: MergeCore
+    var graph = SocialGraph()
+    /// The `generation` counter this process's in-memory state reflects; -1 forces a reload.
+    var generation: Int64 = -1
+
+    /// How long a second writer waits for the write lock before giving up.
+    public static let busyTimeout: TimeInterval = 30
+
+    /// Opens (creating if needed) the store at `path` and rebuilds the in-memory state.
+    public init(
+        path: String, physicalMillis: UInt64,
+        futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis
+    ) throws(StoreError) {
+        self.path = path
+        self.futureToleranceMillis = futureToleranceMillis
+        self.core = MergeCore(futureToleranceMillis: futureToleranceMillis)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.prepareDatabase { db in
+            // NORMAL in WAL mode: a committed batch survives the process being killed (the crash
+            // test); after a power loss the last commits may be missing but the file is sound, and
+            // peers re-send what is missing through reconciliation. FULL would fsync every batch.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // B-tree pages are read far more often than written: keep up to 64 MB of them in the
+            // process rather than asking the kernel for each one. No mmap: every mapped page a
+            // scan touches would count against the node's resident memory.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try StoreSchema.migrator.migrate(pool)
+        } catch {
+            throw .database("\(path): \(error)")
+        }
+        try transaction(physicalMillis: physicalMillis) { _, _ in }
+    }
+
+    /// Opens the store of a Grapevine home.
+    public convenience init(home: GrapevineHome, physicalMillis: UInt64) throws(StoreError) {
+        try self.init(path: home.storePath, physicalMillis: physicalMillis)
+    }
+
+    // MARK: Writing
+
+    /// The local write path: ticks the persisted clock, signs, merges, stores and queues the entry
+    /// for gossip, all in one transaction, so the CLI and the node never issue clashing stamps.
+    public func write(_ content: EntryContent, signingKey: Ed25519.SigningKey, physicalMillis: UInt64)
+        throws(StoreError) -> SignedEntry
+    {
+        try transaction(physicalMillis: physicalMillis) { db, work in
+            let last = try Int64.fetchOne(db, sql: "SELECT last FROM clock WHERE id = 1") ?? 0
+            var clock = HybridLogicalClock(last: HLCStamp(databaseValue: last), futureToleranceMillis: futureToleranceMillis)
+            let stamp = clock.tick(physicalMillis: physicalMillis)
+            let entry: SignedEntry
+            do throws(EntryError) {
+                entry = try SignedEntry.sign(content, stamp: stamp, with: signingKey)
+            } catch {
+                throw StoreError.invalidLocalEntry(error)
+            }
+            try db.run("UPDATE clock SET last = ? WHERE id = 1", arguments: [stamp.databaseValue])
+            let outcome = try merge(entry, db: db, physicalMillis: physicalMillis, work: &work)
+            guard outcome == .new || outcome == .quarantined else {
+                throw StoreError.localWriteNotRetained("\(outcome)")
+            }
+            try db.run("INSERT INTO outbox (entry_id) VALUES (?)", arguments: [entry.id.blob])
+            return entry
+        }
+    }
+
+    /// The persistence stage of ingest: merges verified entries in order and commits them in one
+    /// transaction. Returns only after the commit, so every outcome it reports is durable.
+    public func ingest(_ items: [Result<SignedEntry, EntryError>], physicalMillis: UInt64)
+        throws(StoreError) -> IngestBatchResult
+    {
+        let start = StoreClock.threadCPUNanos()
+        var mergeNanos: UInt64 = 0
+        let outcomes: [IngestOutcome] = try transaction(physicalMillis: physicalMillis) { db, work in
+            var outcomes: [IngestOutcome] = []
+            outcomes.reserveCapacity(items.count)
+            for item in items {
+                switch item {
+                case .success(let entry):
+                    let outcome = try merge(entry, db: db, physicalMillis: physicalMillis, work: &work)
+                    outcomes.append(IngestOutcome(id: entry.id, outcome: outcome))
+                case .failure(let error):
+                    work.rejections[error.reason, default: 0] += 1
+                    outcomes.append(IngestOutcome(id: nil, outcome: .rejected(error.reason)))
+                }
+            }
+            mergeNanos = work.mergeNanos
+            return outcomes
+        }
+        let total = StoreClock.threadCPUNanos() - start
+        return IngestBatchResult(outcomes: outcomes, mergeNanos: mergeNanos, persistNanos: total - min(total, mergeNanos))
+    }
+
+    /// Merges the quarantined entries whose stamps are now within the future tolerance.
+    /// Returns the ids that left quarantine.
+    @discardableResult
+    public func releaseDue(physicalMillis: UInt64) throws(StoreError) -> [EntryID] {
+        try transaction(physicalMillis: physicalMillis) { db, work in
+            try release(db: db, physicalMillis: physicalMillis, work: &work)
+        }
+    }
+
+    /// Recomputes every derived table from the retained entries.
+    public func rebuildDerived() throws(StoreError) {
+        try guarded {
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    try DerivedTables.rebuild(db)
+                    return .commit
+                }
+            }
+        }
+    }
+
+    /// Brings the in-memory state up to date with writes made by other processes.
+    public func refresh(physicalMillis: UInt64) throws(StoreError) {
+        try transaction(physicalMillis: physicalMillis) { _, _ in }
+    }
+
+    /// Runs `body` in a `BEGIN IMMEDIATE` transaction with the in-memory state locked and current,
+    /// then recomputes search rows, bumps counters and commits. On any failure the in-memory state
+    /// is marked stale and rebuilt from disk by the next transaction.
+    func transaction<T>(physicalMillis: UInt64, _ body: (Database, inout MergeWork) throws -> T) throws(StoreError) -> T {
+        try guarded {
+            try pool.writeWithoutTransaction { db in
+                lock.lock()
+                defer { lock.unlock() }
+                var result: T?
+                var committedGeneration: Int64 = -1
+                do {
+                    try db.inTransaction(.immediate) {
+                        var work = MergeWork()
+                        let onDisk = try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'generation'") ?? 0
+                        if onDisk != generation {
+                            try reload(db: db, physicalMillis: physicalMillis, work: &work)
+                        }
+                        result = try body(db, &work)
+                        try finish(db: db, work: work)
+                        committedGeneration = onDisk + 1
+                        try db.run("UPDATE counter SET value = ? WHERE name = 'generation'",
+                                       arguments: [committedGeneration])
+                        return .commit
+                    }
+                } catch {
+                    generation = -1
+                    throw error
+                }
+                generation = committedGeneration
+                guard let result else { throw StoreError.database("transaction ended without a result") }
+                return result
+            }
+        }
+    }
+
+    func guarded<T>(_ body: () throws -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database("\(error)")
+        }
+    }
+
+    private func finish(db: Database, work: MergeWork) throws {
+        for author in work.searchDirty.sorted() {
+            try DerivedTables.refreshSearch(db, author: author)
+        }
+        if work.pruned > 0 {
+            try db.run("UPDATE counter SET value = value + ? WHERE name = 'pruned'", arguments: [work.pruned])
+        }
+        for (reason, count) in work.rejections.sorted(by: { $0.key < $1.key }) {
+            try db.run("INSERT INTO rejection (reason, count) VALUES (?, ?) ON CONFLICT(reason) DO UPDATE SET count = count + excluded.count",
+                arguments: [reason.rawValue, count])
+        }
+        if let observed = work.observed {
+            // Fold remote stamps into the shared clock so the next local write is later than all of them.
+            try db.run("UPDATE clock SET last = ? WHERE id = 1 AND last < ?",
+                           arguments: [observed.databaseValue, observed.databaseValue])
+        }
+    }
+
+    // MARK: Merging
+
+    /// Merges one verified entry and writes what the outcome implies.
+    func merge(_ entry: SignedEntry, db: Database, physicalMillis: UInt64, work: inout MergeWork) throws -> MergeOutcome {
+        let before = StoreClock.threadCPUNanos()
+        let result = core.merge(EntryMeta(entry), physicalMillis: physicalMillis)
+        work.mergeNanos += StoreClock.threadCPUNanos() - before
+        switch result.outcome {
+        case .new:
+            try insert(StoredEntry(entry), state: StoredEntry.retainedState, db: db)
+            try prune(result.evicted, db: db, work: &work)
+            try addDerived(id: entry.id, author: entry.author, stamp: entry.stamp, kind: entry.kind,
+                           content: entry.content, db: db, work: &work)
+            if entry.stamp.millis <= physicalMillis &+ futureToleranceMillis { work.observe(entry.stamp) }
+        case .quarantined:
+            try insert(StoredEntry(entry), state: StoredEntry.quarantinedState, db: db)
+            try prune(result.evicted, db: db, work: &work)
+        case .duplicate:
+            // Keep the smaller signature, so the stored bytes are a function of the union too.
+            try db.run("UPDATE entry SET signature = ? WHERE id = ? AND signature > ?",
+                           arguments: [Data(entry.signature), entry.id.blob, Data(entry.signature)])
+        case .superseded:
+            work.pruned += 1
+            if case .card(let update) = entry.content {
+                try remember(author: entry.author, update: update, stamp: entry.stamp, id: entry.id, db: db)
+            }
+        case .rejected(let reason):
+            work.rejections[reason, default: 0] += 1
+        }
+        return result.outcome
+    }
+
+    private func insert(_ entry: StoredEntry, state: Int64, db: Database) throws {
+        try db.run("""
+                INSERT OR REPLACE INTO entry (id, author, kind, rkey, stamp, body, signature, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [entry.id.blob, entry.author.blob, Int64(entry.kind.rawValue), Data(entry.replacementKey),
+                        entry.stamp.databaseValue, Data(entry.body), Data(entry.signature), state])
+    }
+
+    private func addDerived(
+        id: EntryID, author: PublicIdentity, stamp: HLCStamp, kind: EntryKind, content: EntryContent,
+        db: Database, work: inout MergeWork
+    ) throws {
+        if let change = try DerivedTables.add(db, id: id, author: author, stamp: stamp, content: content) {
+            graph.apply(change)
+        }
+        if kind == .card { work.searchDirty.insert(author) }
+    }
+
+    /// Deletes entries the core no longer retains, with their derived rows. Superseded card values
+    /// go to the local history.
+    private func prune(_ ids: [EntryID], db: Database, work: inout MergeWork) throws {
+        for id in ids {
+            guard let stored = try fetchStored(id, db: db) else { continue }
+            let parsed = try stored.parsed()
+            if let change = try DerivedTables.remove(db, id: id, author: stored.author, content: parsed.content) {
+                graph.apply(change)
+            }
+            if case .card(let update) = parsed.content {
+                work.searchDirty.insert(stored.author)
+                try remember(author: stored.author, update: update, stamp: stored.stamp, id: id, db: db)
+            }
+            try db.run("DELETE FROM entry WHERE id = ?", arguments: [id.blob])
+            work.pruned += 1
+        }
+    }
+
+    private func release(db: Database, physicalMillis: UInt64, work: inout MergeWork) throws -> [EntryID] {
+        var released: [EntryID] = []
+        for (meta, result) in core.releaseDue(physicalMillis: physicalMillis) {
+            released.append(meta.id)
+            try settle(meta.id, outcome: result.outcome, evicted: result.evicted, db: db, work: &work)
+        }
+        return released
+    }
+
+    /// Applies the outcome of merging an entry that was already on disk (at load or release).
+    private func settle(_ id: EntryID, outcome: MergeOutcome, evicted: [EntryID], db: Database, work: inout MergeWork) throws {
+        switch outcome {
+        case .new:
+            try db.run("UPDATE entry SET state = ? WHERE id = ? AND state = ?",
+                           arguments: [StoredEntry.retainedState, id.blob, StoredEntry.quarantinedState])
+            let promoted = db.changesCount > 0
+            try prune(evicted, db: db, work: &work)
+            if promoted, let stored = try fetchStored(id, db: db) {
+                let parsed = try stored.parsed()
+                try addDerived(id: id, author: stored.author, stamp: stored.stamp, kind: stored.kind,
+                               content: parsed.content, db: db, work: &work)
+            }
+        case .quarantined, .duplicate:
+            try prune(evicted, db: db, work: &work)
+        case .superseded, .rejected:
+            try prune([id], db: db, work: &work)
+        }
+    }
+
+    func fetchStored(_ id: EntryID, db: Database) throws -> StoredEntry? {
+        guard let row = try Row.fetchOne(
+            try db.cachedStatement(sql: "SELECT id, author, kind, rkey, stamp, body, signature FROM entry WHERE id = ?"),
+            arguments: [id.blob])
+        else { return nil }
+        return try DerivedTables.storedEntry(row)
+    }
+
+    /// Keeps a superseded card value in the bounded local history.
+    private func remember(author: PublicIdentity, update: CardUpdate, stamp: HLCStamp, id: EntryID, db: Database) throws {
+        try db.run("INSERT OR IGNORE INTO history (author, field, items, stamp, entry_id) VALUES (?, ?, ?, ?, ?)",
+            arguments: [author.blob, update.field, DerivedTables.itemsJSON(update.values), stamp.databaseValue, id.blob])
+        try db.run("""
+                DELETE FROM history WHERE author = ?1 AND field = ?2 AND seq NOT IN (
+                    SELECT seq FROM history WHERE author = ?1 AND field = ?2
+                    ORDER BY stamp DESC, entry_id DESC LIMIT ?3)
+                """,
+            arguments: [author.blob, update.field, DerivedTables.historyPerField])
+    }
+
+    // MARK: Loading
+
+    /// Rebuilds the merge core from the metadata columns (no signature is re-verified) and the
+    /// graph from the `edge` table, then settles entries whose fate changed since they were stored:
+    /// quarantined entries now due, and any entry that the current bounds no longer retain.
+    private func reload(db: Database, physicalMillis: UInt64, work: inout MergeWork) throws {
+        core = MergeCore(futureToleranceMillis: futureToleranceMillis)
+        graph = SocialGraph()
+        var authors: [Data: PublicIdentity] = [:]
+        var keys: [Data: [UInt8]] = [:]
+        var unsettled: [(id: EntryID, outcome: MergeOutcome, evicted: [EntryID])] = []
+        var quarantinedRows: [EntryMeta] = []
+        let rows = try Row.fetchCursor(
+            db, sql: "SELECT id, author, kind, rkey, stamp, state FROM entry")
+        while let row = try rows.next() {
+            guard let idData = row[0] as Data?, let id = EntryID(bytes: [UInt8](idData)),
+                  let authorData = row[1] as Data?
+            else { throw StoreError.corruptEntry(id: "?", detail: "bad id column") }
+            let author: PublicIdentity
+            if let known = authors[authorData] {
+                author = known
+            } else {
+                guard let parsed = PublicIdentity(bytes: [UInt8](authorData)) else {
+                    throw StoreError.corruptEntry(id: id.hex, detail: "bad author column")
+                }
+                authors[authorData] = parsed
+                author = parsed
+            }
+            let keyData = row[3] as Data? ?? Data()
+            let key: [UInt8]
+            if keyData.count == EntryID.length {
+                key = [UInt8](keyData)
+            } else if let known = keys[keyData] {
+                key = known
+            } else {
+                key = [UInt8](keyData)
+                keys[keyData] = key
+            }
+            let kind: Int64 = row[2]
+            let stamp: Int64 = row[4]
+            let state: Int64 = row[5]
+            let meta = EntryMeta(id: id, author: author, kind: EntryKind(rawValue: UInt32(truncatingIfNeeded: kind)),
+                                 replacementKey: key, stamp: HLCStamp(databaseValue: stamp))
+            // Retained rows are merged as they stream by; quarantined ones after all of them, as
+            // when they were stored.
+            if state == StoredEntry.quarantinedState {
+                quarantinedRows.append(meta)
+                continue
+            }
+            let result = core.merge(meta, physicalMillis: physicalMillis)
+            if result.outcome != .new || !result.evicted.isEmpty {
+                unsettled.append((meta.id, result.outcome, result.evicted))
+            }
+        }
+        for meta in quarantinedRows {
+            let result = core.merge(meta, physicalMillis: physicalMillis)
+            if result.outcome != .quarantined || !result.evicted.isEmpty {
+                unsettled.append((meta.id, result.outcome, result.evicted))
+            }
+        }
+        let edges = try Row.fetchCursor(db, sql: "SELECT author, target FROM edge WHERE state = ? ORDER BY author, target",
+                                        arguments: [Int64(EdgeState.connected.rawValue)])
+        while let row = try edges.next() {
+            guard let author = PublicIdentity(bytes: row.bytes(0)), let target = PublicIdentity(bytes: row.bytes(1)) else {
+                throw StoreError.corruptEntry(id: "?", detail: "bad edge row")
+            }
+            graph.set(author: author, target: target, connected: true)
+        }
+        for item in unsettled {
+            try settle(item.id, outcome: item.outcome, evicted: item.evicted, db: db, work: &work)
+        }
+    }
+}

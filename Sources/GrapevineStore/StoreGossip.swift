@@ -1,0 +1,54 @@
+import Foundation
+import GRDB
+import GrapevineCore
+import GrapevineMerge
+
+/// What the running node reads and queues beyond the queries: the held ids for reconciliation,
+/// an entry's verbatim bytes, and join requests from `grapevine peer add`.
+extension Store {
+    /// The held ids (retained and quarantined) ordered by (stamp, id). A value: later merges do not
+    /// change a snapshot already taken.
+    public var heldIndex: ReconciliationIndex {
+        lock.withLock { core.reconciliation }
+    }
+
+    /// The store digest (fingerprint of the retained set), read in O(1).
+    public var digest: Fingerprint {
+        lock.withLock { core.digest }
+    }
+
+    /// How many entries are retained.
+    public var retainedCount: Int {
+        lock.withLock { core.retainedCount }
+    }
+
+    /// The encoded `SignedEntry` of a held entry, exactly as it arrived; nil if not held.
+    public func encodedEntry(_ id: EntryID) -> [UInt8]? {
+        let row = try? pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT body, signature FROM entry WHERE id = ?", arguments: [Data(id.bytes)])
+        }
+        guard let row, let body = row["body"] as Data?, let signature = row["signature"] as Data? else { return nil }
+        return SignedEntry.envelope(body: [UInt8](body), signature: [UInt8](signature))
+    }
+
+    /// Queues a held entry for the node, as if written locally. `peer add` uses it for the invite's
+    /// endpoint entry, which tells a running node to join through that peer.
+    public func enqueueForNode(_ id: EntryID) throws(StoreError) {
+        do {
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO outbox (entry_id) VALUES (?)", arguments: [Data(id.bytes)])
+            }
+        } catch {
+            throw .database("queueing \(id.hex): \(error)")
+        }
+    }
+}
+
+extension Store {
+    /// The winning entry of `author` for a kind and replacement key, if the store holds one.
+    public func latestEntry(author: PublicIdentity, kind: EntryKind, replacementKey: [UInt8]) -> SignedEntry? {
+        let id = lock.withLock { core.winner(author: author, kind: kind, replacementKey: replacementKey)?.id }
+        guard let id, let bytes = encodedEntry(id) else { return nil }
+        return try? SignedEntry.decode(bytes)
+    }
+}

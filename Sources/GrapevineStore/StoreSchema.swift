@@ -1,0 +1,111 @@
+import GRDB
+
+/// The store's tables, created by versioned migrations so an old store upgrades in place.
+///
+/// `entry` holds the signed entries verbatim and is the source of truth. `card`, `card_field`,
+/// `card_fts`, `edge`, `introduction`, `introduction_response` and `endpoint` are derived from
+/// the retained entries (``DerivedTables``). `history`, `clock`, `outbox`, `rejection` and
+/// `counter` are this node's own bookkeeping and are not derived.
+enum StoreSchema {
+    /// The tables that ``DerivedTables/rebuild(_:)`` recomputes, in the order a rebuild clears them.
+    static let derivedTables = ["card_fts", "card", "card_field", "edge", "introduction", "introduction_response", "endpoint"]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            // state: 0 retained, 1 quarantined (held until its stamp is within the future tolerance).
+            try db.execute(sql: """
+                CREATE TABLE entry (
+                    id BLOB NOT NULL PRIMARY KEY,
+                    author BLOB NOT NULL,
+                    kind INTEGER NOT NULL,
+                    rkey BLOB NOT NULL,
+                    stamp INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    state INTEGER NOT NULL
+                );
+
+                CREATE TABLE card (
+                    rowid INTEGER PRIMARY KEY,
+                    author BLOB NOT NULL UNIQUE
+                );
+                CREATE TABLE card_field (
+                    author BLOB NOT NULL,
+                    field TEXT NOT NULL,
+                    items TEXT NOT NULL,
+                    display TEXT NOT NULL,
+                    stamp INTEGER NOT NULL,
+                    entry_id BLOB NOT NULL,
+                    PRIMARY KEY (author, field)
+                ) WITHOUT ROWID;
+                CREATE VIRTUAL TABLE card_fts USING fts5(
+                    name, org, title, locality, note, categories,
+                    tokenize = 'unicode61 remove_diacritics 2'
+                );
+                CREATE TABLE edge (
+                    author BLOB NOT NULL,
+                    target BLOB NOT NULL,
+                    state INTEGER NOT NULL,
+                    stamp INTEGER NOT NULL,
+                    entry_id BLOB NOT NULL,
+                    PRIMARY KEY (author, target)
+                ) WITHOUT ROWID;
+                CREATE INDEX edge_by_target ON edge(target, author);
+                CREATE TABLE introduction (
+                    id BLOB NOT NULL PRIMARY KEY,
+                    author BLOB NOT NULL,
+                    a BLOB NOT NULL,
+                    b BLOB NOT NULL,
+                    note TEXT NOT NULL,
+                    stamp INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX introduction_by_a ON introduction(a);
+                CREATE INDEX introduction_by_b ON introduction(b);
+                CREATE TABLE introduction_response (
+                    introduction BLOB NOT NULL,
+                    author BLOB NOT NULL,
+                    answer INTEGER NOT NULL,
+                    stamp INTEGER NOT NULL,
+                    entry_id BLOB NOT NULL,
+                    PRIMARY KEY (introduction, author)
+                ) WITHOUT ROWID;
+                CREATE TABLE endpoint (
+                    author BLOB NOT NULL PRIMARY KEY,
+                    addresses TEXT NOT NULL,
+                    stamp INTEGER NOT NULL,
+                    entry_id BLOB NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    author BLOB NOT NULL,
+                    field TEXT NOT NULL,
+                    items TEXT NOT NULL,
+                    stamp INTEGER NOT NULL,
+                    entry_id BLOB NOT NULL,
+                    UNIQUE (author, field, entry_id)
+                );
+                CREATE TABLE clock (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    last INTEGER NOT NULL
+                );
+                INSERT INTO clock (id, last) VALUES (1, 0);
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    entry_id BLOB NOT NULL
+                );
+                CREATE TABLE rejection (
+                    reason TEXT NOT NULL PRIMARY KEY,
+                    count INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE counter (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    value INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO counter (name, value) VALUES ('generation', 0), ('pruned', 0);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import GossipEngine
+import GrapevineCore
+import GrapevineMerge
+import GrapevineStore
+import Logging
+import SealedDatagrams
+import Sodium
+
+/// A datagram for the socket: sealed bytes and the peer's UDP address.
+public struct OutgoingDatagram: Sendable, Equatable {
+    public var bytes: [UInt8]
+    public var address: PeerAddress
+}
+
+/// The node's one owner of protocol state. It opens datagrams, feeds the gossip engine, carries
+/// out the engine's directives against the store, and seals what the engine wants sent.
+///
+/// It performs no socket I/O itself: every call returns the datagrams to send, which keeps it
+/// testable without a network and keeps the NIO shell thin.
+actor NodeDriver {
+    let home: GrapevineHome
+    let options: NodeOptions
+    let identity: PublicIdentity
+    let store: Store
+    let ingestor: Ingestor
+    var engine: GossipInstance<SeededRandom>
+    var sealer: DatagramSealer
+    var opener: DatagramOpener
+    var counters = NodeCounters()
+    var lastSeen: BoundedLRU<PublicIdentity, UInt64>
+    var nextWake: UInt64 = 0
+    var nextOutboxPoll: UInt64 = 0
+    var nextHousekeeping: UInt64 = 0
+    let startedMillis: UInt64
+    let listenDescription: String
+    let advertised: [NodeAddress]
+    let logger: Logger
+    let mergeLog: FileHandle?
+    var savedPeers: [KnownPeer]
+
+    init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
+         endpoint: SignedEntry, advertised: [NodeAddress], listenDescription: String, logger: Logger) {
+        self.home = home
+        self.options = options
+        self.identity = PublicIdentity(signingKey)
+        self.store = store
+        self.ingestor = Ingestor(store: store)
+        self.advertised = advertised
+        self.listenDescription = listenDescription
+        self.logger = logger
+        let now = Self.clock(options)
+        self.startedMillis = now
+        let epoch = NodeEpoch.next(home: home, nowMillis: now)
+        self.sealer = DatagramSealer(signingKey: signingKey, epoch: epoch)
+        self.opener = DatagramOpener(signingKey: signingKey, limits: options.limits)
+        self.lastSeen = BoundedLRU(capacity: options.gossip.maxMembers)
+        let known = KnownPeers.load(home: home)
+        self.savedPeers = known
+        var seed: UInt64 = 0
+        for byte in Sodium.randomBytes(8) { seed = seed << 8 | UInt64(byte) }
+        self.engine = GossipInstance(
+            identity: PublicIdentity(signingKey), config: options.gossip, random: SeededRandom(seed: seed), now: now,
+            incarnation: epoch, endpoint: endpoint, knownPeers: known)
+        if options.mergeLog {
+            let path = home.path + "/merge.log"
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
+            let handle = FileHandle(forWritingAtPath: path)
+            handle?.seekToEndOfFile()
+            self.mergeLog = handle
+        } else {
+            self.mergeLog = nil
+        }
+    }
+
+    /// Wall-clock milliseconds, shifted by the test-only offset.
+    static func clock(_ options: NodeOptions) -> UInt64 {
+        let wall = Int64(Date().timeIntervalSince1970 * 1000)
+        return UInt64(max(0, wall + options.clockOffsetMillis))
+    }
+
+    var now: UInt64 { Self.clock(options) }
+
+    /// How long the shell may sleep before the next call to `tick`.
+    func sleepMillis() -> UInt64 {
+        let due = min(nextWake, nextOutboxPoll, nextHousekeeping)
+        let current = now
+        return due > current ? min(due - current, 100) : 0
+    }
+
+    // MARK: Events
+
+    /// Joins through the peers of invites given on the command line.
+    func join(_ invites: [Invite]) -> [OutgoingDatagram] {
+        var out: [OutgoingDatagram] = []
+        for invite in invites {
+            _ = try? ingestor.ingest([invite.entry.encoded], physicalMillis: now)
+            out += run(.join(invite.entry))
+        }
+        return out
+    }
+
+    /// One datagram from the socket.
+    func receive(_ bytes: [UInt8], from source: PeerAddress) -> [OutgoingDatagram] {
+        counters.datagramsIn += 1
+        counters.bytesIn += bytes.count
+        switch opener.open(bytes, source: IPText.format(source.ip), nowMillis: now) {
+        case .failure(let reason):
+            counters.drop(reason.rawValue)
+            logger.debug("dropped datagram", metadata: ["from": "\(source)", "reason": "\(reason.rawValue)"])
+            return []
+        case .success(let opened):
+            lastSeen.set(opened.sender, now)
+            return run(.datagram(opened.payload, from: source, sender: opened.sender))
+        }
+    }
+
+    /// Timers, the outbox of other processes' writes, quarantine and the status snapshot.
+    func tick() -> [OutgoingDatagram] {
+        let current = now
+        var out: [OutgoingDatagram] = []
+        if current >= nextWake {
+            out += run(.tick)
+        }
+        if current >= nextOutboxPoll {
+            nextOutboxPoll = current + options.outboxPollMillis
+            out += pollOutbox()
+        }
+        if current >= nextHousekeeping {
+            nextHousekeeping = current + options.housekeepingMillis
+            housekeeping()
+        }
+        return out
+    }
+
+    /// Tells peers this node is leaving, and writes a last snapshot.
+    func leave() -> [OutgoingDatagram] {
+        let out = run(.leave)
+        housekeeping()
+        try? mergeLog?.synchronize()
+        return out
+    }
+
+    // MARK: Directives
+
+    /// Feeds one event and carries out every directive it causes, including the `.merged` events
+    /// that ingesting entries produces.
+    private func run(_ first: GossipEvent) -> [OutgoingDatagram] {
+        var pending = [first]
+        var out: [OutgoingDatagram] = []
+        let view = StoreView(store: store)
+        while !pending.isEmpty {
+            let event = pending.removeFirst()
+            for directive in engine.handle(event, now: now, store: view) {
+                switch directive {
+                case .send(let payload, let address, let recipient):
+                    guard let sealed = sealer.seal(payload, to: recipient) else {
+                        logger.warning("payload too large to seal", metadata: ["peer": "\(recipient.fingerprint)"])
+                        continue
+                    }
+                    counters.datagramsOut += 1
+                    counters.bytesOut += sealed.count
+                    out.append(OutgoingDatagram(bytes: sealed, address: address))
+                case .schedule(let at):
+                    nextWake = at
+                case .ingest(let entries, let sender):
+                    let merged = ingest(entries, from: sender)
+                    if !merged.isEmpty { pending.append(.merged(merged)) }
+                case .membershipChanged(let change):
+                    logger.info("member \(change.status)", metadata: [
+                        "peer": "\(change.member.fingerprint)", "incarnation": "\(change.incarnation)",
+                        "address": "\(change.verified.map(String.init(describing:)) ?? "-")",
+                    ])
+                    savePeersIfChanged()
+                }
+            }
+        }
+        return out
+    }
+
+    /// Verifies, merges and persists entries; returns the ones the store newly holds.
+    private func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> [SignedEntry] {
+        let checked = ingestor.check(entries)
+        let results: [IngestOutcome]
+        do {
+            results = try store.ingest(checked.items, physicalMillis: now).outcomes
+        } catch {
+            logger.error("ingest failed", metadata: ["error": "\(error)", "peer": "\(sender.fingerprint)"])
+            return []
+        }
+        var merged: [SignedEntry] = []
+        let stamp = now
+        for (item, result) in zip(checked.items, results) {
+            counters.entry(result.outcome)
+            guard result.outcome == .new, case .success(let entry) = item else { continue }
+            merged.append(entry)
+            if let mergeLog { mergeLog.write(Data("\(stamp) \(entry.id.hex)\n".utf8)) }
+        }
+        return merged
+    }
+
+    /// Sends on what other processes (the CLI) wrote; an invite's endpoint queued by `peer add`
+    /// becomes a join.
+    private func pollOutbox() -> [OutgoingDatagram] {
+        do {
+            try store.refresh(physicalMillis: now)
+            let queued = try store.outbox()
+            guard let last = queued.last?.sequence else { return [] }
+            var out: [OutgoingDatagram] = []
+            for item in queued {
+                guard let entry = try? SignedEntry.decode(item.encoded) else { continue }
+                if entry.author == identity {
+                    counters.localEntries += 1
+                    out += run(.localEntry(entry))
+                } else if entry.kind == .endpoint {
+                    out += run(.join(entry))
+                }
+            }
+            try store.removeFromOutbox(through: last)
+            return out
+        } catch {
+            logger.error("reading the outbox failed", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    private func housekeeping() {
+        let current = now
+        _ = try? store.releaseDue(physicalMillis: current)
+        let members = engine.membership.map { change in
+            NodeStatus.Member(
+                id: change.member.text, fingerprint: change.member.fingerprint, state: change.status.description,
+                incarnation: change.incarnation, address: change.verified.map { "\($0)" },
+                lastSeenMillis: lastSeen.peek(change.member))
+        }
+        let status = NodeStatus(
+            pid: getpid(), identity: identity.text, listen: listenDescription,
+            advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
+            members: members, counters: counters, digest: store.digest.hex, entries: store.retainedCount)
+        do {
+            try status.write(home: home)
+        } catch {
+            logger.warning("could not write status.json", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func savePeersIfChanged() {
+        let peers = engine.membership.compactMap { change -> KnownPeer? in
+            guard change.status == .alive || change.status == .suspect, let address = change.verified else { return nil }
+            return KnownPeer(identity: change.member, address: address)
+        }.sorted { $0.identity < $1.identity }
+        guard peers != savedPeers else { return }
+        savedPeers = peers
+        do {
+            try KnownPeers.save(peers, home: home)
+        } catch {
+            logger.warning("could not save peers.json", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// The engine's read-only view of the store.
+struct StoreView: GossipStore {
+    let store: Store
+
+    var reconciliationIndex: ReconciliationIndex { store.heldIndex }
+
+    func encodedEntry(_ id: EntryID) -> [UInt8]? { store.encodedEntry(id) }
+}

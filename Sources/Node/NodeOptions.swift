@@ -1,0 +1,36 @@
+import GossipEngine
+import GrapevineCore
+import SealedDatagrams
+
+/// How a node runs: where it listens and what it advertises, the engine's timing, the limits on
+/// untrusted input, and the test-only knobs the fault harness uses.
+public struct NodeOptions: Sendable {
+    /// The default UDP port: clear of Serf's 7946 and SSB's 8008.
+    public static let defaultPort: UInt16 = 7474
+
+    /// The address the socket binds; `::` listens on IPv6 and, dual-stack, on IPv4.
+    public var listenHost = "::"
+    public var listenPort = NodeOptions.defaultPort
+    /// Addresses published in this node's endpoint entry. Empty: the listen address if it is a
+    /// specific one, else the loopback addresses (other machines then cannot reach this node).
+    public var advertise: [NodeAddress] = []
+    public var gossip: GossipConfig
+    public var limits = DatagramOpener.Limits()
+    /// How often the node looks for entries written by other processes (the CLI).
+    public var outboxPollMillis: UInt64 = 200
+    /// How often the node writes `status.json` and re-checks quarantined entries.
+    public var housekeepingMillis: UInt64 = 1000
+    /// Append "millis entry-id" for every newly merged entry to `merge.log` in the home
+    /// (benchmarks measure propagation from these lines).
+    public var mergeLog = false
+    /// Test only: added to the wall clock, to run this node's clock ahead or behind.
+    public var clockOffsetMillis: Int64 = 0
+    /// Test only: extra delay before each received datagram is handled.
+    public var receiveDelayMillis: UInt64 = 0
+
+    public init() {
+        gossip = GossipConfig()
+        // A sealed datagram adds 73 bytes; the engine's payloads must leave room for them.
+        gossip.payloadBudget = DatagramFormat.maxPayloadSize
+    }
+}

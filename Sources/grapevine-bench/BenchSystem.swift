@@ -1,0 +1,60 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Process-level controls for fair measurements: CPU affinity, resident memory, timing.
+enum BenchSystem {
+    /// Runs this executable again with `arguments`, restricted to `cpus` with taskset(1) so that
+    /// a "1 core" figure really ran on one core, and returns the JSON object it prints.
+    static func child(_ arguments: [String], cpus: [Int]) throws -> [String: Double] {
+        let process = Process()
+        let taskset = "/usr/bin/taskset"
+        if FileManager.default.isExecutableFile(atPath: taskset) {
+            process.executableURL = URL(fileURLWithPath: taskset)
+            process.arguments = ["-c", cpus.map(String.init).joined(separator: ","), CommandLine.arguments[0]] + arguments
+        } else {
+            print("warning: \(taskset) not found; running \(arguments.joined(separator: " ")) on every core")
+            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+            process.arguments = arguments
+        }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let report = try? JSONSerialization.jsonObject(with: data) as? [String: Double]
+        else { throw BenchError("\(arguments.joined(separator: " ")) failed: \(String(decoding: data, as: UTF8.self))") }
+        return report
+    }
+
+    /// Prints a child's report for its parent.
+    static func report(_ values: [String: Double]) throws {
+        FileHandle.standardOutput.write(try JSONSerialization.data(withJSONObject: values))
+    }
+
+    /// Resident set size in MB, from /proc/self/status.
+    static func residentMB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let digits = line.split(separator: " ").compactMap { Double($0) }
+            return (digits.first ?? 0) / 1024
+        }
+        return 0
+    }
+
+    static func seconds(since start: UInt64) -> Double {
+        Double(monotonicNanos() - start) / 1e9
+    }
+
+    static func monotonicNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    static func removeStore(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}

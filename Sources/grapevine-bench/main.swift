@@ -1,0 +1,49 @@
+// grapevine-bench: the benchmark sections of `make bench`. Each section prints a table and
+// updates only its own keys in docs/benchmarks.json and its own block in docs/BENCHMARKS.md.
+//
+// Usage: grapevine-bench SECTION   (ingest, store, path, search, or all)
+import Foundation
+import GrapevineStore
+
+let sections: [(name: String, run: () throws -> BenchOutput)] = [
+    ("ingest", IngestBench.run),
+    ("store", StartupBench.run),
+    ("path", PathBench.run),
+    ("search", SearchBench.run),
+    ("sim", SimBench.run),
+    ("recon", ReconBench.run),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    // Internal: the child processes that sections measure.
+    if arguments.first == "store-open", arguments.count == 2 {
+        try StartupBench.child(path: arguments[1])
+        exit(0)
+    }
+    if arguments == ["ingest-raw"] {
+        try IngestBench.rawVerifyChild()
+        exit(0)
+    }
+    if arguments.first == "ingest-pipeline", arguments.count == 2, let workers = Int(arguments[1]) {
+        try IngestBench.pipelineChild(workers: workers)
+        exit(0)
+    }
+    guard arguments.count == 1, let requested = arguments.first,
+          requested == "all" || sections.contains(where: { $0.name == requested })
+    else {
+        let names = sections.map(\.name).joined(separator: ", ")
+        FileHandle.standardError.write(Data("usage: grapevine-bench SECTION (one of \(names), or all)\n".utf8))
+        exit(2)
+    }
+    let root = FileManager.default.currentDirectoryPath
+    for section in sections where requested == "all" || section.name == requested {
+        let start = Date()
+        let output = try section.run()
+        try output.publish(root: root)
+        print("(\(section.name): \(format(Date().timeIntervalSince(start), 1)) s)")
+    }
+} catch {
+    FileHandle.standardError.write(Data("grapevine-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import GrapevineCore
+
+struct Accept: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Accept an introduction, and connect to the other person.",
+        discussion: """
+            INTRO is the introduction's id or a unique prefix of it, from `grapevine intros`. The \
+            other person's fingerprint is printed: check it.
+
+            Example:
+              grapevine accept 3fa9c2
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var output: JSONOption
+
+    @Argument(help: "The introduction's id or a unique hex prefix of it.")
+    var intro: String
+
+    func run() throws {
+        try Answering.answer(intro, .accept, options: options, json: output.json)
+    }
+}

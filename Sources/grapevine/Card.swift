@@ -1,0 +1,16 @@
+import ArgumentParser
+
+struct Card: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Edit and show my card.",
+        discussion: """
+            Fields: fn, n, org, title, role, note, locality (single values) and email, tel, url, \
+            impp, categories (up to 8 values each).
+
+            Example:
+              grapevine card set title "Marketing director"
+              grapevine card add email jeff@example.com --type work
+              grapevine card show
+            """,
+        subcommands: [CardSet.self, CardAdd.self, CardClear.self, CardShow.self, CardImport.self])
+}

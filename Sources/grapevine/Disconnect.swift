@@ -1,0 +1,35 @@
+import ArgumentParser
+import GrapevineCLI
+import GrapevineCore
+
+struct Disconnect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove my connection to someone.",
+        discussion: """
+            The removal supersedes the connection; the old entry is not deleted from other nodes' history.
+
+            Example:
+              grapevine disconnect Jennifer
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var output: JSONOption
+
+    @Argument(help: "An identity, a unique prefix of one, or a unique display name.")
+    var who: String
+
+    func run() throws {
+        let session = try options.open()
+        let resolver = try session.resolver()
+        let target = try resolver.resolve(who).identity
+        guard try session.store.edgeState(from: session.me, to: target) == .connected else {
+            throw CLIError("you are not connected to \(session.describe(target, resolver)): nothing to remove (see `grapevine show`)")
+        }
+        let entry = try session.write(.edge(EdgeInfo(target: target, state: .removed)))
+        if output.json {
+            try session.printJSON(WriteJSON(entry: entry, target: target))
+        } else {
+            session.context.print("disconnected from \(session.describe(target, resolver))")
+        }
+    }
+}

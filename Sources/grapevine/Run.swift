@@ -1,0 +1,97 @@
+import ArgumentParser
+import GrapevineCLI
+import GrapevineCore
+import Logging
+import Node
+import ServiceLifecycle
+
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run this home's node in the foreground until SIGTERM or SIGINT.",
+        discussion: """
+            The node gossips your entries to its peers over UDP, merges what it hears into the store, \
+            and sends on what other `grapevine` commands write while it runs. It remembers the peers \
+            it has verified, so after the first time it needs no --peer.
+
+            Example:
+              grapevine run --listen 127.0.0.1:7474
+              grapevine run --peer gvi1…   # join through someone's invite
+            """)
+
+    @OptionGroup var options: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("Where to listen for UDP (IPv4 or [IPv6]).", valueName: "host:port"))
+    var listen = "[::]:\(NodeOptions.defaultPort)"
+
+    @Option(name: .long, help: ArgumentHelp(
+        "An address to publish in your endpoint (repeatable); default: the listen address, or loopback.",
+        valueName: "host:port"))
+    var advertise: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Join through this invite (repeatable).", valueName: "invite"))
+    var peer: [String] = []
+
+    @Flag(name: .long, help: "Log the time each new entry is merged to merge.log in the home (for benchmarks).")
+    var mergeLog = false
+
+    @Option(name: .long, help: ArgumentHelp("Probe interval in milliseconds (SWIM).", visibility: .hidden))
+    var probeIntervalMs: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("Test only: run this node's clock ahead (or behind) by this many ms.",
+                                            visibility: .hidden))
+    var testClockOffsetMs: Int64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("Test only: delay every received datagram by this many ms.",
+                                            visibility: .hidden))
+    var testReceiveDelayMs: UInt64 = 0
+
+    func run() async throws {
+        let session = try options.open()
+        var node = NodeOptions()
+        let (host, port) = try HostPort.parse(listen, what: "--listen")
+        node.listenHost = host
+        node.listenPort = port
+        node.advertise = try advertise.map { text in
+            let (host, port) = try HostPort.parse(text, what: "--advertise")
+            guard let ip = IPText.parse(host) else {
+                throw CLIError("--advertise \(text): give an IP address, not a name, so peers need no DNS")
+            }
+            return NodeAddress(ip: ip, port: port)
+        }
+        node.mergeLog = mergeLog
+        node.clockOffsetMillis = testClockOffsetMs
+        node.receiveDelayMillis = testReceiveDelayMs
+        if let probeIntervalMs { node.gossip.probeIntervalMillis = probeIntervalMs }
+        let invites = try peer.map { try GrapevineCore.Invite(parsing: $0) }
+        var logger = Logger(label: "grapevine.node") { _ in
+            CLILogHandler(level: options.logLevel, output: session.context.errorOutput)
+        }
+        logger[metadataKey: "node"] = "\(session.me.fingerprint)"
+        let service = NodeService(home: session.home, options: node, signingKey: session.key, store: session.store,
+                                  invites: invites, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+/// `host:port` and `[v6]:port` as the command line takes them.
+enum HostPort {
+    static func parse(_ text: String, what: String) throws -> (String, UInt16) {
+        let host: Substring
+        let portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            portText = text[close...].dropFirst().drop { $0 == ":" }
+        } else if let colon = text.lastIndex(of: ":") {
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        } else {
+            throw CLIError("\(what) \(text): write host:port, for example 127.0.0.1:7474 or [::1]:7474")
+        }
+        guard let port = UInt16(portText) else {
+            throw CLIError("\(what) \(text): the port must be a number from 0 to 65535")
+        }
+        return (String(host), port)
+    }
+}

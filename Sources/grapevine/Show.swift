@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import GrapevineCLI
+import GrapevineCore
+import GrapevineStore
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one card with per-field provenance: stamp, entry, and superseded values.",
+        discussion: """
+            --history also lists the values each field held before, as this node saw them.
+
+            Example:
+              grapevine show Jeff
+              grapevine show Jeff --history
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var output: JSONOption
+
+    @Argument(help: "An identity, a unique prefix of one, or a unique display name.")
+    var who: String
+
+    @Flag(name: .long, help: "Also show the values each field held before.")
+    var history = false
+
+    func run() throws {
+        let session = try options.open()
+        let resolver = try session.resolver()
+        let identity = try resolver.resolve(who).identity
+        let card = try session.store.card(identity)
+        let connections = try session.store.mutualConnections(of: identity)
+        if output.json {
+            try session.printJSON(ShowJSON(
+                id: identity, name: resolver.name(of: identity) ?? "", fields: card.fields, connections: connections))
+            return
+        }
+        let context = session.context
+        context.print("\(resolver.name(of: identity) ?? "(no name)")  [\(identity.fingerprint)]")
+        context.print(identity.text)
+        var rows: [[String]] = []
+        for field in card.fields {
+            rows.append([field.field, Self.text(field.values), StampText.human(field.stamp), String(field.entryID.prefix(12))])
+            guard history else { continue }
+            for old in field.superseded {
+                rows.append(["  was", Self.text(old.values), StampText.human(old.stamp), String(old.entryID.prefix(12))])
+            }
+        }
+        if rows.isEmpty {
+            context.print("no card fields known")
+        } else {
+            context.print(TextTable(header: ["FIELD", "VALUE", "STAMP", "ENTRY"], rows: rows).text)
+        }
+        let names = connections.map { session.describe($0, resolver) }
+        context.print("mutual connections: " + (names.isEmpty ? "none" : names.joined(separator: ", ")))
+    }
+
+    static func text(_ values: [CardValue]) -> String {
+        guard !values.isEmpty else { return "(cleared)" }
+        return values.map { value in
+            let text = value.value.replacingOccurrences(of: "\n", with: " ⏎ ")
+            return value.type.isEmpty ? text : "\(text) (\(value.type))"
+        }.joined(separator: "; ")
+    }
+}

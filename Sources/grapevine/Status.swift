@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import GrapevineCLI
+import GrapevineCore
+import Node
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the running node: members by state, traffic, and dropped datagrams.",
+        discussion: """
+            The node writes a snapshot to status.json in its home every second; this reads it. \
+            Exits 1 when no node is running for this home.
+
+            Example:
+              grapevine status
+              grapevine status --json
+            """)
+
+    @OptionGroup var options: GlobalOptions
+    @OptionGroup var output: JSONOption
+
+    func run() throws {
+        let context = options.context
+        let home = options.resolvedHome
+        guard home.exists else {
+            throw CLIError("no Grapevine home at \(home.path): run `grapevine init` first, or pass --home DIR")
+        }
+        let now = context.physicalMillis()
+        let snapshot = NodeStatus.read(home: home)
+        guard let status = snapshot, status.isLive(nowMillis: now) else {
+            if output.json {
+                context.print(try JSONOutput.encode(NotRunning(running: false, home: home.path)))
+            } else {
+                let last = snapshot.map { " (its node last wrote a status \(Self.ago($0.writtenMillis, now: now)))" } ?? ""
+                context.print("no node is running for \(home.path)\(last): start one with `grapevine run`")
+            }
+            throw ExitCode(1)
+        }
+        if output.json {
+            context.print(try JSONOutput.encode(status))
+            return
+        }
+        let names = Self.names(options)
+        var rows: [[String]] = [
+            ["node", "\(names(status.identity) ?? status.identity) (pid \(status.pid))"],
+            ["listen", status.listen],
+            ["advertised", status.advertised.joined(separator: ", ")],
+            ["up", Self.duration(now &- status.startedMillis)],
+            ["digest", status.digest],
+            ["entries", "\(status.entries)"],
+            ["datagrams", "in \(status.counters.datagramsIn) (\(status.counters.bytesIn) B), out \(status.counters.datagramsOut) (\(status.counters.bytesOut) B)"],
+            ["dropped", "\(status.counters.drops.values.reduce(0, +))"],
+        ]
+        for reason in status.counters.drops.keys.sorted() {
+            rows.append(["  " + reason, "\(status.counters.drops[reason] ?? 0)"])
+        }
+        rows.append(["entries received", "\(status.counters.entries.values.reduce(0, +))"])
+        for outcome in status.counters.entries.keys.sorted() {
+            rows.append(["  " + outcome, "\(status.counters.entries[outcome] ?? 0)"])
+        }
+        context.print(TextTable(rows: rows).text)
+        let counts = Self.states.map { state in "\(status.members.filter { $0.state == state }.count) \(state)" }
+        context.print("")
+        context.print("members: " + counts.joined(separator: ", "))
+        guard !status.members.isEmpty else {
+            context.print("no peers yet: give someone `grapevine invite`, or run `grapevine peer add INVITE`")
+            return
+        }
+        let members = status.members.sorted { (Self.rank($0.state), $0.fingerprint) < (Self.rank($1.state), $1.fingerprint) }
+        var table: [[String]] = [["STATE", "NAME", "FINGERPRINT", "ADDRESS", "LAST SEEN"]]
+        for m in members {
+            table.append([m.state, names(m.id) ?? "-", m.fingerprint, m.address ?? "-", Self.ago(m.lastSeenMillis, now: now)])
+        }
+        context.print(TextTable(rows: table).text)
+    }
+
+    /// Member states in the order a person reads them: the healthy first.
+    static let states = ["alive", "suspect", "dead", "left"]
+
+    static func rank(_ state: String) -> Int {
+        states.firstIndex(of: state) ?? states.count
+    }
+
+    /// Display names from the store, if it opens; the status itself needs only status.json.
+    static func names(_ options: GlobalOptions) -> (String) -> String? {
+        guard let session = try? options.open(), let resolver = try? session.resolver() else { return { _ in nil } }
+        return { text in (try? PublicIdentity(parsing: text)).flatMap { resolver.name(of: $0) } }
+    }
+
+    /// `12s ago`, or `never` when nothing was heard.
+    static func ago(_ millis: UInt64?, now: UInt64) -> String {
+        guard let millis else { return "never" }
+        return duration(now > millis ? now - millis : 0) + " ago"
+    }
+
+    struct NotRunning: Encodable {
+        var running: Bool
+        var home: String
+    }
+
+    static func duration(_ millis: UInt64) -> String {
+        let seconds = millis / 1000
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m\(seconds % 60)s" }
+        return "\(seconds / 3600)h\(seconds / 60 % 60)m"
+    }
+}

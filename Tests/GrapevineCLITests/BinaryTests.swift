@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// The real `grapevine` binary, run as a process: exit codes and one-line errors.
+@Suite struct BinaryTests {
+    /// The executable next to the test bundle in the build directory.
+    static var binary: String {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            let candidate = url.deletingLastPathComponent().appendingPathComponent("grapevine").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            url = url.deletingLastPathComponent()
+        }
+        return "grapevine"
+    }
+
+    func run(_ arguments: [String], home: String) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = ["GRAPEVINE_HOME": home, "PATH": "/usr/bin:/bin"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    @Test func theBinaryRunsInitIdAndPathWithExitCodes() throws {
+        let home = TestHome.temporaryPath()
+        let created = try run(["init", "--name", "Jeff"], home: home)
+        #expect(created.code == 0, "\(created.stderr)")
+        let again = try run(["init"], home: home)
+        #expect(again.code == 1)
+        #expect(again.stderr.hasPrefix("error: an identity already exists at "))
+        #expect(again.stderr.split(separator: "\n").count == 1)
+        let id = try run(["id", "--json"], home: home)
+        #expect(id.code == 0)
+        #expect(id.stdout.contains("\"id\" : \"gv1"))
+        let unknown = try run(["path", "Kevin"], home: home)
+        #expect(unknown.code == 1)
+        #expect(unknown.stderr.split(separator: "\n").count == 1)
+        #expect(!unknown.stderr.contains("Fatal") && !unknown.stderr.contains("Stack"))
+    }
+
+    @Test func theBinaryFailsCleanlyWithoutAHome() throws {
+        let home = TestHome.temporaryPath()
+        let result = try run(["contacts"], home: home)
+        #expect(result.code == 1)
+        #expect(result.stderr == "error: no Grapevine home at \(home): run `grapevine init` first, or pass --home DIR\n")
+        let usage = try run(["connect"], home: home)
+        #expect(usage.code == 64)
+        #expect(usage.stderr.hasPrefix("Error: Missing expected argument '<who>'"))
+    }
+
+    @Test func anUnreadableKeyIsOneLineNotACrash() throws {
+        let home = TestHome.temporaryPath()
+        #expect(try run(["init"], home: home).code == 0)
+        let key = home + "/identity.key"
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        let result = try run(["id"], home: home)
+        #expect(result.code == 1)
+        #expect(result.stderr == "error: permissions 644 for \(key) are too open: the key must be readable by its owner only; run `chmod 600 \(key)`\n")
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GrapevineCore
+import Node
+
+/// Real `grapevine` processes on loopback, each with its own home, for tests.
+/// Every process started is stopped when the harness is torn down, even when a test fails.
+final class NodeHarness: @unchecked Sendable {
+    // @unchecked: used from one test at a time.
+    let root: String
+    var processes: [String: Process] = [:]
+
+    init() throws {
+        root = NSTemporaryDirectory() + "grapevine-nodes-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        for process in processes.values where process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// The `grapevine` executable next to the test bundle in the build directory.
+    static let binary: String = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            let candidate = url.deletingLastPathComponent().appendingPathComponent("grapevine").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            url = url.deletingLastPathComponent()
+        }
+        return "grapevine"
+    }()
+
+    func home(_ name: String) -> String { root + "/" + name }
+
+    struct Result {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs one CLI command to completion.
+    @discardableResult
+    func cli(_ name: String, _ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments + ["--home", home(name)]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(code: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts `grapevine run` for a home on an OS-chosen loopback port and waits for its status.
+    func start(_ name: String, extra: [String] = []) throws -> NodeStatus {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["run", "--home", home(name), "--listen", "127.0.0.1:0", "--log-level", "info"] + extra
+        let log = home(name) + ".log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try? FileManager.default.removeItem(atPath: home(name) + "/" + NodeStatus.fileName)
+        try process.run()
+        processes[name] = process
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let status = status(name), status.pid == process.processIdentifier { return status }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw HarnessError("node \(name) did not start; log:\n" + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+    }
+
+    func status(_ name: String) -> NodeStatus? {
+        NodeStatus.read(home: GrapevineHome(path: home(name)))
+    }
+
+    /// The port a running node listens on.
+    func port(_ name: String) -> UInt16? {
+        status(name).flatMap { UInt16($0.listen.split(separator: ":").last ?? "") }
+    }
+
+    func signal(_ name: String, _ signal: Int32) {
+        if let process = processes[name] { kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits for a process to exit; its exit code, or nil on timeout.
+    func waitForExit(_ name: String, timeout: TimeInterval) -> Int32? {
+        guard let process = processes[name] else { return nil }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// The store digest and entry count a home's store holds now, read by the CLI.
+    func digest(_ name: String) throws -> (digest: String, entries: Int) {
+        let result = try cli(name, ["inspect", "--json"])
+        guard let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+              let digest = json["digest"] as? String, let entries = json["entries"] as? Int
+        else { throw HarnessError("inspect failed: \(result.stderr)") }
+        return (digest, entries)
+    }
+
+    /// Polls `condition` every 100 ms until it holds or `timeout` passes; the seconds it took, or nil.
+    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> TimeInterval? {
+        let start = Date()
+        while Date().timeIntervalSince(start) < timeout {
+            if try condition() { return Date().timeIntervalSince(start) }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return nil
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
