@@ -42,10 +42,12 @@ protos: deps
 ## bench: every benchmark section, release build; results in docs/BENCHMARKS.md and docs/benchmarks.json
 bench: deps
 	$(SWIFT) build -c release --product grapevine-bench
+	$(SWIFT) build -c release --product grapevine
 	$(SWIFT) run -c release --skip-build grapevine-bench all
 
 bench-%: deps
 	$(SWIFT) build -c release --product grapevine-bench
+	$(SWIFT) build -c release --product grapevine
 	$(SWIFT) run -c release --skip-build grapevine-bench $*
 
 ## fuzz: libFuzzer targets, FUZZ_SECONDS each (default 60)

@@ -69,7 +69,7 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // `make bench`: the benchmark sections; results in docs/BENCHMARKS.md and docs/benchmarks.json.
-        .executableTarget(name: "grapevine-bench", dependencies: ["GrapevineStore", "GrapevineMerge", "GrapevineCore", "Sodium", "GossipEngine", "GossipSimulator"]),
+        .executableTarget(name: "grapevine-bench", dependencies: ["GrapevineStore", "GrapevineMerge", "GrapevineCore", "Sodium", "GossipEngine", "GossipSimulator", "SealedDatagrams"]),
         // Sealed datagrams: the header, crypto_box under X25519 keys derived from identities, replay
         // windows, rate limits. Pure: the node shell feeds it bytes and a clock.
         .target(name: "SealedDatagrams", dependencies: ["GrapevineCore", "Sodium"]),

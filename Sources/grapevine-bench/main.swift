@@ -1,7 +1,7 @@
 // grapevine-bench: the benchmark sections of `make bench`. Each section prints a table and
 // updates only its own keys in docs/benchmarks.json and its own block in docs/BENCHMARKS.md.
 //
-// Usage: grapevine-bench SECTION   (ingest, store, path, search, or all)
+// Usage: grapevine-bench SECTION   (ingest, store, path, search, sim, recon, net, or all)
 import Foundation
 import GrapevineStore
 
@@ -12,6 +12,7 @@ let sections: [(name: String, run: () throws -> BenchOutput)] = [
     ("search", SearchBench.run),
     ("sim", SimBench.run),
     ("recon", ReconBench.run),
+    ("net", NetBench.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
