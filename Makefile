@@ -56,7 +56,7 @@ fuzz: deps
 
 ## demo: build, start a small network on loopback, introduce contacts, print the merged store
 demo: build
-	Examples/seed-story/run.sh
+	GRAPEVINE="$$($(SWIFT) build --product grapevine --show-bin-path)/grapevine" Examples/seed-story/run.sh
 
 clean:
 	rm -rf .build .build-* fuzz-artifacts

@@ -136,6 +136,9 @@ let package = Package(
         ),
         // The three user jobs through the real `grapevine` binary, one node process per person,
         // and the seed-story example script.
+        // The three user jobs through the real `grapevine` binary, one node process per person,
+        // and the seed-story example script.
+        .testTarget(name: "EndToEndTests", dependencies: ["grapevine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,7 +41,9 @@ public struct Invite: Sendable, Equatable {
         let compact = String(text.unicodeScalars.filter { !$0.properties.isWhitespace })
         guard compact.lowercased().hasPrefix(Self.prefix) else { throw .missingPrefix }
         let body = compact.utf8.dropFirst(Self.prefix.utf8.count)
-        guard let decoded = Base32.decode(body), decoded.count > 4 else { throw .notBase32 }
+        guard body.allSatisfy({ Base32.value(of: $0) != nil }) else { throw .notBase32 }
+        // Every character is in the alphabet: what can still fail is a token cut short or mistyped.
+        guard let decoded = Base32.decode(body), decoded.count > 4 else { throw .checksumMismatch }
         let bytes = Array(decoded.dropLast(4))
         guard Array(decoded.suffix(4)) == Self.checksum(bytes) else { throw .checksumMismatch }
         let entry: SignedEntry

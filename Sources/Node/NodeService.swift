@@ -34,7 +34,6 @@ public final class NodeService: Service {
     public func run() async throws {
         let bindAddress = try SocketAddress.makeAddressResolvingHost(options.listenHost, port: Int(options.listenPort))
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 1 << 21)
             .bind(to: bindAddress) { channel in
                 channel.eventLoop.makeCompletedFuture {

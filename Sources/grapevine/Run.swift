@@ -71,7 +71,12 @@ struct Run: AsyncParsableCommand {
                                   invites: invites, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            guard let reason = ListenFailure.reason(error) else { throw error }
+            throw CLIError("cannot listen on \(listen): \(reason)")
+        }
     }
 }
 

@@ -6,7 +6,7 @@ import Node
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the running node: members by state, traffic, and dropped datagrams.",
+        abstract: "Show the running node: members by state with last-seen times, traffic, and drops.",
         discussion: """
             The node writes a snapshot to status.json in its home every second; this reads it. \
             Exits 1 when no node is running for this home.
@@ -31,7 +31,7 @@ struct Status: ParsableCommand {
             if output.json {
                 context.print(try JSONOutput.encode(NotRunning(running: false, home: home.path)))
             } else {
-                let last = snapshot.map { " (its node last wrote a status \(Self.ago($0.writtenMillis, now: now)))" } ?? ""
+                let last = snapshot.map { " (its node last ran \(Self.ago($0.writtenMillis, now: now)))" } ?? ""
                 context.print("no node is running for \(home.path)\(last): start one with `grapevine run`")
             }
             throw ExitCode(1)

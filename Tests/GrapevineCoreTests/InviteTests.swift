@@ -42,6 +42,9 @@ struct InviteTests {
         #expect(throws: InviteError.self) { try Invite(parsing: String(text.dropLast(5))) }
         #expect(throws: InviteError.missingPrefix) { try Invite(parsing: "gv1" + text.dropFirst(4)) }
         #expect(throws: InviteError.notBase32) { try Invite(parsing: text + "0") }
+        #expect(throws: InviteError.checksumMismatch, "a token cut short to almost nothing") {
+            try Invite(parsing: "gvi1aaaa")
+        }
         let card = try SignedEntry.sign(.card(CardUpdate(field: "fn", values: [CardItem("x")])),
                                         stamp: HLCStamp(millis: 1, counter: 0), with: key)
         #expect(Invite(entry: card) == nil)

@@ -860,7 +860,7 @@ def parse_invite(text):
         return "checksum-mismatch", None
     data = bytes(int(bits[i:i + 8], 2) for i in range(0, usable, 8))
     if len(data) <= 4:
-        return "invalid-character", None
+        return "checksum-mismatch", None
     entry, checksum = data[:-4], data[-4:]
     if blake2b256(INVITE_DOMAIN, entry)[:4] != checksum:
         return "checksum-mismatch", None

@@ -1,0 +1,194 @@
+import Foundation
+
+/// A few people, each with a home in one temporary directory, driven through the real `grapevine`
+/// binary: CLI commands run to completion, nodes run until stopped. Every node still running when
+/// the network is released is killed, so a failing test leaves no process behind.
+final class Network: @unchecked Sendable {
+    // @unchecked: one test drives one network from one task.
+    let root: String
+    private(set) var nodes: [String: Process] = [:]
+
+    init() throws {
+        root = NSTemporaryDirectory() + "grapevine-e2e-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        for node in nodes.values where node.isRunning {
+            kill(node.processIdentifier, SIGKILL)
+            node.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    /// The `grapevine` executable the test target depends on, found next to the test bundle.
+    static let binary: String = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" {
+            let candidate = url.deletingLastPathComponent().appendingPathComponent("grapevine").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            url = url.deletingLastPathComponent()
+        }
+        return "grapevine"
+    }()
+
+    func home(_ person: String) -> String { root + "/" + person }
+
+    struct Output {
+        var code: Int32
+        var stdout: String
+        var stderr: String
+
+        /// Standard output parsed as JSON.
+        func json() throws -> Any {
+            try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+        }
+    }
+
+    /// Runs `grapevine ARGUMENTS --home HOME` to completion.
+    @discardableResult
+    func run(_ person: String, _ arguments: [String]) throws -> Output {
+        try Self.execute(Self.binary, arguments + ["--home", home(person)])
+    }
+
+    /// Runs a command that must succeed and returns its standard output.
+    @discardableResult
+    func ok(_ person: String, _ arguments: [String]) throws -> String {
+        let output = try run(person, arguments)
+        guard output.code == 0 else {
+            throw NetworkError("`grapevine \(arguments.joined(separator: " "))` for \(person) exited \(output.code): \(output.stderr)")
+        }
+        return output.stdout
+    }
+
+    /// A JSON object printed by a command that must succeed.
+    func object(_ person: String, _ arguments: [String]) throws -> [String: Any] {
+        let text = try ok(person, arguments + ["--json"])
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw NetworkError("`grapevine \(arguments.joined(separator: " ")) --json` printed no object: \(text)")
+        }
+        return object
+    }
+
+    /// A person's identity in its text form.
+    func identity(_ person: String) throws -> String {
+        guard let id = try object(person, ["id"])["id"] as? String else { throw NetworkError("no id for \(person)") }
+        return id
+    }
+
+    /// Starts `grapevine run` on an OS-chosen loopback port and waits until its status is live.
+    func start(_ person: String, _ extra: [String] = []) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["run", "--home", home(person), "--listen", "127.0.0.1:0"] + extra
+        let log = home(person) + ".log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: log)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        nodes[person] = process
+        let started = try waitUntil(timeout: 10) {
+            (try? object(person, ["status"]))?["pid"] as? Int == Int(process.processIdentifier)
+        }
+        guard started else {
+            throw NetworkError("the node of \(person) did not start: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+        }
+    }
+
+    /// Sends a signal to a person's node and waits up to `timeout` seconds for it to exit.
+    func stop(_ person: String, signal: Int32 = SIGTERM, timeout: TimeInterval = 3) -> Int32? {
+        guard let process = nodes[person] else { return nil }
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    /// The store digest of each person, by `inspect --json`.
+    func digests(_ people: [String]) throws -> [String] {
+        try people.map { person in
+            guard let digest = try object(person, ["inspect"])["digest"] as? String else {
+                throw NetworkError("no digest for \(person)")
+            }
+            return digest
+        }
+    }
+
+    /// Waits until every named store holds the same digest; throws with the digests otherwise.
+    func converge(_ people: [String], timeout: TimeInterval = 10) throws {
+        guard try waitUntil(timeout: timeout, { Set(try digests(people)).count == 1 }) else {
+            throw NetworkError("no convergence within \(timeout) s: \(zip(people, try digests(people)).map { "\($0) \($1)" })")
+        }
+    }
+
+    /// Polls `condition` every 100 ms; whether it held before `timeout` seconds passed.
+    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return try condition()
+    }
+
+    /// Runs any executable to completion, reading both pipes while it runs. A process still
+    /// running after `timeout` seconds is killed, so a hang fails the test instead of stalling it.
+    static func execute(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                        timeout: TimeInterval = 60) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let pid = process.processIdentifier
+        let watchdog = Thread {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if Thread.current.isCancelled { return }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            kill(pid, SIGKILL)
+        }
+        watchdog.start()
+        defer { watchdog.cancel() }
+        let stderrData = LockedData()
+        let reader = Thread { stderrData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let stderr = stderrData.wait()
+        return Output(code: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// Data handed from a reader thread, so a chatty standard error cannot fill its pipe and stall
+/// a process whose standard output is being read.
+private final class LockedData: @unchecked Sendable {
+    // @unchecked: `data` is only touched with `condition` locked.
+    private let condition = NSCondition()
+    private var data: Data?
+
+    func set(_ value: Data) {
+        condition.lock()
+        data = value
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while data == nil { condition.wait() }
+        return data ?? Data()
+    }
+}
+
+struct NetworkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
