@@ -59,7 +59,8 @@ let package = Package(
         // The persistent store: signed entries in SQLite (GRDB, WAL), derived tables, the local write path, ingest and queries.
         .target(
             name: "GrapevineStore",
-            dependencies: ["GrapevineCore", "GrapevineMerge", "Sodium", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["GrapevineCore", "GrapevineMerge", "Sodium", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // Test helper: ingests batches and prints each id once committed; the crash test SIGKILLs it.
         .executableTarget(name: "store-crash-writer", dependencies: ["GrapevineStore", "GrapevineCore", "Sodium"]),

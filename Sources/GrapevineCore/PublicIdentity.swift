@@ -52,6 +52,12 @@ public struct PublicIdentity: Hashable, Comparable, Sendable, CustomStringConver
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
 
+    /// Hashes the key's bytes in one call rather than byte by byte: identities key the store's
+    /// and the merge core's largest dictionaries.
+    public func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
     static func checksum(of key: [UInt8]) -> [UInt8] {
         Array(BLAKE2b.hash(checksumDomain, key, outputLength: 32)[0..<checksumLength])
     }

@@ -16,11 +16,11 @@ struct IDSum: Sendable, Hashable {
 
     /// The single id `id`, read as a little-endian integer.
     init(_ id: EntryID) {
-        let b = id.bytes
-        w0 = Self.word(b, 0)
-        w1 = Self.word(b, 8)
-        w2 = Self.word(b, 16)
-        w3 = Self.word(b, 24)
+        // The id's words are big-endian; byte-swapped they are the integer's little-endian limbs.
+        w0 = id.w0.byteSwapped
+        w1 = id.w1.byteSwapped
+        w2 = id.w2.byteSwapped
+        w3 = id.w3.byteSwapped
         count = 1
     }
 
@@ -33,14 +33,6 @@ struct IDSum: Sendable, Hashable {
     }
 
     init() {}
-
-    private static func word(_ b: [UInt8], _ at: Int) -> UInt64 {
-        var w: UInt64 = 0
-        for i in stride(from: 7, through: 0, by: -1) {
-            w = w << 8 | UInt64(b[at + i])
-        }
-        return w
-    }
 
     static func + (lhs: IDSum, rhs: IDSum) -> IDSum {
         let (r0, c0) = lhs.w0.addingReportingOverflow(rhs.w0)

@@ -1,3 +1,4 @@
+import Dispatch
 import GrapevineCore
 
 /// The deterministic merge of signed entries: a pure state machine with time passed in.
@@ -10,14 +11,16 @@ public struct MergeCore: Sendable {
     public let bounds: RetentionBounds
     public let futureToleranceMillis: UInt64
 
-    private var groups: [AuthorKind: AuthorKindGroup] = [:]
-    private var retained: [EntryID: EntryMeta] = [:]
+    /// Every retained entry, by slot; slots of pruned entries are reused (`freeSlots`).
+    private var slots: [EntryMeta] = []
+    private var freeSlots: [Int32] = []
+    private var retained: [EntryID: Int32] = [:]
+    private var groupIndex: [AuthorKind: Int32] = [:]
+    private var groups: [AuthorKindGroup] = []
     private var retainedSum = IDSum.zero
     private var quarantine: Quarantine
     /// Over every held id: retained and quarantined.
     public private(set) var reconciliation = ReconciliationIndex()
-    /// False only while `restore` merges stored entries; it builds the index once at the end.
-    private var indexing = true
 
     public init(bounds: RetentionBounds = .v1,
                 futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis) {
@@ -34,15 +37,141 @@ public struct MergeCore: Sendable {
         _ entries: [EntryMeta], physicalMillis: UInt64, bounds: RetentionBounds = .v1,
         futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis
     ) -> (core: MergeCore, dropped: [EntryID]) {
-        var core = MergeCore(bounds: bounds, futureToleranceMillis: futureToleranceMillis)
-        core.indexing = false
-        for entry in entries { _ = core.merge(entry, physicalMillis: physicalMillis) }
-        let held = core.retained.values.map { (stamp: $0.stamp, id: $0.id) }
-            + core.quarantine.held.map { (stamp: $0.stamp, id: $0.id) }
-        core.reconciliation = ReconciliationIndex(held)
-        core.indexing = true
+        let core = restore(retained: entries, quarantined: [], physicalMillis: physicalMillis, bounds: bounds,
+                           futureToleranceMillis: futureToleranceMillis).core
         let dropped = entries.map(\.id).filter { !core.isHeld($0) }
         return (core, Array(Set(dropped)).sorted())
+    }
+
+    /// Rebuilds a core from the entries a store holds as retained and as quarantined; the result
+    /// equals merging `retained` in order and then `quarantined` in order.
+    ///
+    /// The retained entries that are due are settled in bulk (per (author, kind): last-writer-wins
+    /// and the bound, from the entries sorted once), the rest are merged one by one, and the index
+    /// is built once. `changed` lists the entries whose fate differs from how they were stored
+    /// (a retained entry no longer retained, a quarantined one now due, or one that evicts
+    /// another), with their outcome; it is empty when the stored state was consistent.
+    public static func restore(
+        retained stored: [EntryMeta], quarantined: [EntryMeta], physicalMillis: UInt64,
+        bounds: RetentionBounds = .v1,
+        futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis
+    ) -> (core: MergeCore, changed: [(id: EntryID, result: MergeResult)]) {
+        var core = MergeCore(bounds: bounds, futureToleranceMillis: futureToleranceMillis)
+        var changed: [(id: EntryID, result: MergeResult)] = []
+        var dueIndices: [Int32] = []
+        dueIndices.reserveCapacity(stored.count)
+        var ahead: [EntryMeta] = []
+        for (i, entry) in stored.enumerated() {
+            if let fault = entry.fault {
+                changed.append((entry.id, MergeResult(outcome: .rejected(fault))))
+            } else if core.isTooFarAhead(entry.stamp, physicalMillis: physicalMillis) {
+                ahead.append(entry)
+            } else {
+                dueIndices.append(Int32(i))
+            }
+        }
+        let due = dueIndices
+        // The index over every due entry is built on a second thread while the groups are settled
+        // on this one; the few entries the groups then drop are taken out of it, and the rest are
+        // merged with the index kept up to date as usual.
+        let work = RestoreWork(core)
+        DispatchQueue.concurrentPerform(iterations: due.count >= Self.parallelRestoreMinimum ? 2 : 1) { part in
+            if part == 1 {
+                work.index = ReconciliationIndex(due.lazy.map { (stamp: stored[Int($0)].stamp, id: stored[Int($0)].id) })
+            } else {
+                work.dropped = work.core.retainInBulk(stored, due)
+                if due.count < Self.parallelRestoreMinimum {
+                    work.index = ReconciliationIndex(due.lazy.map { (stamp: stored[Int($0)].stamp, id: stored[Int($0)].id) })
+                }
+            }
+        }
+        core = work.takeCore()
+        core.reconciliation = work.index
+        for i in work.dropped {
+            core.reconciliation.remove(stamp: stored[i].stamp, id: stored[i].id)
+            changed.append((stored[i].id, MergeResult(outcome: .superseded)))
+        }
+        for entry in ahead {
+            let result = core.merge(entry, physicalMillis: physicalMillis)
+            if result.outcome != .new || !result.evicted.isEmpty { changed.append((entry.id, result)) }
+        }
+        for entry in quarantined {
+            let result = core.merge(entry, physicalMillis: physicalMillis)
+            if result.outcome != .quarantined || !result.evicted.isEmpty { changed.append((entry.id, result)) }
+        }
+        return (core, changed)
+    }
+
+    /// From this many stored entries on, `restore` builds the index on a second thread.
+    static let parallelRestoreMinimum = 20_000
+
+    /// Retains, into an empty core, what merging `entries[due]` (well formed, due) would retain.
+    /// Returns the indices in `entries` of those not retained, ascending; repeated ids count once.
+    /// `entries` becomes the slot table as it is (no copy): entry i is retained in slot i, and the
+    /// slots of the entries not retained are free.
+    private mutating func retainInBulk(_ entries: [EntryMeta], _ due: [Int32]) -> [Int] {
+        slots = entries
+        var groupOf = [Int32](repeating: 0, count: due.count)
+        // Stored entries come mostly author by author: reuse the previous entry's group when it matches.
+        var previousGroup: (author: PublicIdentity, kind: EntryKind, number: Int32)?
+        for (n, i) in due.enumerated() {
+            let author = entries[Int(i)].author
+            let kind = entries[Int(i)].kind
+            if let previousGroup, previousGroup.kind == kind, previousGroup.author == author {
+                groupOf[n] = previousGroup.number
+            } else {
+                let number = group(author: author, kind: kind)
+                groupOf[n] = number
+                previousGroup = (author, kind, number)
+            }
+        }
+        // Counting sort of the entries by group, so each group's entries are one contiguous run.
+        var start = [Int](repeating: 0, count: groups.count + 1)
+        for g in groupOf { start[Int(g) + 1] += 1 }
+        for g in 0..<groups.count { start[g + 1] += start[g] }
+        var byGroup = [Int32](repeating: 0, count: due.count)
+        var fill = start
+        for (n, g) in groupOf.enumerated() {
+            byGroup[fill[Int(g)]] = due[n]
+            fill[Int(g)] += 1
+        }
+        retained.reserveCapacity(due.count)
+        var used = [Bool](repeating: false, count: entries.count)
+        var dropped: [Int] = []
+        var run: [(key: OrderKey, index: Int32)] = []
+        var kept: [Int32] = []
+        var seen = Set<[UInt8]>()
+        for g in 0..<groups.count {
+            run.removeAll(keepingCapacity: true)
+            for i in byGroup[start[g]..<start[g + 1]] {
+                run.append((OrderKey(stamp: entries[Int(i)].stamp, id: entries[Int(i)].id), i))
+            }
+            guard let first = run.first else { continue }
+            let limit = bounds.limit(for: entries[Int(first.index)].kind)
+            let large = run.count > AuthorKindGroup.linearLimit
+            // Greatest first: the first entry of each key is its winner, the first `limit` winners are kept.
+            run.sort { $0.key > $1.key }
+            kept.removeAll(keepingCapacity: true)
+            seen.removeAll(keepingCapacity: true)
+            var previous: OrderKey?
+            for item in run {
+                if item.key == previous { continue }
+                previous = item.key
+                let key = entries[Int(item.index)].replacementKey
+                let isWinner = kept.count < limit
+                    && (large ? seen.insert(key).inserted : !kept.contains { entries[Int($0)].replacementKey == key })
+                if isWinner { kept.append(item.index) } else { dropped.append(Int(item.index)) }
+            }
+            for slot in kept.reversed() {
+                let id = entries[Int(slot)].id
+                retained[id] = slot
+                retainedSum += IDSum(id)
+                groups[g].append(slot, in: slots)
+                used[Int(slot)] = true
+            }
+        }
+        freeSlots = used.indices.reversed().filter { !used[$0] }.map { Int32($0) }
+        return dropped.sorted()
     }
 
     // MARK: - Reading
@@ -55,7 +184,10 @@ public struct MergeCore: Sendable {
     public func isHeld(_ id: EntryID) -> Bool { isRetained(id) || isQuarantined(id) }
 
     /// The retained or quarantined entry with this id.
-    public func meta(for id: EntryID) -> EntryMeta? { retained[id] ?? quarantine.entries[id] }
+    public func meta(for id: EntryID) -> EntryMeta? {
+        if let slot = retained[id] { return slots[Int(slot)] }
+        return quarantine.entries[id]
+    }
 
     public var retainedCount: Int { retained.count }
     public var quarantinedCount: Int { quarantine.count }
@@ -71,13 +203,16 @@ public struct MergeCore: Sendable {
 
     /// The retained winner of one replacement key, if any.
     public func winner(author: PublicIdentity, kind: EntryKind, replacementKey: [UInt8]) -> EntryMeta? {
-        groups[AuthorKind(author: author, kind: kind)]?.winners[replacementKey]
+        guard let g = groupIndex[AuthorKind(author: author, kind: kind)],
+              let slot = groups[Int(g)].winner(for: replacementKey, in: slots)
+        else { return nil }
+        return slots[Int(slot)]
     }
 
     /// The retained winners of one (author, kind), in ascending (stamp, id) order.
     public func retained(author: PublicIdentity, kind: EntryKind) -> [EntryMeta] {
-        guard let group = groups[AuthorKind(author: author, kind: kind)] else { return [] }
-        return group.order.compactMap { retained[$0.id] }
+        guard let g = groupIndex[AuthorKind(author: author, kind: kind)] else { return [] }
+        return groups[Int(g)].members.map { slots[Int($0)] }
     }
 
     /// Whether an entry stamped `stamp` is beyond the future tolerance at `physicalMillis`.
@@ -116,53 +251,88 @@ public struct MergeCore: Sendable {
     private mutating func hold(_ entry: EntryMeta) -> MergeResult {
         let (held, evicted) = quarantine.admit(entry)
         guard held else { return MergeResult(outcome: .superseded) }
-        if indexing {
-            reconciliation.insert(stamp: entry.stamp, id: entry.id)
-            for gone in evicted { reconciliation.remove(stamp: gone.stamp, id: gone.id) }
-        }
+        reconciliation.insert(stamp: entry.stamp, id: entry.id)
+        for gone in evicted { reconciliation.remove(stamp: gone.stamp, id: gone.id) }
         return MergeResult(outcome: .quarantined, evicted: evicted.map(\.id).sorted())
     }
 
     /// Last-writer-wins within the replacement key, then the per-(author, kind) bound.
     private mutating func mergeDue(_ entry: EntryMeta) -> MergeResult {
-        let groupKey = AuthorKind(author: entry.author, kind: entry.kind)
         let limit = bounds.limit(for: entry.kind)
         guard limit > 0 else { return MergeResult(outcome: .superseded) }
-        var group = groups[groupKey] ?? AuthorKindGroup()
+        let g = Int(group(author: entry.author, kind: entry.kind))
         let key = OrderKey(entry)
-        if let current = group.winners[entry.replacementKey] {
-            guard OrderKey(current) < key else { return MergeResult(outcome: .superseded) }
-            group.remove(current)
+        if let current = groups[g].winner(for: entry.replacementKey, in: slots) {
+            let old = slots[Int(current)]
+            guard OrderKey(old) < key else { return MergeResult(outcome: .superseded) }
+            groups[g].remove(current, in: slots)
             unretain(current)
-            group.insert(entry)
-            retain(entry)
-            groups[groupKey] = group
-            return MergeResult(outcome: .new, evicted: [current.id])
+            let slot = retain(entry)
+            groups[g].insert(slot, in: slots)
+            return MergeResult(outcome: .new, evicted: [old.id])
         }
-        if group.count >= limit, let floor = group.order.first, key < floor {
+        if groups[g].count >= limit, let floor = groups[g].members.first, key < OrderKey(slots[Int(floor)]) {
             return MergeResult(outcome: .superseded)
         }
-        group.insert(entry)
-        retain(entry)
+        let slot = retain(entry)
+        groups[g].insert(slot, in: slots)
         var evicted: [EntryID] = []
-        while group.count > limit, let smallest = group.order.first, let gone = retained[smallest.id] {
-            group.remove(gone)
-            unretain(gone)
-            evicted.append(gone.id)
+        while groups[g].count > limit, let smallest = groups[g].members.first {
+            evicted.append(slots[Int(smallest)].id)
+            groups[g].remove(smallest, in: slots)
+            unretain(smallest)
         }
-        groups[groupKey] = group
         return MergeResult(outcome: .new, evicted: evicted.sorted())
     }
 
-    private mutating func retain(_ entry: EntryMeta) {
-        retained[entry.id] = entry
-        retainedSum += IDSum(entry.id)
-        if indexing { reconciliation.insert(stamp: entry.stamp, id: entry.id) }
+    /// The number of the (author, kind) group, created empty if it has none yet.
+    private mutating func group(author: PublicIdentity, kind: EntryKind) -> Int32 {
+        let key = AuthorKind(author: author, kind: kind)
+        if let g = groupIndex[key] { return g }
+        let g = Int32(groups.count)
+        groups.append(AuthorKindGroup())
+        groupIndex[key] = g
+        return g
     }
 
-    private mutating func unretain(_ entry: EntryMeta) {
+    /// Stores `entry` in a slot and counts it as retained; returns the slot.
+    private mutating func retain(_ entry: EntryMeta) -> Int32 {
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[Int(slot)] = entry
+        } else {
+            slot = Int32(slots.count)
+            slots.append(entry)
+        }
+        retained[entry.id] = slot
+        retainedSum += IDSum(entry.id)
+        reconciliation.insert(stamp: entry.stamp, id: entry.id)
+        return slot
+    }
+
+    private mutating func unretain(_ slot: Int32) {
+        let entry = slots[Int(slot)]
         retained.removeValue(forKey: entry.id)
         retainedSum -= IDSum(entry.id)
-        if indexing { reconciliation.remove(stamp: entry.stamp, id: entry.id) }
+        reconciliation.remove(stamp: entry.stamp, id: entry.id)
+        freeSlots.append(slot)
+    }
+}
+
+/// The two halves of `MergeCore.restore` that run at once. Each field is written by one thread only,
+/// and `concurrentPerform` returns after both finished, so the unsynchronised writes never race.
+private final class RestoreWork: @unchecked Sendable {
+    var core: MergeCore
+    var dropped: [Int] = []
+    var index = ReconciliationIndex()
+
+    init(_ core: MergeCore) { self.core = core }
+
+    /// The core, leaving an empty one behind so the caller holds the only reference to its storage.
+    func takeCore() -> MergeCore {
+        let taken = core
+        core = MergeCore(bounds: taken.bounds, futureToleranceMillis: taken.futureToleranceMillis)
+        return taken
     }
 }

@@ -27,7 +27,7 @@ struct OrderKey: Hashable, Comparable, Sendable {
     }
 
     init(stamp: HLCStamp, id: EntryID) {
-        self.init(stamp: stamp.rawValue, idBytes: id.bytes)
+        self.init(stamp: stamp.rawValue, b0: id.w0, b1: id.w1, b2: id.w2, b3: id.w3)
     }
 
     init(_ meta: EntryMeta) {
@@ -48,20 +48,7 @@ struct OrderKey: Hashable, Comparable, Sendable {
         return lhs.b3 < rhs.b3
     }
 
-    /// The id bytes, in order.
-    var idBytes: [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(EntryID.length)
-        for w in [b0, b1, b2, b3] {
-            for i in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: w >> UInt64(i))) }
-        }
-        return out
-    }
-
-    var id: EntryID {
-        guard let id = EntryID(bytes: idBytes) else { preconditionFailure("four words always make a 32-byte id") }
-        return id
-    }
+    var id: EntryID { EntryID(w0: b0, w1: b1, w2: b2, w3: b3) }
 
     /// The id as a one-element sum: its little-endian words are the big-endian words byte-swapped.
     var idSum: IDSum {

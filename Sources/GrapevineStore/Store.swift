@@ -23,6 +23,11 @@ public final class Store: @unchecked Sendable {
     /// The `generation` counter this process's in-memory state reflects; -1 forces a reload.
     var generation: Int64 = -1
 
+    /// The page cache of each connection: 64 MB (negative sizes are in KiB).
+    static let cacheSize = -65536
+    /// The writer's page cache while it scans the whole entry table at load: 2 MB.
+    static let scanCacheSize = -2048
+
     /// How long a second writer waits for the write lock before giving up.
     public static let busyTimeout: TimeInterval = 30
 
@@ -44,7 +49,7 @@ public final class Store: @unchecked Sendable {
             // B-tree pages are read far more often than written: keep up to 64 MB of them in the
             // process rather than asking the kernel for each one. No mmap: every mapped page a
             // scan touches would count against the node's resident memory.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -329,68 +334,34 @@ public final class Store: @unchecked Sendable {
     private func reload(db: Database, physicalMillis: UInt64, work: inout MergeWork) throws {
         core = MergeCore(futureToleranceMillis: futureToleranceMillis)
         graph = SocialGraph()
-        var authors: [Data: PublicIdentity] = [:]
-        var keys: [Data: [UInt8]] = [:]
-        var unsettled: [(id: EntryID, outcome: MergeOutcome, evicted: [EntryID])] = []
-        var quarantinedRows: [EntryMeta] = []
-        let rows = try Row.fetchCursor(
-            db, sql: "SELECT id, author, kind, rkey, stamp, state FROM entry")
-        while let row = try rows.next() {
-            guard let idData = row[0] as Data?, let id = EntryID(bytes: [UInt8](idData)),
-                  let authorData = row[1] as Data?
-            else { throw StoreError.corruptEntry(id: "?", detail: "bad id column") }
-            let author: PublicIdentity
-            if let known = authors[authorData] {
-                author = known
-            } else {
-                guard let parsed = PublicIdentity(bytes: [UInt8](authorData)) else {
-                    throw StoreError.corruptEntry(id: id.hex, detail: "bad author column")
-                }
-                authors[authorData] = parsed
-                author = parsed
-            }
-            let keyData = row[3] as Data? ?? Data()
-            let key: [UInt8]
-            if keyData.count == EntryID.length {
-                key = [UInt8](keyData)
-            } else if let known = keys[keyData] {
-                key = known
-            } else {
-                key = [UInt8](keyData)
-                keys[keyData] = key
-            }
-            let kind: Int64 = row[2]
-            let stamp: Int64 = row[4]
-            let state: Int64 = row[5]
-            let meta = EntryMeta(id: id, author: author, kind: EntryKind(rawValue: UInt32(truncatingIfNeeded: kind)),
-                                 replacementKey: key, stamp: HLCStamp(databaseValue: stamp))
-            // Retained rows are merged as they stream by; quarantined ones after all of them, as
-            // when they were stored.
-            if state == StoredEntry.quarantinedState {
-                quarantinedRows.append(meta)
-                continue
-            }
-            let result = core.merge(meta, physicalMillis: physicalMillis)
-            if result.outcome != .new || !result.evicted.isEmpty {
-                unsettled.append((meta.id, result.outcome, result.evicted))
-            }
+        let (retainedRows, quarantinedRows) = try readStored(db)
+        let (restored, changed) = MergeCore.restore(
+            retained: retainedRows, quarantined: quarantinedRows, physicalMillis: physicalMillis,
+            futureToleranceMillis: futureToleranceMillis)
+        core = restored
+        for item in changed {
+            try settle(item.id, outcome: item.result.outcome, evicted: item.result.evicted, db: db, work: &work)
         }
-        for meta in quarantinedRows {
-            let result = core.merge(meta, physicalMillis: physicalMillis)
-            if result.outcome != .quarantined || !result.evicted.isEmpty {
-                unsettled.append((meta.id, result.outcome, result.evicted))
+    }
+
+    /// Reads the entries' metadata and builds the graph from the `edge` table. The identities
+    /// shared between rows are dropped on return, before the merge core is built.
+    private func readStored(_ db: Database) throws -> (retained: [EntryMeta], quarantined: [EntryMeta]) {
+        var stored = StoredMetadata()
+        // The scans read every page of the entry and edge tables once; kept in the page cache they
+        // would only swell the process, so the writer's cache is held small while they run.
+        try db.execute(sql: "PRAGMA cache_size = \(Self.scanCacheSize)")
+        let metadata: (retained: [EntryMeta], quarantined: [EntryMeta])
+        do {
+            metadata = try stored.entries(db)
+            try stored.connectedEdges(db) { author, target in
+                graph.set(author: author, target: target, connected: true)
             }
+        } catch {
+            try? db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
+            throw error
         }
-        let edges = try Row.fetchCursor(db, sql: "SELECT author, target FROM edge WHERE state = ? ORDER BY author, target",
-                                        arguments: [Int64(EdgeState.connected.rawValue)])
-        while let row = try edges.next() {
-            guard let author = PublicIdentity(bytes: row.bytes(0)), let target = PublicIdentity(bytes: row.bytes(1)) else {
-                throw StoreError.corruptEntry(id: "?", detail: "bad edge row")
-            }
-            graph.set(author: author, target: target, connected: true)
-        }
-        for item in unsettled {
-            try settle(item.id, outcome: item.outcome, evicted: item.evicted, db: db, work: &work)
-        }
+        try db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
+        return metadata
     }
 }

@@ -111,7 +111,7 @@ enum PathBench {
         if stats.pruned > 0 {
             out.notes.append("the per-author edge bound (K = 2048) pruned \(stats.pruned) of the largest hubs' oldest edges, so those connections are not mutual in the store.")
         }
-        out.notes.append("open time is dominated by rebuilding the merge core from 2M metadata rows (see the store section).")
+        out.notes.append("open time is mostly reading the 2M metadata rows and restoring the merge core from them in bulk (see the store section).")
         out.record("query.path_p50_ms", p.at(50))
         out.record("query.path_p99_ms", p.at(99))
         return out

@@ -40,9 +40,9 @@ enum StartupBench {
         out.row("process start to first query (s, median of \(runs))", format(wall, 3), target: "<= 1")
         out.row("of which open + first query in-process (s)", format(inside, 3))
         out.row("RSS at first query (MB)", format(mb, 1), target: "<= 250")
-        out.notes.append("a child process opens the store (migrations, merge core rebuilt from the metadata columns without verifying signatures, graph from the edge table) and runs one search; the file is in the page cache (warm start).")
+        out.notes.append("a child process opens the store (migrations, merge core restored in bulk from the metadata columns without verifying signatures, graph from the edge table) and runs one search; the file is in the page cache (warm start).")
         if wall > 1 || mb > 250 {
-            out.notes.append("over target: profiling (perf, 2026-11-26) puts ~0.3 s in SQLite reading the metadata columns and nearly all the rest in calling MergeCore.merge once per stored entry (its ReconciliationIndex AVL insert and dictionary hashing); the merge core's per-entry state is most of the RSS beside SQLite's 64 MB page cache. A bulk restore in GrapevineMerge (build the groups and the index from sorted input) is the fix; see notes/store-notes.md.")
+            out.notes.append("over target: the open is CPU-bound (~0.75 s of CPU, perf 2026-11-27: about half reading the 500k metadata rows from SQLite, half the bulk MergeCore.restore, its index built on a second thread), so load from other processes on the 2 cores pushes the wall time past 1 s.")
         }
         out.record("store.open_s_100k", wall)
         out.record("store.rss_mb_100k", mb)

@@ -119,4 +119,33 @@ import Testing
         #expect(reference.retained == Fixtures.expectedRetained(entries, bounds: .v1), "seed \(seed)")
         #expect(snapshot(run(arrivals(of: entries, &rng), bounds: .v1, seed: seed)) == reference, "seed \(seed)")
     }
+
+    @Test func restoringEnoughEntriesToUseTwoThreadsGivesTheIncrementalState() {
+        let seed: UInt64 = 11
+        var rng = SplitMix64(seed: seed)
+        var entries: [EntryMeta] = []
+        let kinds: [EntryKind] = [.card, .edge, .introduction]
+        while entries.count < MergeCore.parallelRestoreMinimum + 5_000 {
+            let author = UInt8.random(in: 1...250, using: &rng)
+            let kind = kinds[Int.random(in: 0..<kinds.count, using: &rng)]
+            let key = kind == .edge ? [UInt8](repeating: UInt8.random(in: 0...60, using: &rng), count: 32)
+                : Array("f\(Int.random(in: 0..<40, using: &rng))".utf8)
+            var millis = Fixtures.base + UInt64.random(in: 0..<50, using: &rng)
+            if Int.random(in: 0..<500, using: &rng) == 0 { millis += HybridLogicalClock.defaultFutureToleranceMillis + 1 }
+            entries.append(Fixtures.meta(author: author, kind: kind, key: key, stamp: HLCStamp(millis: millis, counter: 0),
+                                         id: Fixtures.id(&rng)))
+        }
+        var incremental = MergeCore()
+        for e in entries { _ = incremental.merge(e, physicalMillis: now) }
+        let held = entries.filter { incremental.isHeld($0.id) }
+        let restored = MergeCore.restore(retained: held.filter { incremental.isRetained($0.id) },
+                                         quarantined: held.filter { incremental.isQuarantined($0.id) },
+                                         physicalMillis: now)
+        #expect(snapshot(restored.core) == snapshot(incremental) && restored.changed.isEmpty, "seed \(seed)")
+        let everything = MergeCore.restore(entries, physicalMillis: now)
+        #expect(snapshot(everything.core) == snapshot(incremental), "seed \(seed)")
+        #expect(everything.core.reconciliation.items(from: .min, to: .max).map(\.id)
+                == incremental.reconciliation.items(from: .min, to: .max).map(\.id), "seed \(seed)")
+        #expect(everything.dropped == entries.map(\.id).filter { !incremental.isHeld($0) }.sorted(), "seed \(seed)")
+    }
 }
