@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "GossipSimulator", dependencies: ["GossipEngine", "GrapevineCore", "GrapevineMerge", "Sodium"]),
         .testTarget(
             name: "GossipEngineTests",
-            dependencies: ["GossipEngine", "GossipSimulator", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "Sodium"]
+            dependencies: ["GossipEngine", "GossipSimulator", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]
         ),
         // libFuzzer target for the gossip payload and reconciliation frame decoders (scripts/fuzz).
         .executableTarget(name: "fuzz-frame-decoder", dependencies: ["FuzzSupport", "GossipEngine"]),
@@ -135,8 +135,6 @@ let package = Package(
             name: "GrapevineCoreTests",
             dependencies: ["GrapevineCore", "GrapevineWire", "Sodium"]
         ),
-        // The three user jobs through the real `grapevine` binary, one node process per person,
-        // and the seed-story example script.
         // The three user jobs through the real `grapevine` binary, one node process per person,
         // and the seed-story example script.
         .testTarget(name: "EndToEndTests", dependencies: ["grapevine"]),

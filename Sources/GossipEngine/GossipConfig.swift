@@ -20,8 +20,14 @@ public struct GossipConfig: Sendable, Equatable {
     public var fanout = 3
     /// One reconciliation session with a random live member per interval.
     public var reconciliationIntervalMillis: UInt64 = 1000
-    /// The largest payload the engine sends; 1200 bytes keeps a sealed datagram below any MTU.
-    public var payloadBudget = 1200
+    /// The largest payload a sealed datagram carries (PROTOCOL.md §10.1): a datagram is at most
+    /// 1200 bytes, below any path MTU, and sealing adds 73 (magic, sender key, nonce, MAC).
+    /// GossipEngine does not depend on SealedDatagrams, so the number is stated here; a test
+    /// checks that it equals `DatagramFormat.maxPayloadSize`.
+    public static let maxSealedPayload = 1200 - 73
+
+    /// The largest payload the engine sends, so no datagram needs IP fragmentation.
+    public var payloadBudget = GossipConfig.maxSealedPayload
     /// λ, as above; configurable so benchmarks can print the value they ran with.
     public var retransmitMultiplier = GossipConfig.retransmitMultiplier
     /// Lifeguard suspicion: min = α·max(1, log10 n)·probe interval, max = β·min, and K confirmations
@@ -35,6 +41,16 @@ public struct GossipConfig: Sendable, Equatable {
     /// entries of one author per datagram.
     public var queuedEntriesPerAuthor = 4
     public var entriesPerAuthorPerMessage = 2
+    /// Forwarding budget over time: of each other author, this node queues at most this many
+    /// entries at once and one per `forwardingMillisPerEntry` after (a token bucket per author,
+    /// kept for at most `maxForwardingAuthors` authors).
+    public var forwardingBurstPerAuthor = 8
+    public var forwardingMillisPerEntry: UInt64 = 1000
+    public var maxForwardingAuthors = 4096
+    /// Piggybacking on pings, acks, relayed pings and forwarded acks is limited to this many bytes
+    /// per second (a token bucket holding at most `piggybackBurstBytes`); gossip ticks are not.
+    public var piggybackBytesPerSecond = 8000
+    public var piggybackBurstBytes = 2 * GossipConfig.maxSealedPayload
     /// Bounds on the piggyback queues.
     public var maxQueuedEntries = 256
     public var maxQueuedMemberUpdates = 512

@@ -6,33 +6,41 @@ extension GossipInstance {
     mutating func gossip() {
         for slot in randomReachable(count: config.fanout, excluding: nil) {
             guard let address = members[slot].verified else { continue }
-            send(GossipMessage(), to: address, recipient: members[slot].identity, piggyback: true)
+            send(GossipMessage(), to: address, recipient: members[slot].identity, piggyback: true, budgeted: false)
         }
     }
 
     /// Encodes and sends a message. With `piggyback`, fills the payload budget with queued
-    /// membership updates, then entries, fewest transmissions first; a message left empty is not sent.
-    mutating func send(_ message: GossipMessage, to address: PeerAddress, recipient: PublicIdentity, piggyback: Bool) {
+    /// membership updates and entries, fewest transmissions first; unless it is a gossip tick's
+    /// (`budgeted` false), membership updates ride along only while the piggyback byte budget
+    /// allows (entries are bounded by their authors' budgets instead). A message left empty is not sent.
+    mutating func send(_ message: GossipMessage, to address: PeerAddress, recipient: PublicIdentity, piggyback: Bool,
+                       budgeted: Bool = true) {
         var message = message
-        if piggyback, !queue.isEmpty { fill(&message, recipient: recipient) }
+        var filled = false
+        if piggyback, !queue.isEmpty {
+            let withUpdates = !budgeted || piggybackBudget.allows(now: now)
+            fill(&message, recipient: recipient, withUpdates: withUpdates)
+            filled = budgeted && withUpdates
+        }
         let isEmpty = message.ping == nil && message.ack == nil && message.nack == nil && message.pingRequest == nil
             && message.members.isEmpty && message.entries.isEmpty && message.reconcile == nil && message.request.isEmpty
         guard !isEmpty else { return }
-        output.append(.send(message.encoded(), to: address, recipient: recipient))
+        let payload = message.encoded()
+        if filled { piggybackBudget.spend(payload.count) }
+        output.append(.send(payload, to: address, recipient: recipient))
     }
 
-    private mutating func fill(_ message: inout GossipMessage, recipient: PublicIdentity) {
+    /// Fills the payload: membership updates first, but while entries are queued the updates take
+    /// at most half of the room left, so a storm of membership changes (many false suspicions at
+    /// high loss) cannot starve entries; then entries; then updates again in what remains (§11.6).
+    private mutating func fill(_ message: inout GossipMessage, recipient: PublicIdentity, withUpdates: Bool) {
         var size = message.encoded().count
         let budget = config.payloadBudget
-        let updateOrder = BroadcastQueue.sendingOrder(queue.updates.map { ($0.transmits, $0.order) })
-        for i in updateOrder {
-            let update = queue.updates[i].update
-            let cost = update.encodedSize
-            guard size + cost <= budget else { continue }
-            message.members.append(update)
-            queue.updates[i].transmits += 1
-            size += cost
-        }
+        let updateOrder = withUpdates ? BroadcastQueue.sendingOrder(queue.updates.map { ($0.transmits, $0.order) }) : []
+        var included = [Bool](repeating: false, count: queue.updates.count)
+        let updateShare = queue.entries.isEmpty ? budget : size + (budget - size) / 2
+        addUpdates(updateOrder, upTo: updateShare, to: &message, size: &size, included: &included)
         let entryOrder = BroadcastQueue.sendingOrder(queue.entries.map { ($0.transmits, $0.order) })
         var perAuthor: [(author: PublicIdentity, count: Int)] = []
         for i in entryOrder {
@@ -51,7 +59,22 @@ extension GossipInstance {
                 perAuthor.append((entry.author, 1))
             }
         }
+        if updateShare < budget { addUpdates(updateOrder, upTo: budget, to: &message, size: &size, included: &included) }
         queue.retire(limit: retransmitLimit)
+    }
+
+    /// Adds queued updates in `order` while they fit below `limit`, skipping those already added.
+    private mutating func addUpdates(_ order: [Int], upTo limit: Int, to message: inout GossipMessage,
+                                     size: inout Int, included: inout [Bool]) {
+        for i in order where !included[i] {
+            guard size + MemberUpdate.smallestEncodedSize <= limit else { return }
+            let cost = queue.updates[i].update.encodedSize
+            guard size + cost <= limit else { continue }
+            message.members.append(queue.updates[i].update)
+            queue.updates[i].transmits += 1
+            included[i] = true
+            size += cost
+        }
     }
 
     /// Up to `count` distinct random reachable members, never `excluding`: random picks first,

@@ -58,13 +58,16 @@ extension GossipInstance {
         apply(MemberUpdate(member: m.identity, status: .suspect, incarnation: m.incarnation, reporter: identity))
     }
 
-    /// Suspects whose timeout has passed are declared dead.
+    /// Suspects whose timeout has passed are declared dead. The scan runs only once the earliest
+    /// deadline has come, not on every event: at high loss a node holds hundreds of suspects.
     mutating func expireSuspicions() {
+        guard now >= earliestSuspicion else { return }
         let due = suspects.filter { members[$0].suspicionDeadline <= now }.sorted()
         for slot in due {
             let m = members[slot]
             apply(MemberUpdate(member: m.identity, status: .dead, incarnation: m.incarnation))
         }
+        earliestSuspicion = suspects.reduce(UInt64.max) { min($0, members[$1].suspicionDeadline) }
     }
 
     // MARK: - Membership updates
@@ -104,12 +107,14 @@ extension GossipInstance {
                 members[slot].suspicionStart = now
                 members[slot].suspectors = [reporter]
                 members[slot].suspicionDeadline = now + config.suspicionTimeout(members: groupSize, confirmations: 0)
+                earliestSuspicion = min(earliestSuspicion, members[slot].suspicionDeadline)
             } else if m.status == .suspect, update.incarnation == m.incarnation, !m.suspectors.contains(reporter) {
                 // An independent confirmation shortens the timeout (Lifeguard); the first K are re-gossiped.
                 members[slot].suspectors.append(reporter)
                 let confirmations = members[slot].suspectors.count - 1
                 members[slot].suspicionDeadline = m.suspicionStart
                     + config.suspicionTimeout(members: groupSize, confirmations: confirmations)
+                earliestSuspicion = min(earliestSuspicion, members[slot].suspicionDeadline)
                 if confirmations <= config.suspicionConfirmations { queue.enqueue(update) }
                 return
             } else {
@@ -219,7 +224,8 @@ extension GossipInstance {
         var ping = GossipMessage()
         ping.ping = nextSequenceNumber()
         ping.members = [MemberUpdate(member: m.identity, status: .dead, incarnation: m.incarnation)]
-        send(ping, to: target, recipient: m.identity, piggyback: true)
+        // Nothing else rides along: every node pings the few dead members, so these add up.
+        send(ping, to: target, recipient: m.identity, piggyback: false)
     }
 
     mutating func retryVerifications() {

@@ -23,12 +23,16 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var slots: [PublicIdentity: Int] = [:]
     var liveCount = 0
     var suspects: [Int] = []
+    /// No suspect's deadline is earlier than this (it may be earlier than the true minimum).
+    var earliestSuspicion = UInt64.max
     var probeOrder: [Int] = []
     var probeCursor = 0
     var probe: Probe?
     var relays: [Relay] = []
     var verifications: [Verification] = []
     var queue: BroadcastQueue
+    var forwarding: ForwardingBudget
+    var piggybackBudget: PiggybackBudget
     var nextSequence: UInt64
     var nextProbeAt: UInt64
     var nextGossipAt: UInt64
@@ -81,6 +85,8 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
         self.selfEndpoint = endpoint
         self.reconciler = Reconciler(config: config)
         self.queue = BroadcastQueue(config: config)
+        self.forwarding = ForwardingBudget(config: config)
+        self.piggybackBudget = PiggybackBudget(config: config, now: now)
         nextSequence = self.random.next() >> 16
         // Spread the periodic work of many nodes over their intervals rather than in lockstep.
         nextProbeAt = now + UInt64.random(in: 0..<max(1, config.probeIntervalMillis), using: &self.random)
@@ -130,7 +136,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             queue.enqueue(entry)
         case .merged(let entries):
             for entry in entries {
-                queue.enqueue(entry)
+                if entry.author == identity || forwarding.take(entry.author, now: self.now) { queue.enqueue(entry) }
                 learnEndpoint(entry)
             }
         case .join(let entry):
@@ -194,7 +200,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             if !probe.acked, !probe.indirectSent { wake = min(wake, probe.pingDeadline) }
         }
         for relay in relays { wake = min(wake, relay.deadline) }
-        for slot in suspects { wake = min(wake, members[slot].suspicionDeadline) }
+        wake = min(wake, earliestSuspicion)
         wake = max(wake, now + 1)
         if scheduled != wake {
             scheduled = wake

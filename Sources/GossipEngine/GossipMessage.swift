@@ -20,6 +20,9 @@ public struct MemberUpdate: Sendable, Equatable {
         self.reporter = reporter
     }
 
+    /// The fewest bytes an update can add: member, state and field headers, no incarnation or reporter.
+    static let smallestEncodedSize = 2 + 2 + keyLength + 2
+
     /// The bytes this update adds to a `GossipMessage`, tag and length included.
     var encodedSize: Int {
         var inner = 2 + Self.keyLength + 2

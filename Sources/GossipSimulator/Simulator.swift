@@ -10,7 +10,8 @@ import Sodium
 public final class Simulator {
     /// How the nodes first know each other.
     public enum Bootstrap: Sendable {
-        /// Every node has verified every other before the run (as after a restart with persisted peers).
+        /// Every node has verified every other and holds every node's endpoint entry before the run,
+        /// as after joining (or a restart with persisted peers).
         case fullMesh
         /// Every node knows only this node's endpoint entry (an invite) and joins through it.
         case introducer(Int)
@@ -35,7 +36,7 @@ public final class Simulator {
     private var verified: [[UInt8]: SignedEntry] = [:]
     private var restarts = 0
 
-    /// Bytes sent and received per node per whole second since `statsStart`.
+    /// Bytes sent and received per node per 100 ms since `statsStart` (see `peakWindow`).
     public private(set) var bytesOut: [[Int]]
     public private(set) var bytesIn: [[Int]]
     public var statsStart: UInt64
@@ -66,14 +67,20 @@ public final class Simulator {
         statsStart = ids.start
         for (i, address) in ids.addresses.enumerated() { nodeAt[address] = i }
         for entry in ids.endpoints { verified[entry.encoded] = entry }
+        if case .fullMesh = bootstrap {
+            // One store holding every endpoint, shared copy-on-write until a node first merges.
+            var joined = SimStore()
+            for entry in ids.endpoints { _ = joined.merge(entry, physicalMillis: now) }
+            stores = Array(repeating: joined, count: n)
+        }
         for i in 0..<n {
-            _ = stores[i].merge(ids.endpoints[i], physicalMillis: now)
             switch bootstrap {
             case .fullMesh:
                 let peers = (0..<n).filter { $0 != i }.map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) }
                 instances[i] = makeInstance(i, knownPeers: peers)
                 step(i, .tick)
             case .introducer(let introducer):
+                _ = stores[i].merge(ids.endpoints[i], physicalMillis: now)
                 instances[i] = makeInstance(i, knownPeers: [])
                 if i != introducer { step(i, .join(ids.endpoints[introducer])) } else { step(i, .tick) }
             }
@@ -98,7 +105,7 @@ public final class Simulator {
                 step(node, .tick)
             case .deliver(let node, let payload, let source, let sender):
                 guard instances[node] != nil else { continue }
-                bytesIn[node].add(payload.count, at: second(now))
+                bytesIn[node].add(payload.count, at: bucket(now))
                 step(node, .datagram(payload, from: source, sender: ids.identities[sender]))
             }
         }
@@ -118,7 +125,27 @@ public final class Simulator {
         return done() ? now - start : nil
     }
 
-    private func second(_ time: UInt64) -> Int { time >= statsStart ? Int((time - statsStart) / 1000) : -1 }
+    /// The length of one bandwidth bucket; ten make the sliding 1-s window of `peakWindow`.
+    public static let bucketMillis: UInt64 = 100
+
+    private func bucket(_ time: UInt64) -> Int { time >= statsStart ? Int((time - statsStart) / Self.bucketMillis) : -1 }
+
+    /// Node `i`'s most bytes received and sent in any 1-s window (sliding by 100 ms) since `statsStart`.
+    public func peakWindow(_ i: Int) -> (bytesIn: Int, bytesOut: Int) {
+        (Self.slidingMax(bytesIn[i]), Self.slidingMax(bytesOut[i]))
+    }
+
+    private static func slidingMax(_ buckets: [Int]) -> Int {
+        let width = Int(1000 / bucketMillis)
+        var sum = 0
+        var best = 0
+        for (k, value) in buckets.enumerated() {
+            sum += value
+            if k >= width { sum -= buckets[k - width] }
+            best = max(best, sum)
+        }
+        return best
+    }
 
     private func step(_ i: Int, _ event: GossipEvent) {
         guard let directives = instances[i]?.handle(event, now: now, store: stores[i]) else { return }
@@ -159,7 +186,7 @@ public final class Simulator {
 
     private func transmit(from i: Int, _ payload: [UInt8], to address: PeerAddress) {
         datagramsSent += 1
-        bytesOut[i].add(payload.count, at: second(now))
+        bytesOut[i].add(payload.count, at: bucket(now))
         guard let j = nodeAt[address], group[i] == group[j] else { return }
         let loss = linkLoss[i * count + j] ?? link.loss
         let copies = link.duplication > 0 && Double.random(in: 0..<1, using: &random) < link.duplication ? 2 : 1
@@ -249,10 +276,10 @@ public final class Simulator {
 }
 
 extension Array where Element == Int {
-    /// Adds to the counter of one second, growing the array as needed.
-    mutating func add(_ value: Int, at second: Int) {
-        guard second >= 0 else { return }
-        if count <= second { append(contentsOf: repeatElement(0, count: second - count + 1)) }
-        self[second] += value
+    /// Adds to the counter of one bucket, growing the array as needed.
+    mutating func add(_ value: Int, at bucket: Int) {
+        guard bucket >= 0 else { return }
+        if count <= bucket { append(contentsOf: repeatElement(0, count: bucket - count + 1)) }
+        self[bucket] += value
     }
 }

@@ -118,6 +118,91 @@ import Testing
         #expect(!directives.contains { if case .schedule = $0 { true } else { false } })
     }
 
+    /// Entries of `author` on distinct fields, so none supersedes another.
+    func entries(by author: Int, count: Int, ids: SimIdentities, at millis: UInt64) throws -> [SignedEntry] {
+        try (0..<count).map { i in
+            try SignedEntry.sign(.card(CardUpdate(field: "x-\(i)", values: [CardItem("value \(i)")])),
+                                 stamp: HLCStamp(millis: millis, counter: UInt16(i)), with: ids.keys[author])
+        }
+    }
+
+    /// The distinct entries sent after the node newly holds `merged` at `start`, ticking every
+    /// 10 ms for `millis`.
+    func entriesSent(_ node: inout GossipInstance<SeededRandom>, merging merged: [SignedEntry], at start: UInt64,
+                     for millis: UInt64) -> Set<[UInt8]> {
+        var sent = Set<[UInt8]>()
+        for s in sends(node.handle(.merged(merged), now: start, store: store)) { sent.formUnion(s.message.entries) }
+        for step in stride(from: start + 10, through: start + millis, by: 10) {
+            for s in sends(node.handle(.tick, now: step, store: store)) { sent.formUnion(s.message.entries) }
+        }
+        return sent
+    }
+
+    @Test func entriesStillGoOutWhileAStormOfMembershipUpdatesFillsTheQueue() throws {
+        let ids = try #require(try SimIdentities(count: 40))
+        var node = make(ids, peers: [1, 2, 3])
+        var storm = GossipMessage()
+        storm.members = (5..<40).map { MemberUpdate(member: ids.identities[$0], status: .suspect, incarnation: 3, reporter: ids.identities[1]) }
+        _ = node.handle(.datagram(storm.encoded(), from: ids.addresses[1], sender: ids.identities[1]), now: t0 + 1, store: store)
+        let entry = try entries(by: 4, count: 1, ids: ids, at: t0)[0]
+        _ = node.handle(.merged([entry]), now: t0 + 2, store: store)
+        var payloads = 0
+        var carrying = 0
+        for step in stride(from: t0 + 10, through: t0 + 400, by: 10) {
+            for s in sends(node.handle(.tick, now: step, store: store)) where !s.message.members.isEmpty {
+                payloads += 1
+                if s.message.entries.contains(entry.encoded) { carrying += 1 }
+                #expect(s.message.encoded().count <= node.config.payloadBudget)
+            }
+        }
+        #expect(payloads >= 3)
+        #expect(carrying == payloads, "35 suspicions (about 2.7 kB) must not crowd the entry out of any payload")
+    }
+
+    @Test func acksToManyPingsCarryPiggybackedUpdatesOnlyWithinTheByteBudget() throws {
+        let ids = try #require(try SimIdentities(count: 40))
+        var node = make(ids, peers: [1, 2, 3])
+        var storm = GossipMessage()
+        storm.members = (5..<40).map { MemberUpdate(member: ids.identities[$0], status: .suspect, incarnation: 3, reporter: ids.identities[1]) }
+        _ = node.handle(.datagram(storm.encoded(), from: ids.addresses[1], sender: ids.identities[1]), now: t0 + 1, store: store)
+        func pings(at now: UInt64) -> (acks: Int, carrying: Int) {
+            var acks = 0
+            var carrying = 0
+            for i in 0..<20 {
+                var ping = GossipMessage()
+                ping.ping = UInt64(100 + i)
+                for s in sends(node.handle(.datagram(ping.encoded(), from: ids.addresses[2], sender: ids.identities[2]),
+                                           now: now, store: store)) where s.message.ack != nil || s.message.ping != nil {
+                    if s.message.ack != nil { acks += 1 }
+                    if !s.message.members.isEmpty { carrying += 1 }
+                }
+            }
+            return (acks, carrying)
+        }
+        let burst = pings(at: t0 + 2)
+        #expect(burst.acks == 20, "every ping is answered")
+        #expect(burst.carrying >= 1 && burst.carrying <= 3, "2254 bytes of budget put updates in two or three payloads, not 20")
+        #expect(pings(at: t0 + 2 + 2000).carrying >= 1, "the budget refills at 8000 bytes per second")
+    }
+
+    @Test func anAuthorsEntriesAreForwardedWithinItsBudgetOverTime() throws {
+        let ids = try #require(Self.ids)
+        var config = GossipConfig()
+        config.forwardingBurstPerAuthor = 2
+        config.forwardingMillisPerEntry = 10_000
+        var node = GossipInstance(identity: ids.identities[0], config: config, random: SeededRandom(seed: 1), now: t0,
+                                  incarnation: 5, endpoint: ids.endpoints[0],
+                                  knownPeers: [2, 3, 4].map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) })
+        let burst = try entries(by: 1, count: 3, ids: ids, at: t0)
+        let first = entriesSent(&node, merging: burst, at: t0, for: 3000)
+        #expect(first == Set(burst.prefix(2).map(\.encoded)), "a burst of 2, the third held back")
+        let later = try entries(by: 1, count: 2, ids: ids, at: t0 + 5000)
+        #expect(entriesSent(&node, merging: [later[0]], at: t0 + 5000, for: 2000).isEmpty, "no token 5 s after the burst")
+        #expect(entriesSent(&node, merging: [later[1]], at: t0 + 10_500, for: 2000) == [later[1].encoded], "one token after 10 s")
+        let own = try entries(by: 0, count: 3, ids: ids, at: t0 + 13_000)
+        #expect(entriesSent(&node, merging: own, at: t0 + 13_000, for: 3000).count == 3, "its own entries are not budgeted")
+    }
+
     @Test func suspicionTimeoutShrinksWithConfirmations() {
         let config = GossipConfig()
         let (low, high) = config.suspicionBounds(members: 100)

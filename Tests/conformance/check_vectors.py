@@ -107,6 +107,26 @@ SCHEMAS = {
     "Edge": {1: ("target", "bytes", False), 2: ("state", "uint32", False)},
     "Introduction": {1: ("a", "bytes", False), 2: ("b", "bytes", False), 3: ("note", "string", False)},
     "IntroductionResponse": {1: ("introduction", "bytes", False), 2: ("answer", "uint32", False)},
+    # Gossip payloads (section 11.2).
+    "GossipMessage": {
+        1: ("version", "uint32", False), 2: ("capabilities", "uint64", False), 3: ("ping", "Ping", False),
+        4: ("ack", "Ack", False), 5: ("ping_request", "PingRequest", False), 6: ("members", "MemberUpdate", True),
+        7: ("entries", "bytes", True), 8: ("reconcile", "ReconcileFrame", False), 9: ("request", "EntryRequest", False),
+        10: ("nack", "Nack", False),
+    },
+    "Ping": {1: ("sequence", "uint64", False)},
+    "Ack": {1: ("sequence", "uint64", False)},
+    "Nack": {1: ("sequence", "uint64", False)},
+    "PingRequest": {1: ("sequence", "uint64", False), 2: ("target", "bytes", False)},
+    "MemberUpdate": {
+        1: ("member", "bytes", False), 2: ("state", "uint32", False), 3: ("incarnation", "uint64", False),
+        4: ("reporter", "bytes", False),
+    },
+    "ReconcileFrame": {
+        1: ("session", "uint64", False), 2: ("round", "uint32", False), 3: ("lower_stamp", "uint64", False),
+        4: ("lower_id", "bytes", False), 5: ("ranges", "bytes", False),
+    },
+    "EntryRequest": {1: ("ids", "bytes", False)},
 }
 
 DEFAULTS = {"uint32": 0, "uint64": 0, "bytes": b"", "string": ""}
@@ -119,7 +139,7 @@ class Message:
         self.schema = schema
         self.values = {}
         for number, (name, typ, repeated) in SCHEMAS[schema].items():
-            self.values[name] = [] if repeated else DEFAULTS[typ]
+            self.values[name] = [] if repeated else DEFAULTS.get(typ)  # an absent message field is None
         self.undeclared = False
 
     def __getitem__(self, name):
@@ -843,6 +863,235 @@ def check_datagrams(doc, tally):
         tally.check(f"datagram drop {d['name']}", one)
 
 
+# ---------------------------------------------------------------------------------------------
+# Reconciliation (PROTOCOL.md section 12)
+
+RANGE_SKIP, RANGE_FINGERPRINT, RANGE_IDS = 0, 1, 2
+MAX_MARKER = 63
+MAX_ROUNDS = 32
+PAYLOAD_BUDGET = 1127
+FRAME_OVERHEAD = 72
+MAX_BOUND = (1, 0, b"")
+MIN_WIRE = (0, b"")  # (stamp, id prefix); None stands for max
+
+
+def bound_key(wire):
+    """Section 9.7: a bound is its stamp and id prefix padded with zero bytes; max lies above every entry."""
+    if wire is None:
+        return MAX_BOUND
+    stamp, prefix = wire
+    return (0, stamp, prefix + bytes(32 - len(prefix)))
+
+
+def item_key(item):
+    return (0, item[0], item[1])
+
+
+def in_range(items, lower, upper):
+    lo, hi = bound_key(lower), bound_key(upper)
+    return [x for x in items if lo <= item_key(x) < hi]
+
+
+def wire_between(below, item):
+    """Section 12.2: the shortest bound x with below < x <= item."""
+    if below[0] < item[0]:
+        return (item[0], b"")
+    length = 0
+    while length < 32 and below[1][length] == item[1][length]:
+        length += 1
+    return (item[0], item[1][:min(length + 1, 32)])
+
+
+def split_range(items, lower, upper, branching, threshold):
+    """Section 12.1: a mismatched range as an id list if it holds at most `threshold` ids, else
+    `branching` fingerprinted parts, cut at local offsets floor(c * i / k)."""
+    inside = in_range(items, lower, upper)
+    c = len(inside)
+    if c <= threshold:
+        return [(upper, RANGE_IDS, [x[1] for x in inside])]
+    k = min(branching, c)
+    out = []
+    start = lower
+    for i in range(1, k):
+        offset = c * i // k
+        wire = wire_between(inside[offset - 1], inside[offset])
+        out.append((wire, RANGE_FINGERPRINT, set_fingerprint([x[1] for x in in_range(inside, start, wire)])))
+        start = wire
+    out.append((upper, RANGE_FINGERPRINT, set_fingerprint([x[1] for x in in_range(inside, start, upper)])))
+    return out
+
+
+def decode_ranges(buf, lower):
+    """Section 12.3; raises Reject('invalid-ranges') as the spec lists."""
+    ranges, pos, previous = [], 0, lower
+    while pos < len(buf):
+        if previous is None:
+            raise Reject("invalid-ranges", "a range follows the max bound")
+        header = buf[pos]
+        pos += 1
+        mode, p = header & 3, header >> 2
+        if p == MAX_MARKER:
+            upper = None
+        else:
+            if p > 32:
+                raise Reject("invalid-ranges", f"id prefix of {p} bytes")
+            try:
+                delta, pos = read_varint(buf, pos)
+            except Reject:
+                raise Reject("invalid-ranges", "stamp delta") from None
+            if previous[0] + delta >= 1 << 64:
+                raise Reject("invalid-ranges", "stamp overflows")
+            if pos + p > len(buf):
+                raise Reject("invalid-ranges", "id prefix cut short")
+            upper = (previous[0] + delta, bytes(buf[pos:pos + p]))
+            pos += p
+        if not bound_key(previous) < bound_key(upper):
+            raise Reject("invalid-ranges", "bounds are not ascending")
+        if mode == RANGE_SKIP:
+            payload = None
+        elif mode == RANGE_FINGERPRINT:
+            if pos + 16 > len(buf):
+                raise Reject("invalid-ranges", "fingerprint cut short")
+            payload, pos = bytes(buf[pos:pos + 16]), pos + 16
+        elif mode == RANGE_IDS:
+            try:
+                count, pos = read_varint(buf, pos)
+            except Reject:
+                raise Reject("invalid-ranges", "id count") from None
+            if pos + 32 * count > len(buf):
+                raise Reject("invalid-ranges", "id list cut short")
+            payload = [bytes(buf[pos + 32 * i:pos + 32 * (i + 1)]) for i in range(count)]
+            pos += 32 * count
+        else:
+            raise Reject("invalid-ranges", "mode 3")
+        ranges.append((upper, mode, payload))
+        previous = upper
+    return ranges
+
+
+def encode_ranges(lower, ranges):
+    out = bytearray()
+    previous = lower[0]
+    for upper, mode, payload in ranges:
+        if upper is None:
+            out.append(mode | MAX_MARKER << 2)
+        else:
+            out.append(mode | len(upper[1]) << 2)
+            out += encode_varint(upper[0] - previous) + upper[1]
+            previous = upper[0]
+        if mode == RANGE_FINGERPRINT:
+            out += payload
+        elif mode == RANGE_IDS:
+            out += encode_varint(len(payload)) + b"".join(payload)
+    return bytes(out)
+
+
+def encode_reconcile_payload(frame):
+    """A GossipMessage holding only version 1 and the frame, in field order with defaults left out
+    (the canonical form of section 1.4.2, which the vectors use)."""
+    session, round_, lower, ranges = frame
+    def field(number, raw):
+        return encode_varint(number << 3 | LEN) + encode_varint(len(raw)) + raw
+    inner = bytearray()
+    for number, value in ((1, session), (2, round_), (3, lower[0])):
+        if value:
+            inner += encode_varint(number << 3 | VARINT) + encode_varint(value)
+    if lower[1]:
+        inner += field(4, lower[1])
+    encoded = encode_ranges(lower, ranges)
+    if encoded:
+        inner += field(5, encoded)
+    return encode_varint(1 << 3 | VARINT) + encode_varint(1) + field(8, bytes(inner))
+
+
+def answer_frame(frame, items, branching, threshold):
+    """Section 12.1 step 2-3: (frames to send back, ids to send, ids to request)."""
+    session, round_, lower, ranges = frame
+    out, have, need = [], [], []
+    def skip(upper):
+        if out and out[-1][1] == RANGE_SKIP:
+            out[-1] = (upper, RANGE_SKIP, None)
+        else:
+            out.append((upper, RANGE_SKIP, None))
+    previous = lower
+    for upper, mode, payload in ranges:
+        if mode == RANGE_SKIP:
+            skip(upper)
+        elif mode == RANGE_FINGERPRINT:
+            mine = [x[1] for x in in_range(items, previous, upper)]
+            if set_fingerprint(mine) == payload:
+                skip(upper)
+            else:
+                out += split_range(items, previous, upper, branching, threshold)
+        else:
+            mine = [x[1] for x in in_range(items, previous, upper)]
+            have += [i for i in mine if i not in payload]
+            need += [i for i in payload if i not in mine]
+            skip(upper)
+        previous = upper
+    if round_ >= MAX_ROUNDS:
+        return [], have, need
+    start = lower
+    while out and out[0][1] == RANGE_SKIP:
+        start = out.pop(0)[0]
+    while out and out[-1][1] == RANGE_SKIP:
+        out.pop()
+    if not out:
+        return [], have, need
+    expect(len(encode_ranges(start, out)) <= PAYLOAD_BUDGET - FRAME_OVERHEAD,
+           "an answer needs more than one frame; this checker covers single-frame answers only")
+    return [(session, round_ + 1, start, out)], have, need
+
+
+def check_reconciliation(doc, tally):
+    branching, threshold = doc["branching"], doc["id_list_threshold"]
+    sets = {side: sorted((x["stamp"], bytes.fromhex(x["id"])) for x in doc[side]) for side in ("a", "b")}
+    def exchange():
+        a_items = sets["a"]
+        opening = (decode_opening_session(doc), 0, MIN_WIRE,
+                   [(None, RANGE_FINGERPRINT, set_fingerprint([x[1] for x in a_items]))])
+        frames, turn, sends = [opening], "b", {"a": set(), "b": set()}
+        expect(len(doc["messages"]) >= 1, "no messages")
+        for number, payloads in enumerate(doc["messages"]):
+            expect(frames, f"message {number}: the exchange had already ended")
+            expected = [encode_reconcile_payload(f).hex() for f in frames]
+            expect(payloads == expected, f"message {number}: payloads {expected}")
+            for payload in payloads:
+                decoded = parse_message(bytes.fromhex(payload), "GossipMessage")["reconcile"]
+                lower = (decoded["lower_stamp"], decoded["lower_id"])
+                ranges = decode_ranges(decoded["ranges"], lower)
+                expect((decoded["session"], decoded["round"], lower, ranges) in frames, f"message {number}: decoding")
+            answers, other = [], "a" if turn == "b" else "b"
+            for frame in frames:
+                next_frames, have, need = answer_frame(frame, sets[turn], branching, threshold)
+                answers += next_frames
+                sends[turn].update(have)
+                sends[other].update(need)
+            frames, turn = answers, other
+        expect(not frames, "the exchange goes on after the last message")
+        for side in ("a", "b"):
+            expect(sorted(i.hex() for i in sends[side]) == doc[f"{side}_sends"], f"{side}_sends")
+        a_ids, b_ids = {x[1] for x in sets["a"]}, {x[1] for x in sets["b"]}
+        expect(sends["a"] == a_ids - b_ids and sends["b"] == b_ids - a_ids, "the exchange missed a difference")
+    tally.check("reconciliation exchange", exchange)
+    for name, ranges_hex, lower in (("mode 3", "03", MIN_WIRE), ("prefix of 33 bytes", "8500", MIN_WIRE),
+                                    ("range after max", "fc00", MIN_WIRE), ("not ascending", "0000", MIN_WIRE),
+                                    ("fingerprint cut short", "fd0102", MIN_WIRE)):
+        def bad(ranges_hex=ranges_hex, lower=lower):
+            try:
+                decode_ranges(bytes.fromhex(ranges_hex), lower)
+            except Reject as rejection:
+                expect(rejection.reason == "invalid-ranges", f"rejected as {rejection}")
+            else:
+                raise Mismatch("accepted invalid ranges")
+        tally.check(f"invalid ranges: {name}", bad)
+
+
+def decode_opening_session(doc):
+    """The session number is random (section 12.1); the vectors' is read from the opening payload."""
+    return parse_message(bytes.fromhex(doc["messages"][0][0]), "GossipMessage")["reconcile"]["session"]
+
+
 INVITE_DOMAIN = b"grapevine/invite/v1\x00"
 
 
@@ -898,6 +1147,7 @@ def main(argv):
         ("merge.json", check_merge),
         ("datagrams.json", check_datagrams),
         ("invites.json", check_invites),
+        ("reconciliation.json", check_reconciliation),
     ]
     passed = failed = 0
     for filename, fn in checks:
