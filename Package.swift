@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeTests",
-            dependencies: ["Node", "GossipEngine", "GrapevineCore", "SealedDatagrams", "Sodium", "grapevine"]
+            dependencies: ["Node", "GossipEngine", "GrapevineCore", "SealedDatagrams", "Sodium", "grapevine", "ProcessTestSupport"]
         ),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
         .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]),
@@ -128,7 +128,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GrapevineCLITests",
-            dependencies: ["grapevine", "GrapevineCLI", "GrapevineCore", "GrapevineStore", "VCard", "Sodium"],
+            dependencies: ["grapevine", "GrapevineCLI", "GrapevineCore", "GrapevineStore", "VCard", "Sodium", "ProcessTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -137,7 +137,9 @@ let package = Package(
         ),
         // The three user jobs through the real `grapevine` binary, one node process per person,
         // and the seed-story example script.
-        .testTarget(name: "EndToEndTests", dependencies: ["grapevine"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["grapevine", "ProcessTestSupport"]),
+        // What the process tests share: where the built `grapevine` binary is.
+        .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,26 @@ heading() {
     printf '\n== %s ==\n' "$*"
 }
 
+# nodes_args WHAT "$@": parses the scripts' one option, --keep DIR, into KEEP ("" when absent).
+# WHAT names the homes in the usage line, for example "the five homes".
+nodes_args() {
+    local what="$1"
+    shift
+    KEEP=""
+    while [[ $# -gt 0 ]]; do
+        case "$1" in
+            --keep) [[ $# -ge 2 ]] || nodes_usage "$what"; KEEP="$2"; shift 2 ;;
+            -h|--help) nodes_usage "$what" ;;
+            *) echo "error: unknown argument $1" >&2; nodes_usage "$what" ;;
+        esac
+    done
+}
+
+nodes_usage() {
+    echo "usage: $0 [--keep DIR]   (keep $1 and node logs in DIR, which must not exist yet)" >&2
+    exit 64
+}
+
 # nodes_setup KEEP_DIR: finds or builds the binary, makes the homes' directory, installs the traps.
 nodes_setup() {
     KEEP_DIR="$1"

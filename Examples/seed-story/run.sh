@@ -8,23 +8,10 @@
 # Every node this script starts is stopped when it exits: on success, on failure and on Ctrl-C.
 set -euo pipefail
 
-usage() {
-    echo "usage: $0 [--keep DIR]   (keep the five homes and node logs in DIR, which must not exist yet)" >&2
-    exit 64
-}
-
-KEEP=""
-while [[ $# -gt 0 ]]; do
-    case "$1" in
-        --keep) [[ $# -ge 2 ]] || usage; KEEP="$2"; shift 2 ;;
-        -h|--help) usage ;;
-        *) echo "error: unknown argument $1" >&2; usage ;;
-    esac
-done
-
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=../lib/nodes.sh
 source "$HERE/../lib/nodes.sh"
+nodes_args "the five homes" "$@"
 nodes_setup "$KEEP"
 
 heading "1. Five homes, five nodes on loopback"

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 
 /// A few people, each with a home in one temporary directory, driven through the real `grapevine`
 /// binary: CLI commands run to completion, nodes run until stopped. Every node still running when
@@ -21,16 +22,7 @@ final class Network: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: root)
     }
 
-    /// The `grapevine` executable the test target depends on, found next to the test bundle.
-    static let binary: String = {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        while url.path != "/" {
-            let candidate = url.deletingLastPathComponent().appendingPathComponent("grapevine").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            url = url.deletingLastPathComponent()
-        }
-        return "grapevine"
-    }()
+    static let binary = GrapevineBinary.path
 
     func home(_ person: String) -> String { root + "/" + person }
 

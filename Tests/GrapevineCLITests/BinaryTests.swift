@@ -1,18 +1,10 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// The real `grapevine` binary, run as a process: exit codes and one-line errors.
 @Suite struct BinaryTests {
-    /// The executable next to the test bundle in the build directory.
-    static var binary: String {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        while url.path != "/" {
-            let candidate = url.deletingLastPathComponent().appendingPathComponent("grapevine").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            url = url.deletingLastPathComponent()
-        }
-        return "grapevine"
-    }
+    static let binary = GrapevineBinary.path
 
     func run(_ arguments: [String], home: String) throws -> CommandResult {
         let process = Process()

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import GrapevineCore
 import Node
 
@@ -21,16 +22,7 @@ final class NodeHarness: @unchecked Sendable {
         }
     }
 
-    /// The `grapevine` executable next to the test bundle in the build directory.
-    static let binary: String = {
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        while url.path != "/" {
-            let candidate = url.deletingLastPathComponent().appendingPathComponent("grapevine").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            url = url.deletingLastPathComponent()
-        }
-        return "grapevine"
-    }()
+    static let binary = GrapevineBinary.path
 
     func home(_ name: String) -> String { root + "/" + name }
 
