@@ -4,17 +4,6 @@ import Sodium
 /// `Protocol/vectors/merge.json` as a Codable value: signed entries merged in the listed order at
 /// one physical time, and the retained ids, quarantined ids and digest every node must reach.
 public struct MergeVectorFile: Codable, Equatable, Sendable {
-    public struct Bounds: Codable, Equatable, Sendable {
-        public var card: Int
-        public var endpoint: Int
-        public var edge: Int
-        public var introduction: Int
-        public var introductionResponse: Int
-        public var unknown: Int
-        public var quarantinePerAuthor: Int
-        public var quarantineTotal: Int
-    }
-
     public struct Case: Codable, Equatable, Sendable {
         public var name: String
         public var description: String
@@ -34,7 +23,7 @@ public struct MergeVectorFile: Codable, Equatable, Sendable {
 
     public var description: String
     public var fingerprintDomainHex: String
-    public var bounds: Bounds
+    public var bounds: RetentionBounds
     public var cases: [Case]
 }
 
@@ -47,15 +36,12 @@ public enum MergeVectors {
     /// The merge vectors. Keys come from the seeds `BLAKE2b-256("grapevine/vectors/seed" ‖ 0x00 ‖ name)`,
     /// as in the other vector files; stamps are offsets from 1 764 000 000 000 ms.
     public static func make() throws -> MergeVectorFile {
-        let b = RetentionBounds.v1
         return MergeVectorFile(
             description: "Merge conformance (PROTOCOL.md, \"Merge\"): merge the entries in the listed order at "
                 + "physical_millis with the bounds given; the retained and quarantined ids and the digest must match. "
                 + "Any other arrival order must give the same result.",
             fingerprintDomainHex: Hex.encode(Fingerprint.domain),
-            bounds: .init(card: b.card, endpoint: b.endpoint, edge: b.edge, introduction: b.introduction,
-                          introductionResponse: b.introductionResponse, unknown: b.unknown,
-                          quarantinePerAuthor: b.quarantinePerAuthor, quarantineTotal: b.quarantineTotal),
+            bounds: .v1,
             cases: [
                 try lastWriterWins(), try perAuthorBound(), try equalStampTie(), try quarantine(),
             ])

@@ -3,7 +3,7 @@ import GrapevineCore
 /// How many last-writer-wins winners each author keeps per kind, and how many far-future entries
 /// quarantine holds. Every node of one protocol version must use the same bounds, or they would
 /// retain different sets.
-public struct RetentionBounds: Sendable, Equatable {
+public struct RetentionBounds: Codable, Sendable, Equatable {
     public var card: Int
     public var endpoint: Int
     public var edge: Int
