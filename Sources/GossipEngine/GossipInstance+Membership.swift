@@ -98,7 +98,7 @@ extension GossipInstance {
         case .alive:
             guard update.incarnation > m.incarnation else { return }
             setStatus(slot, .alive, incarnation: update.incarnation)
-            if m.verified == nil { verify(slot, force: false) }
+            if m.verified == nil { verify(slot) }
         case .suspect:
             let reporter = update.reporter ?? update.member
             if (m.status == .alive && update.incarnation >= m.incarnation)
@@ -193,15 +193,16 @@ extension GossipInstance {
             members[slot].verified = nil
             emitChange(slot)
         }
-        verify(slot, force: false)
+        verify(slot)
     }
 
-    /// Pings an unverified endpoint address, at most once per probe interval per member (`force`
-    /// only for an explicit join), carrying this node's own endpoint so the member can verify it back.
-    mutating func verify(_ slot: Int, force: Bool) {
+    /// Pings an unverified endpoint address, at most once per probe interval per member, carrying
+    /// this node's own endpoint so the member can verify it back. An explicit join is no exception:
+    /// learning the endpoint may already have sent this interval's ping.
+    mutating func verify(_ slot: Int) {
         let m = members[slot]
         guard !isLeaving, m.verified == nil, m.isLive, !m.candidates.isEmpty else { return }
-        if !force, let last = m.lastVerificationAt, now < last + config.probeIntervalMillis { return }
+        if let last = m.lastVerificationAt, now < last + config.probeIntervalMillis { return }
         let address = m.candidates[m.nextCandidate % m.candidates.count]
         members[slot].nextCandidate += 1
         members[slot].lastVerificationAt = now
@@ -230,7 +231,7 @@ extension GossipInstance {
 
     mutating func retryVerifications() {
         for slot in members.indices where members[slot].verified == nil && members[slot].isLive {
-            verify(slot, force: false)
+            verify(slot)
         }
     }
 

@@ -141,7 +141,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             }
         case .join(let entry):
             learnEndpoint(entry)
-            if let slot = slots[entry.author] { verify(slot, force: true) }
+            if let slot = slots[entry.author] { verify(slot) }
             announceSelf()
         case .leave:
             leave()
