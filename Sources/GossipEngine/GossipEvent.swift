@@ -11,6 +11,10 @@ public enum GossipEvent: Sendable {
     case localEntry(SignedEntry)
     /// The store newly holds these entries after an `ingest`: disseminate them, learn endpoints.
     case merged([SignedEntry])
+    /// The store holds these entries in quarantine (stamped beyond the future tolerance): learn
+    /// endpoints from them, so a member whose clock runs ahead stays reachable, but forward
+    /// nothing until they are due.
+    case quarantined([SignedEntry])
     /// Join through a peer whose signed endpoint entry we hold (from an invite or a restart).
     case join(SignedEntry)
     /// Leave the group: tell peers, then stop probing and gossiping.

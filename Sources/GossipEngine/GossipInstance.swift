@@ -139,6 +139,8 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
                 if entry.author == identity || forwarding.take(entry.author, now: self.now) { queue.enqueue(entry) }
                 learnEndpoint(entry)
             }
+        case .quarantined(let entries):
+            for entry in entries { learnEndpoint(entry) }
         case .join(let entry):
             learnEndpoint(entry)
             if let slot = slots[entry.author] { verify(slot) }

@@ -166,8 +166,9 @@ actor NodeDriver {
                 case .schedule(let at):
                     nextWake = at
                 case .ingest(let entries, let sender):
-                    let merged = ingest(entries, from: sender)
+                    let (merged, quarantined) = ingest(entries, from: sender)
                     if !merged.isEmpty { pending.append(.merged(merged)) }
+                    if !quarantined.isEmpty { pending.append(.quarantined(quarantined)) }
                 case .membershipChanged(let change):
                     logger.info("member \(change.status)", metadata: [
                         "peer": "\(change.member.fingerprint)", "incarnation": "\(change.incarnation)",
@@ -180,25 +181,29 @@ actor NodeDriver {
         return out
     }
 
-    /// Verifies, merges and persists entries; returns the ones the store newly holds.
-    private func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> [SignedEntry] {
+    /// Verifies, merges and persists entries; returns the ones the store newly merged, and the
+    /// ones it newly holds in quarantine.
+    private func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> (merged: [SignedEntry], quarantined: [SignedEntry]) {
         let checked = ingestor.check(entries)
         let results: [IngestOutcome]
         do {
             results = try store.ingest(checked.items, physicalMillis: now).outcomes
         } catch {
             logger.error("ingest failed", metadata: ["error": "\(error)", "peer": "\(sender.fingerprint)"])
-            return []
+            return ([], [])
         }
         var merged: [SignedEntry] = []
+        var quarantined: [SignedEntry] = []
         let stamp = now
         for (item, result) in zip(checked.items, results) {
             counters.entry(result.outcome)
-            guard result.outcome == .new, case .success(let entry) = item else { continue }
+            guard case .success(let entry) = item else { continue }
+            if result.outcome == .quarantined { quarantined.append(entry) }
+            guard result.outcome == .new else { continue }
             merged.append(entry)
             if let mergeLog { mergeLog.write(Data("\(stamp) \(entry.id.hex)\n".utf8)) }
         }
-        return merged
+        return (merged, quarantined)
     }
 
     /// Sends on what other processes (the CLI) wrote; an invite's endpoint queued by `peer add`

@@ -56,6 +56,22 @@ import Testing
         #expect(pings >= 2)
     }
 
+    @Test func anEndpointHeldInQuarantineIsPingedButNotForwarded() throws {
+        let ids = try #require(Self.ids)
+        var node = make(ids, peers: [1])
+        let out = sends(node.handle(.quarantined([ids.endpoints[2]]), now: t0, store: store))
+        let ping = try #require(out.first { $0.to == ids.addresses[2] && $0.message.ping != nil },
+                                "a member whose clock runs ahead must still be verified, or nobody reaches it")
+        #expect(ping.recipient == ids.identities[2])
+        var forwarded = 0
+        for step in 1...10 {
+            for s in sends(node.handle(.tick, now: t0 + UInt64(step) * 100, store: store)) where s.to == ids.addresses[1] {
+                if s.message.entries.contains(ids.endpoints[2].encoded) { forwarded += 1 }
+            }
+        }
+        #expect(forwarded == 0, "a quarantined entry is not disseminated before it is due")
+    }
+
     @Test func anUnansweredProbeAsksThreeHelpersThenSuspectsTheTarget() throws {
         let ids = try #require(Self.ids)
         var node = make(ids, peers: [1, 2, 3, 4])
