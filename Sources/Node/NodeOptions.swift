@@ -25,7 +25,8 @@ public struct NodeOptions: Sendable {
     public var mergeLog = false
     /// Test only: added to the wall clock, to run this node's clock ahead or behind.
     public var clockOffsetMillis: Int64 = 0
-    /// Test only: extra delay before each received datagram is handled.
+    /// Test only: each received datagram is handled this much later (one-way latency; datagrams
+    /// behind it are not held up). The fault harness's kernel has no netem.
     public var receiveDelayMillis: UInt64 = 0
 
     public init() {

@@ -70,10 +70,16 @@ public final class NodeService: Service {
                         do {
                             for try await envelope in inbound {
                                 guard let source = Self.peerAddress(envelope.remoteAddress) else { continue }
-                                if receiveDelay > 0 {
-                                    try? await Task.sleep(for: .milliseconds(receiveDelay))
-                                }
                                 let bytes = Array(envelope.data.readableBytesView)
+                                if receiveDelay > 0 {
+                                    // Test-only latency: each datagram is handled later without
+                                    // holding up the ones behind it.
+                                    Task {
+                                        try? await Task.sleep(for: .milliseconds(receiveDelay))
+                                        await send(await driver.receive(bytes, from: source))
+                                    }
+                                    continue
+                                }
                                 await send(await driver.receive(bytes, from: source))
                             }
                         } catch {

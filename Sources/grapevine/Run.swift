@@ -41,7 +41,7 @@ struct Run: AsyncParsableCommand {
                                             visibility: .hidden))
     var testClockOffsetMs: Int64 = 0
 
-    @Option(name: .long, help: ArgumentHelp("Test only: delay every received datagram by this many ms.",
+    @Option(name: .long, help: ArgumentHelp("Test only: handle every received datagram this many ms late (latency).",
                                             visibility: .hidden))
     var testReceiveDelayMs: UInt64 = 0
 
