@@ -2,11 +2,11 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
-APT_PACKAGES := libsodium-dev libsqlite3-dev protobuf-compiler pkg-config python3 python3-pip
-PIP_PACKAGES := pynacl vobject
 FUZZ_SECONDS ?= 60
+# make faults fuzzes each target this long (10 minutes) after the scenarios.
+FAULTS_FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build test check-protos conformance vectors protos bench bench-ingest bench-store bench-path bench-search fuzz demo clean
+.PHONY: all deps build test check-protos conformance vectors protos bench bench-ingest bench-store bench-path bench-search fuzz faults demo clean
 
 all: build
 
@@ -53,6 +53,14 @@ bench-%: deps
 ## fuzz: libFuzzer targets, FUZZ_SECONDS each (default 60)
 fuzz: deps
 	scripts/fuzz $(FUZZ_SECONDS)
+
+## faults: all six fault scenarios on network namespaces (root), then every fuzz target for
+## FAULTS_FUZZ_SECONDS; figures in docs/reliability.json (see docs/RELIABILITY.md)
+faults: deps
+	$(SWIFT) build --product grapevine
+	$(SWIFT) build --product grapevine-faults
+	"$$($(SWIFT) build --product grapevine-faults --show-bin-path)/grapevine-faults" run --results docs/reliability.json
+	FUZZ_RESULTS=docs/reliability.json scripts/fuzz $(FAULTS_FUZZ_SECONDS)
 
 ## demo: build, start a small network on loopback, introduce contacts, print the merged store
 demo: build

@@ -138,7 +138,28 @@ let package = Package(
         // The three user jobs through the real `grapevine` binary, one node process per person,
         // and the seed-story example script.
         .testTarget(name: "EndToEndTests", dependencies: ["grapevine", "ProcessTestSupport"]),
-        // What the process tests share: where the built `grapevine` binary is.
+        // The fault harness: network namespaces, nftables faults, real nodes, misbehaving peers
+        // and the six scenarios of docs/RELIABILITY.md. Test only; needs root.
+        .target(
+            name: "FaultHarness",
+            dependencies: [
+                "GossipEngine", "GrapevineCore", "GrapevineWire", "Node", "ProcessTestSupport", "SealedDatagrams", "Sodium",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // `make faults`: runs the scenarios; also the pushing and flooding peers they start in lab hosts.
+        .executableTarget(
+            name: "grapevine-faults",
+            dependencies: [
+                "FaultHarness", "GossipEngine", "GrapevineCore", "SealedDatagrams",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Scenarios loss30, partition, crash and liar, run by `make test` (skipped, saying why, without root).
+        .testTarget(name: "FaultTests", dependencies: ["FaultHarness", "grapevine", "grapevine-faults", "ProcessTestSupport"]),
+        // What the process tests and the fault harness share: where the built `grapevine` binary
+        // is, and running a program with a timeout.
         .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
     ],
     swiftLanguageModes: [.v6]

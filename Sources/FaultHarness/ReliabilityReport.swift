@@ -1,0 +1,18 @@
+import Foundation
+
+/// docs/reliability.json: one flat JSON object of figures. A run replaces the keys it measured
+/// and keeps the others (the fuzzing counts come from scripts/fuzz).
+public enum ReliabilityReport {
+    public static func merge(_ figures: [String: Double], into path: String) throws {
+        var object: [String: Any] = [:]
+        if let data = FileManager.default.contents(atPath: path),
+           let existing = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            object = existing
+        }
+        for (key, value) in figures {
+            object[key] = value == value.rounded() && abs(value) < 1e15 ? Int(value) as Any : value as Any
+        }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The fault scenarios of docs/RELIABILITY.md. `make test` runs loss30, partition, crash and
+/// liar; `make faults` runs all six.
+public enum Scenario: String, CaseIterable, Sendable {
+    case loss30, partition, crash, skew, flood, liar
+
+    /// What a run found: figures for docs/reliability.json, and each acceptance check that failed.
+    public struct Outcome: Sendable {
+        public var figures: [String: Double] = [:]
+        public var failures: [String] = []
+
+        public var passed: Bool { failures.isEmpty }
+
+        mutating func check(_ condition: Bool, _ failure: @autoclosure () -> String) {
+            if !condition { failures.append(failure()) }
+        }
+    }
+
+    /// Runs the scenario in a lab of its own, printing progress through `say`. The lab is torn
+    /// down whatever happens; the nodes' homes and logs are kept when the scenario fails.
+    public func run(binaries: Binaries, say: @escaping @Sendable (String) -> Void) throws -> Outcome {
+        let say: @Sendable (String) -> Void = { [name = rawValue] in say("[\(name)] " + $0) }
+        let hosts: Int
+        var extra: [Int] = []
+        switch self {
+        case .loss30, .partition, .flood: hosts = 5
+        case .crash: hosts = 3; extra = [100]
+        case .skew: hosts = 4
+        case .liar: hosts = 4; extra = [100, 200]
+        }
+        if self == .flood { extra = [100] }
+        let network = try LabNetwork(rawValue, hosts: hosts, extraHosts: extra, binaries: binaries, say: say)
+        var outcome = Outcome()
+        do {
+            switch self {
+            case .loss30: outcome = try LossScenario(network: network).run()
+            case .partition: outcome = try PartitionScenario(network: network).run()
+            case .crash: outcome = try CrashScenario(network: network).run()
+            case .skew: outcome = try SkewScenario(network: network).run()
+            case .flood: outcome = try FloodScenario(network: network).run()
+            case .liar: outcome = try LiarScenario(network: network).run()
+            }
+        } catch {
+            outcome.failures.append("\(error)")
+        }
+        if !outcome.passed {
+            say("failed; node homes and logs kept in \(network.root)")
+        }
+        network.teardown(keepFiles: !outcome.passed)
+        for (key, value) in outcome.figures.sorted(by: { $0.key < $1.key }) { say("\(key) = \(Self.format(value))") }
+        for failure in outcome.failures { say("FAILED: \(failure)") }
+        return outcome
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(format: "%.2f", value)
+    }
+}
+
+/// Rounds seconds to hundredths for the report.
+func seconds(_ interval: TimeInterval) -> Double { (interval * 100).rounded() / 100 }

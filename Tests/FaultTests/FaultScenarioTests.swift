@@ -1,0 +1,38 @@
+import FaultHarness
+import ProcessTestSupport
+import Testing
+
+/// The fault scenarios CI runs on real network namespaces (root only; skipped with the reason
+/// otherwise). Each prints its figures; `make faults` runs all six and records them.
+@Suite(.serialized, .enabled(if: Lab.unavailableReason == nil, Comment(rawValue: Lab.unavailableReason ?? "")))
+struct FaultScenarioTests {
+    let binaries = Binaries(besides: GrapevineBinary.path)
+
+    func run(_ scenario: Scenario) throws -> Scenario.Outcome {
+        let outcome = try scenario.run(binaries: binaries) { print($0) }
+        for failure in outcome.failures { Issue.record(Comment(rawValue: failure)) }
+        return outcome
+    }
+
+    @Test func fiveHostsWithThirtyPercentLossReachEqualDigests() throws {
+        let outcome = try run(.loss30)
+        #expect(outcome.figures["loss30.converge_s"] != nil)
+    }
+
+    @Test func aHealedPartitionConvergesWithinTwentySecondsAndLosesNoAcknowledgedEdit() throws {
+        let outcome = try run(.partition)
+        #expect(try #require(outcome.figures["partition.heal_s"]) <= 20)
+        #expect(outcome.figures["partition.lost_writes"] == 0)
+    }
+
+    @Test func aNodeKilledMidIngestKeepsEveryAcknowledgedEntryAndRejoins() throws {
+        let outcome = try run(.crash)
+        #expect(outcome.figures["crash.lost_acknowledged"] == 0)
+    }
+
+    @Test func aLyingPeerGetsNothingAcceptedAndTheVictimOnlyBoundedProbes() throws {
+        let outcome = try run(.liar)
+        #expect(outcome.figures["liar.accepted_bad_entries"] == 0)
+        #expect(try #require(outcome.figures["liar.victim_datagrams"]) <= #require(outcome.figures["liar.victim_bound"]))
+    }
+}
