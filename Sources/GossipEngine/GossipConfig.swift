@@ -69,6 +69,11 @@ public struct GossipConfig: Sendable, Equatable {
     public var maxEntriesPerAnswer = 64
     public var maxIdsPerRequest = 32
 
+    /// How far above the held incarnation another node's claim about a member may reach when it
+    /// is also beyond the clock (PROTOCOL.md §11.4): nobody can push an incarnation to where it
+    /// cannot be outranked.
+    public static let maxIncarnationStep: UInt64 = 1 << 16
+
     public init() {}
 
     /// The number of times an update is piggybacked when the group has `members` members.

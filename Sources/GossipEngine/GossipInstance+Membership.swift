@@ -74,14 +74,24 @@ extension GossipInstance {
 
     /// Applies an update with SWIM's precedence: a higher incarnation wins; at equal incarnation
     /// dead and left beat suspect, which beats alive. Changes are re-gossiped.
-    mutating func apply(_ update: MemberUpdate) {
+    ///
+    /// `sender` is who sent the datagram (nil: this node's own conclusion). Another node's claim
+    /// may raise an incarnation by at most `maxIncarnationStep`; a member's own word about itself
+    /// is not bounded, and its `alive` stands even below a higher incarnation someone else
+    /// claimed for it (PROTOCOL.md §11.4).
+    mutating func apply(_ update: MemberUpdate, from sender: PublicIdentity? = nil) {
         if update.member == identity {
             refute(update)
+            return
+        }
+        if update.member == sender {
+            applySelfReport(update)
             return
         }
         let slot: Int
         if let known = slots[update.member] {
             slot = known
+            if sender != nil, !isCredible(update.incarnation, above: members[slot].incarnation) { return }
         } else {
             guard update.status == .alive || update.status == .suspect,
                   let created = insert(Member(identity: update.member, status: .alive, incarnation: update.incarnation))
@@ -129,11 +139,52 @@ extension GossipInstance {
         emitChange(slot)
     }
 
+    /// Whether another node's claim of `claimed` for a member held at `held` is believable
+    /// (PROTOCOL.md §11.4): at most `maxIncarnationStep` above it, or not beyond this node's clock
+    /// plus the future tolerance (a node's first incarnation is its boot time in milliseconds).
+    /// Nothing beyond both can be outranked without coming near the end of the number range.
+    func isCredible(_ claimed: UInt64, above held: UInt64) -> Bool {
+        claimed <= held || claimed - held <= GossipConfig.maxIncarnationStep
+            || claimed <= now + HybridLogicalClock.defaultFutureToleranceMillis
+    }
+
+    /// What a member says about itself in a datagram it sent. Only it raises its incarnation, so
+    /// its `alive` at a lower incarnation than the one held means the held one was someone else's
+    /// claim: the member's word stands. Older reports (UDP reorders) are ignored, and at an equal
+    /// incarnation the usual precedence holds. A member never reports itself suspect or dead.
+    mutating func applySelfReport(_ update: MemberUpdate) {
+        switch update.status {
+        case .suspect, .dead:
+            return
+        case .left:
+            apply(update)
+        case .alive:
+            guard let slot = slots[update.member] else {
+                apply(update)
+                if let slot = slots[update.member] { members[slot].selfReported = update.incarnation }
+                return
+            }
+            let m = members[slot]
+            if let reported = m.selfReported, update.incarnation < reported { return }
+            members[slot].selfReported = update.incarnation
+            guard update.incarnation != m.incarnation else { return }
+            setStatus(slot, .alive, incarnation: update.incarnation)
+            if m.verified == nil { verify(slot) }
+            queue.enqueue(update)
+            emitChange(slot)
+        }
+    }
+
     /// Someone says this node is suspect, dead or left: gossip an alive update that outranks it,
-    /// raising the incarnation if the claim is not already below the current one.
+    /// raising the incarnation if the claim is not already below the current one. A claim that is
+    /// not credible is not outranked, which would let a liar push the incarnation to its limit:
+    /// this node repeats its own word instead, which every member it reaches takes over any claim
+    /// of others (`applySelfReport`).
     mutating func refute(_ update: MemberUpdate) {
         guard update.status != .alive, !isLeaving else { return }
-        if update.incarnation >= incarnation { incarnation = update.incarnation + 1 }
+        if update.incarnation >= incarnation, isCredible(update.incarnation, above: incarnation) {
+            incarnation = update.incarnation + 1
+        }
         if update.status == .suspect { localHealth = min(config.maxLocalHealth, localHealth + 1) }
         queue.enqueue(MemberUpdate(member: identity, status: .alive, incarnation: incarnation))
     }
@@ -245,7 +296,7 @@ extension GossipInstance {
     /// Announces `left` at a higher incarnation to `fanout` members at once, then goes quiet.
     mutating func leave() {
         guard !isLeaving else { return }
-        incarnation += 1
+        incarnation = incarnation < .max ? incarnation + 1 : incarnation
         queue.enqueue(MemberUpdate(member: identity, status: .left, incarnation: incarnation))
         gossip()
         isLeaving = true

@@ -5,7 +5,7 @@ extension GossipInstance {
     /// One datagram: every frame it carries, in a fixed order. Replies go to `source`.
     mutating func receive<Store: GossipStore>(_ payload: [UInt8], from source: PeerAddress, sender: PublicIdentity, store: Store) {
         guard sender != identity, let message = try? GossipMessage.decode(payload) else { return }
-        for update in message.members { apply(update) }
+        for update in message.members { apply(update, from: sender) }
         if !message.entries.isEmpty { output.append(.ingest(message.entries, from: sender)) }
         if let sequence = message.ping { answerPing(sequence, from: source, sender: sender) }
         if let sequence = message.ack { receiveAck(sequence, from: source, sender: sender) }

@@ -18,6 +18,8 @@ struct Member: Sendable {
     var suspicionDeadline: UInt64 = 0
     /// Distinct nodes that suspect it at this incarnation; the first is the original reporter.
     var suspectors: [PublicIdentity] = []
+    /// The greatest incarnation the member itself has reported (in a datagram it sent).
+    var selfReported: UInt64?
 
     init(identity: PublicIdentity, status: MemberStatus, incarnation: UInt64) {
         self.identity = identity

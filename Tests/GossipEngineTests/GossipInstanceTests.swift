@@ -72,6 +72,60 @@ import Testing
         #expect(forwarded == 0, "a quarantined entry is not disseminated before it is due")
     }
 
+    func claim(_ updates: [MemberUpdate], from sender: Int, into node: inout GossipInstance<SeededRandom>,
+               ids: SimIdentities, at time: UInt64) {
+        var message = GossipMessage()
+        message.members = updates
+        _ = node.handle(.datagram(message.encoded(), from: ids.addresses[sender], sender: ids.identities[sender]),
+                        now: time, store: store)
+    }
+
+    func state(of member: Int, in node: GossipInstance<SeededRandom>, ids: SimIdentities) -> (MemberStatus, UInt64)? {
+        node.membership.first { $0.member == ids.identities[member] }.map { ($0.status, $0.incarnation) }
+    }
+
+    @Test func aClaimAboutItselfAtTheGreatestIncarnationNeitherTrapsNorIsRefuted() throws {
+        let ids = try #require(Self.ids)
+        var node = make(ids, peers: [1])
+        let out = sends(node.handle(.datagram({
+            var message = GossipMessage()
+            message.members = [MemberUpdate(member: ids.identities[0], status: .dead, incarnation: .max)]
+            message.ping = 1
+            return message.encoded()
+        }(), from: ids.addresses[1], sender: ids.identities[1]), now: t0, store: store))
+        #expect(node.incarnation == 5, "a claim far above this node's word is not outranked")
+        #expect(out.contains { $0.message.members.contains(MemberUpdate(member: ids.identities[0], status: .alive, incarnation: 5)) },
+                "the node repeats its own word instead, which members take over others' claims")
+        claim([MemberUpdate(member: ids.identities[0], status: .suspect, incarnation: 1005, reporter: ids.identities[1])],
+              from: 1, into: &node, ids: ids, at: t0 + 1)
+        #expect(node.incarnation == 1006, "a claim within the step is refuted by outranking it")
+    }
+
+    @Test func anotherNodeCannotRaiseAMembersIncarnationBeyondTheStep() throws {
+        let ids = try #require(Self.ids)
+        var node = make(ids, peers: [1, 2])
+        claim([MemberUpdate(member: ids.identities[2], status: .alive, incarnation: 7)], from: 2, into: &node, ids: ids, at: t0)
+        claim([MemberUpdate(member: ids.identities[2], status: .dead, incarnation: .max)], from: 1, into: &node, ids: ids, at: t0 + 1)
+        #expect(state(of: 2, in: node, ids: ids).map { $0.0 == .alive && $0.1 == 7 } == true)
+        claim([MemberUpdate(member: ids.identities[2], status: .dead, incarnation: 7 + GossipConfig.maxIncarnationStep)],
+              from: 1, into: &node, ids: ids, at: t0 + 2)
+        #expect(state(of: 2, in: node, ids: ids)?.0 == .dead, "a claim within the step is applied as SWIM says")
+    }
+
+    @Test func aMembersOwnAliveStandsBelowAnIncarnationOthersClaimed() throws {
+        let ids = try #require(Self.ids)
+        var node = make(ids, peers: [1, 2])
+        claim([MemberUpdate(member: ids.identities[2], status: .dead, incarnation: 900)], from: 1, into: &node, ids: ids, at: t0)
+        claim([MemberUpdate(member: ids.identities[2], status: .alive, incarnation: 50)], from: 2, into: &node, ids: ids, at: t0 + 1)
+        #expect(state(of: 2, in: node, ids: ids).map { $0.0 == .alive && $0.1 == 50 } == true,
+                "only the member raises its incarnation: 900 was someone else's claim")
+        claim([MemberUpdate(member: ids.identities[2], status: .alive, incarnation: 40)], from: 2, into: &node, ids: ids, at: t0 + 2)
+        #expect(state(of: 2, in: node, ids: ids)?.1 == 50, "an older report of its own, reordered by UDP, is ignored")
+        claim([MemberUpdate(member: ids.identities[2], status: .dead, incarnation: 50)], from: 1, into: &node, ids: ids, at: t0 + 3)
+        claim([MemberUpdate(member: ids.identities[2], status: .alive, incarnation: 50)], from: 2, into: &node, ids: ids, at: t0 + 4)
+        #expect(state(of: 2, in: node, ids: ids)?.0 == .dead, "at an equal incarnation a late alive does not revive it")
+    }
+
     @Test func anUnansweredProbeAsksThreeHelpersThenSuspectsTheTarget() throws {
         let ids = try #require(Self.ids)
         var node = make(ids, peers: [1, 2, 3, 4])
