@@ -9,11 +9,12 @@ struct Flood: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Flood a node with garbage, forged and replayed datagrams at a fixed rate.",
         discussion: """
-            Garbage is random bytes of random length, one in eight starting with the datagram \
-            magic byte so it reaches the deeper checks. Forged datagrams are validly sealed by \
-            flooder identities (one per --sources address) and carry entries whose signatures do \
-            not match their authors; replayed ones re-send a datagram already sent. The three \
-            kinds are interleaved evenly. Runs inside a lab host.
+            Garbage is random bytes of random length; one in eight starts with the datagram magic \
+            byte so it reaches the deeper checks, and half of those carry a nonce that matches \
+            their random sender key, so the node derives a key before refusing them. Forged \
+            datagrams are validly sealed by flooder identities (one per --sources address) and \
+            carry entries whose signatures do not match their authors; replayed ones re-send a \
+            datagram already sent. The three kinds are interleaved evenly. Runs inside a lab host.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The node under attack.", valueName: "gv1…@ip:port"))
@@ -86,11 +87,22 @@ struct Flood: ParsableCommand {
             } else {
                 let count = Int.random(in: 1...1300, using: &random)
                 var bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }
-                if random.next() % 8 == 0 { bytes[0] = DatagramFormat.magic }
+                if random.next() % 8 == 0 { Self.dressUp(&bytes, random: &random) }
                 _ = emulators[i % emulators.count].send(bytes, to: target.host, port: target.port)
                 sent[0] += 1
             }
         }
         print("sent \(sent[0]) garbage, \(sent[1]) forged and \(sent[2]) replayed datagrams")
+    }
+
+    /// Makes garbage look like a datagram: the magic byte, and for half of them a nonce whose
+    /// last 8 bytes repeat the (random) sender key, so the node must derive a shared key before
+    /// the MAC refuses it: the most expensive garbage there is.
+    static func dressUp(_ bytes: inout [UInt8], random: inout SeededRandom) {
+        bytes[0] = DatagramFormat.magic
+        guard bytes.count >= DatagramFormat.overhead, random.next() % 2 == 0 else { return }
+        let sender = DatagramFormat.senderOffset
+        let tail = DatagramFormat.nonceOffset + 16
+        bytes.replaceSubrange(tail..<(tail + 8), with: bytes[sender..<(sender + 8)])
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FaultHarness
 import Foundation
+import GossipEngine
 import GrapevineCore
 
 struct Push: ParsableCommand {
@@ -24,6 +25,11 @@ struct Push: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The local IPv4 address to send from.", valueName: "ip"))
     var source: String
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Also claim a membership state for someone, in a message of its own each round (repeatable): alive, suspect, dead or left.",
+        valueName: "state:incarnation:gv1…"))
+    var claim: [String] = []
+
     @Option(name: .long, help: "Datagrams per second.")
     var rate: Double = 100
 
@@ -33,7 +39,12 @@ struct Push: ParsableCommand {
     func run() throws {
         let signingKey = try KeyFile.load(from: key)
         let targets = try to.map(Target.init(parsing:))
-        let payloads = PeerEmulator.pack(try EntryFactory.read(from: entries))
+        var payloads = PeerEmulator.pack(try EntryFactory.read(from: entries))
+        if !claim.isEmpty {
+            var claims = GossipMessage()
+            claims.members = try claim.map { try Self.update(parsing: $0, reporter: PublicIdentity(signingKey)) }
+            payloads.insert(claims.encoded(), at: 0)
+        }
         var emulator = try PeerEmulator(signingKey: signingKey, epoch: UInt64(Date().timeIntervalSince1970 * 1000),
                                         source: source)
         let start = Date()
@@ -55,6 +66,19 @@ struct Push: ParsableCommand {
             if repeatSeconds > 0 { Thread.sleep(forTimeInterval: 1) }
         } while Date().timeIntervalSince(start) < repeatSeconds
         print("sent \(sent) datagrams carrying \(payloads.count) messages to \(targets.count) nodes")
+    }
+}
+
+extension Push {
+    /// `state:incarnation:gv1…` as a membership update reported by the pushing peer.
+    static func update(parsing text: String, reporter: PublicIdentity) throws -> MemberUpdate {
+        let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
+        let states: [String: MemberStatus] = ["alive": .alive, "suspect": .suspect, "dead": .dead, "left": .left]
+        guard parts.count == 3, let status = states[parts[0]], let incarnation = UInt64(parts[1]) else {
+            throw ValidationError("\(text): write STATE:INCARNATION:IDENTITY, for example dead:42:gv1…")
+        }
+        return MemberUpdate(member: try PublicIdentity(parsing: parts[2]), status: status, incarnation: incarnation,
+                            reporter: status == .suspect ? reporter : nil)
     }
 }
 

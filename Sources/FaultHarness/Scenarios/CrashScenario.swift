@@ -57,6 +57,10 @@ struct CrashScenario {
         }
         outcome.figures["crash.rejoin_s"] = seconds(rejoined.map { _ in Date().timeIntervalSince(restart) } ?? 30)
         outcome.check(rejoined != nil, "the restarted node did not rejoin within 30 s")
+        // The entries only host 3 acknowledged reach the others through reconciliation.
+        let caughtUp = try network.waitUntil(timeout: 120) { try network.digestsEqual() }
+        outcome.figures["crash.converge_s"] = seconds(caughtUp.map { _ in Date().timeIntervalSince(restart) } ?? 120)
+        outcome.check(caughtUp != nil, "the three stores did not converge within 120 s of the restart: \(network.digests())")
         return outcome
     }
 }

@@ -6,12 +6,14 @@ import GrapevineCore
 /// and 3, and it writes far more entries of its own than the per-author bounds keep. None of it
 /// may be accepted: no forged entry is stored, no more of its entries are kept than the bounds
 /// allow, no host takes host 2's address for the liar's, and the victim receives no more than
-/// one probe per host per probe interval.
+/// one probe per host per probe interval. It also slanders: host 3 dead just above its incarnation
+/// and host 2 suspect at the greatest incarnation there is; every host must stay up and hold both
+/// alive again.
 struct LiarScenario {
     let network: LabNetwork
     static let liarHost = 100
     static let victimHost = 200
-    static let seconds: TimeInterval = 12
+    static let lyingSeconds: TimeInterval = 12
     /// Per-author bounds (PROTOCOL.md §9): cards 32, unknown kinds 64, endpoint 1.
     static let cardBound = 32
     static let unknownBound = 64
@@ -61,13 +63,21 @@ struct LiarScenario {
         let keyFile = network.file("liar.key")
         try KeyFile.write(seed: liar.seed, to: keyFile)
 
+        guard let incarnation3 = network.node(1).member(network.node(3).identity)?.incarnation else {
+            throw HarnessError("host 1 does not know host 3")
+        }
         let before = honest.map { $0.status()?.counters }
         let start = Date()
-        network.say("the liar sends \(entries.count) entries to every host for \(Int(Self.seconds)) s")
+        network.say("the liar sends \(entries.count) entries to every host for \(Int(Self.lyingSeconds)) s")
         let output = try network.lab.run(host: Self.liarHost, network.binaries.faults, [
             "push", "--key", keyFile, "--entries", entriesFile, "--source", network.lab.address(Self.liarHost),
-            "--rate", "100", "--repeat-seconds", "\(Int(Self.seconds))",
-        ] + honest.flatMap { ["--to", "\($0.identity)@\($0.address)"] }, timeout: Self.seconds + 30)
+            "--rate", "100", "--repeat-seconds", "\(Int(Self.lyingSeconds))",
+        ] + honest.flatMap { ["--to", "\($0.identity)@\($0.address)"] } + [
+            // SWIM lies: host 3 dead a little above its incarnation (it must refute), and host 2
+            // suspect at the greatest incarnation there is, which no refutation could outrank.
+            "--claim", "dead:\(incarnation3 + 1000):\(network.node(3).identity)",
+            "--claim", "suspect:\(UInt64.max):\(network.node(2).identity)",
+        ], timeout: Self.lyingSeconds + 30)
         guard output.code == 0 else { throw HarnessError("the liar failed: \(output.stderr)") }
         Thread.sleep(forTimeInterval: 2)
         let elapsed = Date().timeIntervalSince(start)
@@ -91,6 +101,19 @@ struct LiarScenario {
                 falseAddresses += 1
             }
         }
+        let crashed = honest.filter { !$0.isRunning }.map { "host \($0.host)" }
+        outcome.check(crashed.isEmpty, "\(crashed.joined(separator: ", ")) stopped running; last log lines:\n"
+                      + honest.filter { !$0.isRunning }.map { String($0.log().suffix(1500)) }.joined(separator: "\n"))
+        let slandered = [network.node(2), network.node(3)]
+        let recovered = network.waitUntil(timeout: 20) {
+            honest.allSatisfy { node in slandered.allSatisfy { $0 === node || node.reaches($0) } }
+        }
+        outcome.figures["liar.slander_recovery_s"] = seconds(recovered ?? 20)
+        let refuted = honest.allSatisfy { ($0.host == 3 ? nil : $0.member(network.node(3).identity))
+            .map { $0.incarnation > incarnation3 + 1000 } ?? true }
+        outcome.check(refuted, "host 3 did not refute the claim that it was dead (its incarnation did not rise past it)")
+        outcome.check(recovered != nil, "hosts 2 and 3 were not alive at their addresses everywhere within 20 s of the lies: "
+                      + honest.map { node in "h\(node.host) holds " + slandered.map { "h\($0.host) \(node.member($0.identity)?.state ?? "?")" }.joined(separator: ", ") }.joined(separator: "; "))
         var rejected = 0
         var misaddressed = 0
         for (node, previous) in zip(honest, before) {
