@@ -247,14 +247,23 @@ extension GossipInstance {
         verify(slot)
     }
 
-    /// Pings an unverified endpoint address, at most once per probe interval per member, carrying
-    /// this node's own endpoint so the member can verify it back. An explicit join is no exception:
-    /// learning the endpoint may already have sent this interval's ping.
+    /// Pings an unverified endpoint address, at most once per probe interval per member and per
+    /// host not yet known to run Grapevine, carrying this node's own endpoint so the member can
+    /// verify it back. An explicit join is no exception: learning the endpoint may already have
+    /// sent this interval's ping.
     mutating func verify(_ slot: Int) {
         let m = members[slot]
         guard !isLeaving, m.verified == nil, m.isLive, !m.candidates.isEmpty else { return }
         if let last = m.lastVerificationAt, now < last + config.probeIntervalMillis { return }
         let address = m.candidates[m.nextCandidate % m.candidates.count]
+        if now >= verificationWindowEnds {
+            verificationWindowEnds = now + config.probeIntervalMillis
+            verificationHostsThisWindow = []
+            verifiedHosts = Set(members.compactMap { $0.isLive ? $0.verified?.ip : nil })
+        }
+        if !verifiedHosts.contains(address.ip) {
+            guard verificationHostsThisWindow.insert(address.ip).inserted else { return }
+        }
         members[slot].nextCandidate += 1
         members[slot].lastVerificationAt = now
         let sequence = nextSequenceNumber()

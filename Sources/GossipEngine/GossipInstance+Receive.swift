@@ -49,6 +49,7 @@ extension GossipInstance {
                 verifications.remove(at: i)
                 if members[slot].verified != source, members[slot].candidates.contains(source) {
                     members[slot].verified = source
+                    verifiedHosts.insert(source.ip)
                     addToProbeRound(slot)
                     emitChange(slot)
                 }

@@ -30,6 +30,12 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var probe: Probe?
     var relays: [Relay] = []
     var verifications: [Verification] = []
+    /// Verification pings go to each unverified host (IP) at most once per probe interval, however
+    /// many members claim an address there: Sybil endpoints at one victim add up to one ping.
+    /// Hosts where a member is verified run Grapevine and are exempt.
+    var verificationWindowEnds: UInt64 = 0
+    var verificationHostsThisWindow: Set<[UInt8]> = []
+    var verifiedHosts: Set<[UInt8]> = []
     var queue: BroadcastQueue
     var forwarding: ForwardingBudget
     var piggybackBudget: PiggybackBudget

@@ -126,6 +126,37 @@ import Testing
         #expect(state(of: 2, in: node, ids: ids)?.0 == .dead, "at an equal incarnation a late alive does not revive it")
     }
 
+    @Test func sybilEndpointsAtOneHostDrawOneVerificationPingPerProbeInterval() throws {
+        let ids = try #require(Self.ids)
+        var node = make(ids, peers: [1])
+        let victim: [UInt8] = [192, 0, 2, 66]
+        // Four identities, one victim host at four ports.
+        let sybils = try (1...4).map { i in
+            try SignedEntry.sign(.endpoint(EndpointInfo(addresses: [NodeAddress(ip: victim, port: 4100 + UInt16(i))])),
+                                 stamp: HLCStamp(millis: t0, counter: 0), with: ids.keys[i])
+        }
+        var pings = sends(node.handle(.merged(sybils), now: t0, store: store)).filter { $0.to.ip == victim }.count
+        for step in 1...20 {
+            pings += sends(node.handle(.tick, now: t0 + UInt64(step) * 100, store: store)).filter { $0.to.ip == victim }.count
+        }
+        #expect(pings >= 2)
+        #expect(pings <= 3, "2 s may see one verification ping per second at one host, plus the first, however many claim it")
+
+        // A host where a member is verified runs Grapevine: its other ports are not held back.
+        var cluster = make(ids)
+        let shared: [UInt8] = [127, 0, 0, 1]
+        let local = try (1...3).map { i in
+            try SignedEntry.sign(.endpoint(EndpointInfo(addresses: [NodeAddress(ip: shared, port: 4100 + UInt16(i))])),
+                                 stamp: HLCStamp(millis: t0, counter: 0), with: ids.keys[i])
+        }
+        let first = try #require(sends(cluster.handle(.merged([local[0]]), now: t0, store: store)).first { $0.message.ping != nil })
+        var ack = GossipMessage()
+        ack.ack = first.message.ping
+        _ = cluster.handle(.datagram(ack.encoded(), from: first.to, sender: ids.identities[1]), now: t0 + 5, store: store)
+        let others = sends(cluster.handle(.merged(Array(local[1...])), now: t0 + 10, store: store)).filter { $0.message.ping != nil }
+        #expect(others.count == 2)
+    }
+
     @Test func anUnansweredProbeAsksThreeHelpersThenSuspectsTheTarget() throws {
         let ids = try #require(Self.ids)
         var node = make(ids, peers: [1, 2, 3, 4])
