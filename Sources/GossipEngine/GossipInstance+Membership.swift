@@ -88,21 +88,10 @@ extension GossipInstance {
             applySelfReport(update)
             return
         }
-        let slot: Int
-        if let known = slots[update.member] {
-            slot = known
-            if sender != nil, !isCredible(update.incarnation, above: members[slot].incarnation) { return }
-        } else {
-            guard update.status == .alive || update.status == .suspect,
-                  let created = insert(Member(identity: update.member, status: .alive, incarnation: update.incarnation))
-            else { return }
-            slot = created
-            if update.status == .alive {
-                queue.enqueue(update)
-                emitChange(slot)
-                return
-            }
-        }
+        // Only a member's own word (`applySelfReport`) or its signed endpoint makes it known:
+        // others' claims about members nobody here has heard from would fill the table.
+        guard let slot = slots[update.member] else { return }
+        if sender != nil, !isCredible(update.incarnation, above: members[slot].incarnation) { return }
         let m = members[slot]
         switch update.status {
         case .alive:
@@ -160,8 +149,11 @@ extension GossipInstance {
             apply(update)
         case .alive:
             guard let slot = slots[update.member] else {
-                apply(update)
-                if let slot = slots[update.member] { members[slot].selfReported = update.incarnation }
+                var member = Member(identity: update.member, status: .alive, incarnation: update.incarnation)
+                member.selfReported = update.incarnation
+                guard let created = insert(member) else { return }
+                queue.enqueue(update)
+                emitChange(created)
                 return
             }
             let m = members[slot]
@@ -200,11 +192,12 @@ extension GossipInstance {
         if status != .suspect { members[slot].suspectors = [] }
     }
 
-    /// Adds a member; when the table is full, the first dead or left member makes room.
+    /// Adds a member; when the table is full, an evictable member makes room, or nothing is added.
     @discardableResult
     mutating func insert(_ member: Member) -> Int? {
         if members.count >= config.maxMembers {
-            guard let gone = members.firstIndex(where: { !$0.isLive }) else { return nil }
+            guard let gone = evictable() else { return nil }
+            if members[gone].isLive { liveCount -= 1 }
             slots[members[gone].identity] = nil
             members[gone] = member
             slots[member.identity] = gone
@@ -215,6 +208,19 @@ extension GossipInstance {
         slots[member.identity] = members.count - 1
         if member.isLive { liveCount += 1 }
         return members.count - 1
+    }
+
+    /// The member a full table gives up for a new one: a dead or left one, else an alive one never
+    /// verified, the one whose address was tried longest ago (never first). Verified and suspect
+    /// members are kept: made-up identities cannot push out members that answer.
+    func evictable() -> Int? {
+        if let gone = members.firstIndex(where: { !$0.isLive }) { return gone }
+        var best: (slot: Int, tried: UInt64)?
+        for slot in members.indices where members[slot].status == .alive && members[slot].verified == nil {
+            let tried = members[slot].lastVerificationAt ?? 0
+            if best.map({ tried < $0.tried }) ?? true { best = (slot, tried) }
+        }
+        return best?.slot
     }
 
     mutating func emitChange(_ slot: Int) {

@@ -157,6 +157,27 @@ import Testing
         #expect(others.count == 2)
     }
 
+    @Test func claimsAboutStrangersAreIgnoredAndAFullTableKeepsMembersThatAnswer() throws {
+        let ids = try #require(try SimIdentities(count: 12))
+        var config = GossipConfig()
+        config.maxMembers = 4
+        var node = GossipInstance(identity: ids.identities[0], config: config, random: SeededRandom(seed: 1), now: t0,
+                                  incarnation: 5, endpoint: ids.endpoints[0],
+                                  knownPeers: [1, 2].map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) })
+        claim((6..<12).map { MemberUpdate(member: ids.identities[$0], status: .alive, incarnation: 1) }, from: 1, into: &node, ids: ids, at: t0)
+        #expect(node.membership.count == 2, "made-up members stay out of the table")
+
+        // Strangers that speak for themselves fill it, but only unverified ones make room later.
+        for i in 6..<8 {
+            claim([MemberUpdate(member: ids.identities[i], status: .alive, incarnation: 1)], from: i, into: &node, ids: ids, at: t0 + 1)
+        }
+        #expect(node.membership.count == 4)
+        _ = node.handle(.merged([ids.endpoints[3]]), now: t0 + 2, store: store)
+        let members = Set(node.membership.map(\.member))
+        #expect(members.contains(ids.identities[3]), "a newcomer with an endpoint takes an unverified member's place")
+        #expect(members.contains(ids.identities[1]) && members.contains(ids.identities[2]), "verified members are kept")
+    }
+
     @Test func anUnansweredProbeAsksThreeHelpersThenSuspectsTheTarget() throws {
         let ids = try #require(Self.ids)
         var node = make(ids, peers: [1, 2, 3, 4])
@@ -242,6 +263,8 @@ import Testing
     @Test func entriesStillGoOutWhileAStormOfMembershipUpdatesFillsTheQueue() throws {
         let ids = try #require(try SimIdentities(count: 40))
         var node = make(ids, peers: [1, 2, 3])
+        // Members become known from their signed endpoints; claims about strangers are ignored.
+        for i in 5..<40 { _ = node.handle(.join(ids.endpoints[i]), now: t0, store: store) }
         var storm = GossipMessage()
         storm.members = (5..<40).map { MemberUpdate(member: ids.identities[$0], status: .suspect, incarnation: 3, reporter: ids.identities[1]) }
         _ = node.handle(.datagram(storm.encoded(), from: ids.addresses[1], sender: ids.identities[1]), now: t0 + 1, store: store)
@@ -263,6 +286,8 @@ import Testing
     @Test func acksToManyPingsCarryPiggybackedUpdatesOnlyWithinTheByteBudget() throws {
         let ids = try #require(try SimIdentities(count: 40))
         var node = make(ids, peers: [1, 2, 3])
+        // Members become known from their signed endpoints; claims about strangers are ignored.
+        for i in 5..<40 { _ = node.handle(.join(ids.endpoints[i]), now: t0, store: store) }
         var storm = GossipMessage()
         storm.members = (5..<40).map { MemberUpdate(member: ids.identities[$0], status: .suspect, incarnation: 3, reporter: ids.identities[1]) }
         _ = node.handle(.datagram(storm.encoded(), from: ids.addresses[1], sender: ids.identities[1]), now: t0 + 1, store: store)
