@@ -152,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "grapevine-faults",
             dependencies: [
-                "FaultHarness", "GossipEngine", "GrapevineCore", "SealedDatagrams",
+                "FaultHarness", "GossipEngine", "GrapevineCore", "SealedDatagrams", "Sodium",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -147,14 +147,14 @@ public final class Lab: @unchecked Sendable {
         try Command.ok(ip, ["netns", "exec", namespace, nft, "-f", file])
     }
 
-    /// Counts the UDP datagrams that reach `port` on a host, whether or not anything listens there.
-    public func countDatagrams(host: Int, port: UInt16) throws {
+    /// Counts the UDP datagrams that reach a host, on any port, whether or not anything listens.
+    public func countDatagrams(host: Int) throws {
         try nftables(namespace(host), """
             table inet gvcount {
               counter arrivals {}
               chain input {
                 type filter hook input priority -10; policy accept;
-                udp dport \(port) counter name arrivals
+                meta l4proto udp counter name arrivals
               }
             }
 

@@ -33,11 +33,13 @@ public final class LabNetwork: @unchecked Sendable {
 
     public func node(_ host: Int) -> LabNode { nodes[host - 1] }
 
-    /// Starts node 1, then every other node with node 1's invite.
-    public func startAll(extra: [Int: [String]] = [:]) throws {
+    /// Starts node 1, then every other node (or the first `count`) with node 1's invite.
+    public func startAll(count: Int? = nil, extra: [Int: [String]] = [:]) throws {
         try nodes[0].start(extra: extra[1] ?? [])
         let invite = try nodes[0].invite()
-        for node in nodes.dropFirst() { try node.start(peers: [invite], extra: extra[node.host] ?? []) }
+        for node in nodes.prefix(count ?? nodes.count).dropFirst() {
+            try node.start(peers: [invite], extra: extra[node.host] ?? [])
+        }
     }
 
     /// Waits until each of `among` holds every other one of them alive at its own address.

@@ -27,7 +27,7 @@ public enum Scenario: String, CaseIterable, Sendable {
         case .loss30, .partition, .flood: hosts = 5
         case .crash: hosts = 3; extra = [100]
         case .skew: hosts = 4
-        case .liar: hosts = 4; extra = [100, 200]
+        case .liar: hosts = 5; extra = [100, 200]
         }
         if self == .flood { extra = [100] }
         let network = try LabNetwork(rawValue, hosts: hosts, extraHosts: extra, binaries: binaries, say: say)

@@ -3,6 +3,7 @@ import FaultHarness
 import Foundation
 import GossipEngine
 import GrapevineCore
+import Sodium
 
 struct Push: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,6 +31,9 @@ struct Push: ParsableCommand {
         valueName: "state:incarnation:gv1…"))
     var claim: [String] = []
 
+    @Option(name: .long, help: "Also claim this many made-up members alive, in messages of their own each round.")
+    var fakeMembers = 0
+
     @Option(name: .long, help: "Datagrams per second.")
     var rate: Double = 100
 
@@ -45,6 +49,7 @@ struct Push: ParsableCommand {
             claims.members = try claim.map { try Self.update(parsing: $0, reporter: PublicIdentity(signingKey)) }
             payloads.insert(claims.encoded(), at: 0)
         }
+        payloads.insert(contentsOf: Self.fakeMemberPayloads(fakeMembers), at: 0)
         var emulator = try PeerEmulator(signingKey: signingKey, epoch: UInt64(Date().timeIntervalSince1970 * 1000),
                                         source: source)
         let start = Date()
@@ -70,6 +75,24 @@ struct Push: ParsableCommand {
 }
 
 extension Push {
+    /// Alive claims for `count` made-up identities, packed into full gossip messages.
+    static func fakeMemberPayloads(_ count: Int) -> [[UInt8]] {
+        var payloads: [[UInt8]] = []
+        var message = GossipMessage()
+        for _ in 0..<count {
+            guard let member = PublicIdentity(bytes: Sodium.randomBytes(32)) else { continue }
+            message.members.append(MemberUpdate(member: member, status: .alive, incarnation: 1))
+            if message.encoded().count > GossipConfig.maxSealedPayload {
+                let last = message.members.removeLast()
+                payloads.append(message.encoded())
+                message = GossipMessage()
+                message.members = [last]
+            }
+        }
+        if !message.members.isEmpty { payloads.append(message.encoded()) }
+        return payloads
+    }
+
     /// `state:incarnation:gv1…` as a membership update reported by the pushing peer.
     static func update(parsing text: String, reporter: PublicIdentity) throws -> MemberUpdate {
         let parts = text.split(separator: ":", maxSplits: 2).map(String.init)

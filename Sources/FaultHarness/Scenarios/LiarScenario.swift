@@ -2,11 +2,13 @@ import Foundation
 import GrapevineCore
 
 /// A peer that lies: its signed endpoint claims host 2's address and a victim's address (host
-/// 200 runs no node; it only counts what arrives), it sends card entries in the names of hosts 1
+/// 200 runs no node; it only counts what arrives), 50 Sybil identities sign endpoints at other
+/// ports of the victim, it sends card entries in the names of hosts 1
 /// and 3, and it writes far more entries of its own than the per-author bounds keep. None of it
 /// may be accepted: no forged entry is stored, no more of its entries are kept than the bounds
 /// allow, no host takes host 2's address for the liar's, and the victim receives no more than
-/// one probe per host per probe interval. It also slanders: host 3 dead just above its incarnation
+/// one probe per host per probe interval. It claims 9000 made-up members alive, more than a member
+/// table holds, after which a new node must still be able to join. It also slanders: host 3 dead just above its incarnation
 /// and host 2 suspect at the greatest incarnation there is; every host must stay up and hold both
 /// alive again.
 struct LiarScenario {
@@ -20,13 +22,16 @@ struct LiarScenario {
     static let extraCards = 100
     static let extraUnknown = 200
     static let probeIntervalSeconds = 1.0
+    static let sybils = 50
+    static let fakeMembers = 9000
 
     func run() throws -> Scenario.Outcome {
         var outcome = Scenario.Outcome()
-        let honest = network.nodes
-        try network.startAll()
-        _ = try network.waitForMembership(timeout: 30)
-        try network.lab.countDatagrams(host: Self.victimHost, port: LabNode.port)
+        let honest = Array(network.nodes.prefix(4))
+        let newcomer = network.node(5)
+        try network.startAll(count: 4)
+        _ = try network.waitForMembership(honest, timeout: 30)
+        try network.lab.countDatagrams(host: Self.victimHost)
 
         let liar = EntryFactory.key(1, purpose: 0x1a)
         let liarID = PublicIdentity(liar)
@@ -40,6 +45,12 @@ struct LiarScenario {
             return NodeAddress(ip: ip, port: port)
         }
         var entries: [[UInt8]] = [try EntryFactory.endpoint(addresses, millis: now, signer: liar).encoded]
+        // Sybils: identities cost nothing, and each signs an endpoint at another port of the victim.
+        for i in 0..<Self.sybils {
+            guard let ip = IPText.parse(network.lab.address(Self.victimHost)) else { throw HarnessError("victim address") }
+            let sybilAddress = NodeAddress(ip: ip, port: LabNode.port + 1 + UInt16(i))
+            entries.append(try EntryFactory.endpoint([sybilAddress], millis: now, signer: EntryFactory.key(i, purpose: 0x5b)).encoded)
+        }
         var forgedIDs: [String] = []
         for (n, victim) in [network.node(1), network.node(3)].enumerated() {
             let claimedAuthor = try PublicIdentity(parsing: victim.identity)
@@ -71,12 +82,14 @@ struct LiarScenario {
         network.say("the liar sends \(entries.count) entries to every host for \(Int(Self.lyingSeconds)) s")
         let output = try network.lab.run(host: Self.liarHost, network.binaries.faults, [
             "push", "--key", keyFile, "--entries", entriesFile, "--source", network.lab.address(Self.liarHost),
-            "--rate", "100", "--repeat-seconds", "\(Int(Self.lyingSeconds))",
+            "--rate", "400", "--repeat-seconds", "\(Int(Self.lyingSeconds))",
         ] + honest.flatMap { ["--to", "\($0.identity)@\($0.address)"] } + [
             // SWIM lies: host 3 dead a little above its incarnation (it must refute), and host 2
             // suspect at the greatest incarnation there is, which no refutation could outrank.
             "--claim", "dead:\(incarnation3 + 1000):\(network.node(3).identity)",
             "--claim", "suspect:\(UInt64.max):\(network.node(2).identity)",
+            // More made-up members than a member table holds.
+            "--fake-members", "\(Self.fakeMembers)",
         ], timeout: Self.lyingSeconds + 30)
         guard output.code == 0 else { throw HarnessError("the liar failed: \(output.stderr)") }
         Thread.sleep(forTimeInterval: 2)
@@ -114,6 +127,12 @@ struct LiarScenario {
         outcome.check(refuted, "host 3 did not refute the claim that it was dead (its incarnation did not rise past it)")
         outcome.check(recovered != nil, "hosts 2 and 3 were not alive at their addresses everywhere within 20 s of the lies: "
                       + honest.map { node in "h\(node.host) holds " + slandered.map { "h\($0.host) \(node.member($0.identity)?.state ?? "?")" }.joined(separator: ", ") }.joined(separator: "; "))
+        // Someone new still gets in: the made-up members must not have taken its place.
+        try newcomer.start(peers: [try network.node(1).invite()])
+        let admitted = try? network.waitForMembership(network.nodes, timeout: 20)
+        outcome.figures["liar.newcomer_join_s"] = seconds(admitted ?? 20)
+        outcome.check(admitted != nil, "a new node could not join after the liar's made-up members: "
+                      + honest.map { "h\($0.host) holds h5 \($0.member(newcomer.identity)?.state ?? "unknown")" }.joined(separator: "; "))
         var rejected = 0
         var misaddressed = 0
         for (node, previous) in zip(honest, before) {
