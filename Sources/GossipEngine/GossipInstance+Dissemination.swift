@@ -18,7 +18,9 @@ extension GossipInstance {
                        budgeted: Bool = true) {
         var message = message
         var filled = false
-        if piggyback, !queue.isEmpty {
+        // Nothing rides along to an unverified address, so a reply to a forged source is no
+        // larger than what asked for it.
+        if piggyback, !queue.isEmpty, isVerified(recipient, at: address) {
             let withUpdates = !budgeted || piggybackBudget.allows(now: now)
             fill(&message, recipient: recipient, withUpdates: withUpdates)
             filled = budgeted && withUpdates

@@ -16,12 +16,20 @@ extension GossipInstance {
         if let request = message.pingRequest {
             relayPing(request.sequence, target: request.target, origin: source, originIdentity: sender)
         }
+        // Answers that can be larger than what asked for them go only to a verified address: a
+        // source address can be forged, and the answer would then hit whoever owns it.
+        guard isVerified(sender, at: source) else { return }
         if let frame = message.reconcile {
             answerReconciliation(frame, from: source, sender: sender, store: store)
         }
         if !message.request.isEmpty {
             sendEntries(message.request.prefix(config.maxIdsPerRequest).map { $0 }, to: source, recipient: sender, store: store)
         }
+    }
+
+    /// Whether `address` is the verified address of `member`: a ping sent there was answered by it.
+    func isVerified(_ member: PublicIdentity, at address: PeerAddress) -> Bool {
+        slots[member].map { members[$0].verified == address } ?? false
     }
 
     mutating func answerPing(_ sequence: UInt64, from source: PeerAddress, sender: PublicIdentity) {

@@ -1,6 +1,7 @@
 import GossipEngine
 import GossipSimulator
 import GrapevineCore
+import GrapevineMerge
 import Testing
 
 /// The instance driven by hand, event by event, as swift-cluster-membership's instance tests do.
@@ -176,6 +177,33 @@ import Testing
         let members = Set(node.membership.map(\.member))
         #expect(members.contains(ids.identities[3]), "a newcomer with an endpoint takes an unverified member's place")
         #expect(members.contains(ids.identities[1]) && members.contains(ids.identities[2]), "verified members are kept")
+    }
+
+    /// A store holding a few entries, for answers to requests.
+    struct FixedStore: GossipStore {
+        var entries: [EntryID: [UInt8]]
+        var reconciliationIndex: ReconciliationIndex { ReconciliationIndex() }
+        func encodedEntry(_ id: EntryID) -> [UInt8]? { entries[id] }
+    }
+
+    @Test func aForgedSourceAddressGetsABareAckAndNoEntries() throws {
+        let ids = try #require(Self.ids)
+        var node = make(ids, peers: [1])
+        let held = try entries(by: 2, count: 8, ids: ids, at: t0)
+        let store = FixedStore(entries: Dictionary(uniqueKeysWithValues: held.map { ($0.id, $0.encoded) }))
+        _ = node.handle(.merged(held), now: t0, store: store)
+        var asking = GossipMessage()
+        asking.ping = 9
+        asking.request = held.map(\.id)
+        let spoofed = PeerAddress(ip: [192, 0, 2, 66], port: 4100)
+        let toVictim = sends(node.handle(.datagram(asking.encoded(), from: spoofed, sender: ids.identities[1]),
+                                         now: t0 + 1, store: store))
+        #expect(toVictim.count == 1 && toVictim[0].message.ack == 9)
+        #expect(toVictim.allSatisfy { $0.message.entries.isEmpty && $0.message.members.isEmpty },
+                "nothing larger than the request goes to an address the sender has not proved")
+        let toMember = sends(node.handle(.datagram(asking.encoded(), from: ids.addresses[1], sender: ids.identities[1]),
+                                         now: t0 + 2, store: store))
+        #expect(Set(toMember.flatMap(\.message.entries)).count == 8, "the member at its verified address gets what it asked for")
     }
 
     @Test func anUnansweredProbeAsksThreeHelpersThenSuspectsTheTarget() throws {
