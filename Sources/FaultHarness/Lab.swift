@@ -147,36 +147,70 @@ public final class Lab: @unchecked Sendable {
         try Command.ok(ip, ["netns", "exec", namespace, nft, "-f", file])
     }
 
-    /// Counts the UDP datagrams that reach a host, on any port, whether or not anything listens.
+    /// Counts the UDP datagrams (and bytes) that reach a host and leave it, on any port, whether
+    /// or not anything listens.
     public func countDatagrams(host: Int) throws {
         try nftables(namespace(host), """
             table inet gvcount {
               counter arrivals {}
+              counter departures {}
               chain input {
                 type filter hook input priority -10; policy accept;
                 meta l4proto udp counter name arrivals
+              }
+              chain output {
+                type filter hook output priority -10; policy accept;
+                meta l4proto udp counter name departures
               }
             }
 
             """)
     }
 
-    /// The packets the counter of `countDatagrams` has seen.
-    public func countedDatagrams(host: Int) throws -> Int {
-        try counter(namespace(host), "inet", "gvcount", "arrivals")
+    /// Datagrams and bytes counted since `countDatagrams`.
+    public struct Traffic: Sendable {
+        public var packetsIn = 0
+        public var bytesIn = 0
+        public var packetsOut = 0
+        public var bytesOut = 0
+    }
+
+    public func traffic(host: Int) throws -> Traffic {
+        let arrivals = try counter(namespace(host), "inet", "gvcount", "arrivals")
+        let departures = try counter(namespace(host), "inet", "gvcount", "departures")
+        return Traffic(packetsIn: arrivals.packets, bytesIn: arrivals.bytes,
+                       packetsOut: departures.packets, bytesOut: departures.bytes)
     }
 
     /// The datagrams the loss rule has dropped since it was set.
     public func lostDatagrams() throws -> Int {
-        try counter(bridgeNamespace, "bridge", "gvfault", "lost")
+        try counter(bridgeNamespace, "bridge", "gvfault", "lost").packets
     }
 
-    private func counter(_ namespace: String, _ family: String, _ table: String, _ name: String) throws -> Int {
+    /// Rewrites the source address of everything a host sends, as a spoofing attacker would.
+    public func spoof(host: Int, as address: String) throws {
+        try nftables(namespace(host), """
+            table ip gvspoof {
+              chain postrouting {
+                type nat hook postrouting priority srcnat; policy accept;
+                snat to \(address)
+              }
+            }
+
+            """)
+    }
+
+    private func counter(_ namespace: String, _ family: String, _ table: String, _ name: String) throws
+        -> (packets: Int, bytes: Int)
+    {
         let text = try Command.ok(ip, ["netns", "exec", namespace, nft, "list", "counter", family, table, name])
-        guard let range = text.range(of: "packets "),
-              let count = Int(text[range.upperBound...].prefix { $0.isNumber })
-        else { throw HarnessError("cannot read nftables counter \(name): \(text)") }
-        return count
+        func number(after label: String) -> Int? {
+            text.range(of: label).flatMap { Int(text[$0.upperBound...].prefix { $0.isNumber }) }
+        }
+        guard let packets = number(after: "packets "), let bytes = number(after: "bytes ") else {
+            throw HarnessError("cannot read nftables counter \(name): \(text)")
+        }
+        return (packets, bytes)
     }
 
     /// A host's kernel UDP counters (`/proc/net/snmp` inside its namespace), such as `RcvbufErrors`.

@@ -18,7 +18,11 @@ struct Push: ParsableCommand {
     var key: String
 
     @Option(name: .long, help: ArgumentHelp("Entries, each a 4-byte big-endian length and its bytes.", valueName: "path"))
-    var entries: String
+    var entries: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also ask for these entries (hex ids, comma-separated), with a ping, each round.",
+                                            valueName: "id,…"))
+    var request: String?
 
     @Option(name: .long, help: ArgumentHelp("A node: its identity and UDP address (repeatable).", valueName: "gv1…@ip:port"))
     var to: [String]
@@ -43,7 +47,13 @@ struct Push: ParsableCommand {
     func run() throws {
         let signingKey = try KeyFile.load(from: key)
         let targets = try to.map(Target.init(parsing:))
-        var payloads = PeerEmulator.pack(try EntryFactory.read(from: entries))
+        var payloads = try entries.map { PeerEmulator.pack(try EntryFactory.read(from: $0)) } ?? []
+        if let request {
+            var asking = GossipMessage()
+            asking.ping = 1
+            asking.request = request.split(separator: ",").compactMap { Hex.decode(String($0)).flatMap { EntryID(bytes: $0) } }
+            payloads.append(asking.encoded())
+        }
         if !claim.isEmpty {
             var claims = GossipMessage()
             claims.members = try claim.map { try Self.update(parsing: $0, reporter: PublicIdentity(signingKey)) }

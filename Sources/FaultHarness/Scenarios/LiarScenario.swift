@@ -8,7 +8,8 @@ import GrapevineCore
 /// may be accepted: no forged entry is stored, no more of its entries are kept than the bounds
 /// allow, no host takes host 2's address for the liar's, and the victim receives no more than
 /// one probe per host per probe interval. It claims 9000 made-up members alive, more than a member
-/// table holds, after which a new node must still be able to join. It also slanders: host 3 dead just above its incarnation
+/// table holds, after which a new node must still be able to join. Spoofing the victim's address,
+/// it asks for entries: what reaches the victim must not exceed what the liar sent. It also slanders: host 3 dead just above its incarnation
 /// and host 2 suspect at the greatest incarnation there is; every host must stay up and hold both
 /// alive again.
 struct LiarScenario {
@@ -94,7 +95,7 @@ struct LiarScenario {
         guard output.code == 0 else { throw HarnessError("the liar failed: \(output.stderr)") }
         Thread.sleep(forTimeInterval: 2)
         let elapsed = Date().timeIntervalSince(start)
-        let victimDatagrams = try network.lab.countedDatagrams(host: Self.victimHost)
+        let victimDatagrams = try network.lab.traffic(host: Self.victimHost).packetsIn
         let bound = Int(Double(honest.count) * (elapsed / Self.probeIntervalSeconds + 1))
 
         var accepted = 0
@@ -127,6 +128,25 @@ struct LiarScenario {
         outcome.check(refuted, "host 3 did not refute the claim that it was dead (its incarnation did not rise past it)")
         outcome.check(recovered != nil, "hosts 2 and 3 were not alive at their addresses everywhere within 20 s of the lies: "
                       + honest.map { node in "h\(node.host) holds " + slandered.map { "h\($0.host) \(node.member($0.identity)?.state ?? "?")" }.joined(separator: ", ") }.joined(separator: "; "))
+        // Reflection: the liar sends with the victim's address as its source and asks every host
+        // for 32 entries (and pings). What reaches the victim must not exceed what the liar sent.
+        let wanted = Array(try network.node(1).storedEntries().retained.sorted().prefix(32))
+        try network.lab.countDatagrams(host: Self.liarHost)
+        let victimBefore = try network.lab.traffic(host: Self.victimHost)
+        try network.lab.spoof(host: Self.liarHost, as: network.lab.address(Self.victimHost))
+        let spoofed = try network.lab.run(host: Self.liarHost, network.binaries.faults, [
+            "push", "--key", keyFile, "--request", wanted.joined(separator: ","), "--source", network.lab.address(Self.liarHost),
+            "--rate", "20", "--repeat-seconds", "5",
+        ] + honest.flatMap { ["--to", "\($0.identity)@\($0.address)"] }, timeout: 40)
+        guard spoofed.code == 0 else { throw HarnessError("the spoofing liar failed: \(spoofed.stderr)") }
+        Thread.sleep(forTimeInterval: 2)
+        let sent = try network.lab.traffic(host: Self.liarHost).bytesOut
+        let reflected = try network.lab.traffic(host: Self.victimHost).bytesIn - victimBefore.bytesIn
+        let ratio = Double(reflected) / Double(max(sent, 1))
+        outcome.figures["liar.reflection_ratio"] = (ratio * 100).rounded() / 100
+        network.say("spoofing the victim: the liar sent \(sent) bytes, the victim received \(reflected)")
+        outcome.check(sent > 0 && ratio <= 1, "requests from a spoofed source were amplified \(ratio)× toward the victim")
+
         // Someone new still gets in: the made-up members must not have taken its place.
         try newcomer.start(peers: [try network.node(1).invite()])
         let admitted = try? network.waitForMembership(network.nodes, timeout: 20)
