@@ -1,13 +1,14 @@
 import Foundation
 
-/// docs/reliability.json: one flat JSON object of figures. A run replaces the keys it measured
-/// and keeps the others (the fuzzing counts come from scripts/fuzz).
+/// docs/reliability.json: one flat JSON object of figures. A run replaces every key of the
+/// scenarios it ran and keeps the others (the fuzzing counts come from scripts/fuzz).
 public enum ReliabilityReport {
-    public static func merge(_ figures: [String: Double], into path: String) throws {
+    public static func merge(_ figures: [String: Double], of scenarios: [Scenario], into path: String) throws {
         var object: [String: Any] = [:]
         if let data = FileManager.default.contents(atPath: path),
            let existing = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            object = existing
+            let ran = Set(scenarios.map(\.rawValue))
+            object = existing.filter { key, _ in !ran.contains(String(key.prefix { $0 != "." })) }
         }
         for (key, value) in figures {
             object[key] = value == value.rounded() && abs(value) < 1e15 ? Int(value) as Any : value as Any

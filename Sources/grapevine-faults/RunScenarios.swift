@@ -43,7 +43,7 @@ struct RunScenarios: ParsableCommand {
             if !outcome.passed { failed.append(scenario.rawValue) }
         }
         if let results {
-            try ReliabilityReport.merge(figures, into: results)
+            try ReliabilityReport.merge(figures, of: chosen, into: results)
             print("figures written to \(results)")
         }
         if !failed.isEmpty {
