@@ -76,9 +76,9 @@ extension GossipInstance {
     /// dead and left beat suspect, which beats alive. Changes are re-gossiped.
     ///
     /// `sender` is who sent the datagram (nil: this node's own conclusion). Another node's claim
-    /// may raise an incarnation by at most `maxIncarnationStep`; a member's own word about itself
-    /// is not bounded, and its `alive` stands even below a higher incarnation someone else
-    /// claimed for it (PROTOCOL.md §11.4).
+    /// must be credible (`isCredible`) and about a member already known; a member's own word
+    /// about itself is not bounded, and its `alive` stands even below a higher incarnation
+    /// someone else claimed for it (PROTOCOL.md §11.4).
     mutating func apply(_ update: MemberUpdate, from sender: PublicIdentity? = nil) {
         if update.member == identity {
             refute(update)
