@@ -141,24 +141,22 @@ public final class LabNode: @unchecked Sendable {
         return (digest, entries, object["quarantined"] as? Int ?? 0)
     }
 
-    /// The ids this node's merge log says were merged after commit, in order.
-    public func mergedIDs() -> [String] {
+    /// The merge log: each entry the node merged after commit, with the time, in order.
+    public func mergeLog() -> [(millis: UInt64, id: String)] {
         let text = (try? String(contentsOfFile: home + "/merge.log", encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ")
-            return parts.count == 2 ? String(parts[1]) : nil
+            guard parts.count == 2, let millis = UInt64(parts[0]) else { return nil }
+            return (millis, String(parts[1]))
         }
     }
 
-    /// Merge times (milliseconds) by entry id, from the merge log.
+    /// The ids this node's merge log says were merged after commit, in order.
+    public func mergedIDs() -> [String] { mergeLog().map(\.id) }
+
+    /// Merge times (milliseconds) by entry id.
     public func mergeTimes() -> [String: UInt64] {
-        let text = (try? String(contentsOfFile: home + "/merge.log", encoding: .utf8)) ?? ""
-        var times: [String: UInt64] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let millis = UInt64(parts[0]) { times[String(parts[1])] = millis }
-        }
-        return times
+        Dictionary(mergeLog().map { ($0.id, $0.millis) }, uniquingKeysWith: { _, last in last })
     }
 
     /// The entries of the store file, by state, read with SQLite directly.

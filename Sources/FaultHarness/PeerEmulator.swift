@@ -23,20 +23,21 @@ public struct PeerEmulator {
         socket = try UDPSender(source: source)
     }
 
-    /// Packs entries into as few gossip messages as fit the sealed payload budget, in order.
-    public static func pack(_ entries: [[UInt8]]) -> [[UInt8]] {
+    /// Packs items (entries, membership updates) into as few gossip messages as fit the sealed
+    /// payload budget, in order.
+    public static func pack<Item>(_ items: [Item], into field: WritableKeyPath<GossipMessage, [Item]>) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
         var message = GossipMessage()
-        for entry in entries {
-            message.entries.append(entry)
-            if message.encoded().count > GossipConfig.maxSealedPayload, message.entries.count > 1 {
-                message.entries.removeLast()
+        for item in items {
+            message[keyPath: field].append(item)
+            if message.encoded().count > GossipConfig.maxSealedPayload, message[keyPath: field].count > 1 {
+                message[keyPath: field].removeLast()
                 payloads.append(message.encoded())
                 message = GossipMessage()
-                message.entries = [entry]
+                message[keyPath: field] = [item]
             }
         }
-        if !message.entries.isEmpty { payloads.append(message.encoded()) }
+        if !message[keyPath: field].isEmpty { payloads.append(message.encoded()) }
         return payloads
     }
 

@@ -47,7 +47,7 @@ struct Push: ParsableCommand {
     func run() throws {
         let signingKey = try KeyFile.load(from: key)
         let targets = try to.map(Target.init(parsing:))
-        var payloads = try entries.map { PeerEmulator.pack(try EntryFactory.read(from: $0)) } ?? []
+        var payloads = try entries.map { PeerEmulator.pack(try EntryFactory.read(from: $0), into: \.entries) } ?? []
         if let request {
             var asking = GossipMessage()
             asking.ping = 1
@@ -87,20 +87,10 @@ struct Push: ParsableCommand {
 extension Push {
     /// Alive claims for `count` made-up identities, packed into full gossip messages.
     static func fakeMemberPayloads(_ count: Int) -> [[UInt8]] {
-        var payloads: [[UInt8]] = []
-        var message = GossipMessage()
-        for _ in 0..<count {
-            guard let member = PublicIdentity(bytes: Sodium.randomBytes(32)) else { continue }
-            message.members.append(MemberUpdate(member: member, status: .alive, incarnation: 1))
-            if message.encoded().count > GossipConfig.maxSealedPayload {
-                let last = message.members.removeLast()
-                payloads.append(message.encoded())
-                message = GossipMessage()
-                message.members = [last]
-            }
+        let claims = (0..<count).compactMap { _ in
+            PublicIdentity(bytes: Sodium.randomBytes(32)).map { MemberUpdate(member: $0, status: .alive, incarnation: 1) }
         }
-        if !message.members.isEmpty { payloads.append(message.encoded()) }
-        return payloads
+        return PeerEmulator.pack(claims, into: \.members)
     }
 
     /// `state:incarnation:gv1…` as a membership update reported by the pushing peer.

@@ -288,14 +288,20 @@ import Testing
         return sent
     }
 
-    @Test func entriesStillGoOutWhileAStormOfMembershipUpdatesFillsTheQueue() throws {
-        let ids = try #require(try SimIdentities(count: 40))
+    /// A node with three verified peers that has just heard peer 1 suspect 35 other members
+    /// (known from their endpoints: claims about strangers are ignored): a full update queue.
+    func hearingSuspicionsOf35Members(_ ids: SimIdentities) -> GossipInstance<SeededRandom> {
         var node = make(ids, peers: [1, 2, 3])
-        // Members become known from their signed endpoints; claims about strangers are ignored.
         for i in 5..<40 { _ = node.handle(.join(ids.endpoints[i]), now: t0, store: store) }
         var storm = GossipMessage()
         storm.members = (5..<40).map { MemberUpdate(member: ids.identities[$0], status: .suspect, incarnation: 3, reporter: ids.identities[1]) }
         _ = node.handle(.datagram(storm.encoded(), from: ids.addresses[1], sender: ids.identities[1]), now: t0 + 1, store: store)
+        return node
+    }
+
+    @Test func entriesStillGoOutWhileAStormOfMembershipUpdatesFillsTheQueue() throws {
+        let ids = try #require(try SimIdentities(count: 40))
+        var node = hearingSuspicionsOf35Members(ids)
         let entry = try entries(by: 4, count: 1, ids: ids, at: t0)[0]
         _ = node.handle(.merged([entry]), now: t0 + 2, store: store)
         var payloads = 0
@@ -313,12 +319,7 @@ import Testing
 
     @Test func acksToManyPingsCarryPiggybackedUpdatesOnlyWithinTheByteBudget() throws {
         let ids = try #require(try SimIdentities(count: 40))
-        var node = make(ids, peers: [1, 2, 3])
-        // Members become known from their signed endpoints; claims about strangers are ignored.
-        for i in 5..<40 { _ = node.handle(.join(ids.endpoints[i]), now: t0, store: store) }
-        var storm = GossipMessage()
-        storm.members = (5..<40).map { MemberUpdate(member: ids.identities[$0], status: .suspect, incarnation: 3, reporter: ids.identities[1]) }
-        _ = node.handle(.datagram(storm.encoded(), from: ids.addresses[1], sender: ids.identities[1]), now: t0 + 1, store: store)
+        var node = hearingSuspicionsOf35Members(ids)
         func pings(at now: UInt64) -> (acks: Int, carrying: Int) {
             var acks = 0
             var carrying = 0
