@@ -9,6 +9,8 @@ public struct GrapevineHome: Sendable, Equatable {
     public static let environmentVariable = "GRAPEVINE_HOME"
     public static let keyFileName = "identity.key"
     public static let storeFileName = "store.sqlite"
+    /// Held locked (flock) by the running node for as long as it runs: one node per home.
+    public static let lockFileName = "node.lock"
 
     public let path: String
 
@@ -26,6 +28,7 @@ public struct GrapevineHome: Sendable, Equatable {
 
     public var keyFilePath: String { path + "/" + Self.keyFileName }
     public var storePath: String { path + "/" + Self.storeFileName }
+    public var lockFilePath: String { path + "/" + Self.lockFileName }
 
     /// Creates the directory (mode 0700) if it does not exist yet.
     public func createDirectory() throws(KeyFileError) {

@@ -38,6 +38,9 @@ actor NodeDriver {
     let logger: Logger
     let mergeLog: FileHandle?
     var savedPeers: [KnownPeer]
+    let storeWatch: StoreFileWatch
+    /// Set once the store file is found deleted or replaced: the node then stops.
+    private(set) var storeLost: StoreFileLost?
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
          endpoint: SignedEntry, advertised: [NodeAddress], listenDescription: String, logger: Logger) {
@@ -49,6 +52,7 @@ actor NodeDriver {
         self.advertised = advertised
         self.listenDescription = listenDescription
         self.logger = logger
+        self.storeWatch = StoreFileWatch(path: home.storePath)
         let now = Self.clock(options)
         self.startedMillis = now
         let epoch = NodeEpoch.next(home: home, nowMillis: now)
@@ -232,6 +236,11 @@ actor NodeDriver {
     }
 
     private func housekeeping() {
+        if storeLost == nil, let lost = storeWatch.check() {
+            storeLost = lost
+            logger.error("store file lost; stopping the node", metadata: ["store": "\(lost.path)",
+                                                                          "replaced": "\(lost.replaced)"])
+        }
         let current = now
         _ = try? store.releaseDue(physicalMillis: current)
         let members = engine.membership.map { change in

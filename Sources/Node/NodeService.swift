@@ -89,6 +89,7 @@ public final class NodeService: Service {
                     group.addTask {
                         while !Task.isCancelled {
                             await send(await driver.tick())
+                            if await driver.storeLost != nil { return }
                             let pause = await driver.sleepMillis()
                             try? await Task.sleep(for: .milliseconds(max(5, pause)))
                         }
@@ -99,6 +100,7 @@ public final class NodeService: Service {
             }
             await send(await driver.leave())
         }
+        if let lost = await driver.storeLost { throw lost }
         logger.info("node stopped")
     }
 

@@ -47,6 +47,14 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let session = try options.open()
+        let lock: HomeLock
+        do {
+            lock = try HomeLock.acquire(home: session.home)
+        } catch {
+            throw CLIError(error.message(home: session.home))
+        }
+        // Held until the node has stopped; the kernel releases it if the process is killed.
+        defer { withExtendedLifetime(lock) {} }
         var node = NodeOptions()
         let (host, port) = try HostPort.parse(listen, what: "--listen")
         node.listenHost = host
@@ -73,6 +81,8 @@ struct Run: AsyncParsableCommand {
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
+        } catch let lost as StoreFileLost {
+            throw CLIError(lost.description)
         } catch {
             guard let reason = ListenFailure.reason(error) else { throw error }
             throw CLIError("cannot listen on \(listen): \(reason)")
