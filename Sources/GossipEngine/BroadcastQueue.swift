@@ -58,6 +58,11 @@ struct BroadcastQueue: Sendable {
         }
     }
 
+    /// Drops the queued update about `member`, if any.
+    mutating func removeUpdate(about member: PublicIdentity) {
+        if let i = updateSlots[member] { removeUpdate(at: i) }
+    }
+
     private mutating func removeUpdate(at i: Int) {
         updateSlots[updates[i].update.member] = nil
         let last = updates.count - 1

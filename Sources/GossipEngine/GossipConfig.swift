@@ -56,6 +56,10 @@ public struct GossipConfig: Sendable, Equatable {
     public var maxQueuedMemberUpdates = 512
     /// Bound on the member table; dead and left members are evicted first.
     public var maxMembers = 8192
+    /// A member this node has not verified itself (no ping to its addresses answered from there)
+    /// is forgotten this long after it became known or lost its verified address: about 300
+    /// verification pings at the default probe interval (PROTOCOL.md §11.3).
+    public var unverifiedTimeoutMillis: UInt64 = 300_000
     /// Range-based reconciliation: mismatched ranges split `branching` ways; a range holding at most
     /// `idListThreshold` ids is sent as a list.
     public var reconciliationBranching = 8

@@ -67,3 +67,39 @@ public struct MembershipChange: Sendable, Equatable {
         self.verified = verified
     }
 }
+
+extension MembershipChange {
+    /// How this node reports the member to its user: `alive` or `suspect` only once it has
+    /// verified the member itself; a live member it has not verified is `unreachable`, whatever
+    /// others claim (PROTOCOL.md §11.4).
+    public var report: MemberReport {
+        switch status {
+        case .alive: verified == nil ? .unreachable : .alive
+        case .suspect: verified == nil ? .unreachable : .suspect
+        case .dead: .dead
+        case .left: .left
+        }
+    }
+}
+
+/// A member's state as a node shows it to its user.
+public enum MemberReport: String, Sendable, Equatable {
+    case alive, suspect, unreachable, dead, left
+}
+
+/// What a node has tried towards verifying a member it has not verified: the addresses pinged
+/// so far, when the first of those pings went out (nil: none yet), and when the member is
+/// forgotten unless it answers (Unix milliseconds).
+public struct VerificationAttempts: Sendable, Equatable {
+    public let member: PublicIdentity
+    public let addresses: [PeerAddress]
+    public let firstTriedAt: UInt64?
+    public let forgetAt: UInt64
+
+    public init(member: PublicIdentity, addresses: [PeerAddress], firstTriedAt: UInt64?, forgetAt: UInt64) {
+        self.member = member
+        self.addresses = addresses
+        self.firstTriedAt = firstTriedAt
+        self.forgetAt = forgetAt
+    }
+}

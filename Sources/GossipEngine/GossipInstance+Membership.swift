@@ -89,8 +89,9 @@ extension GossipInstance {
             return
         }
         // Only a member's own word (`applySelfReport`) or its signed endpoint makes it known:
-        // others' claims about members nobody here has heard from would fill the table.
-        guard let slot = slots[update.member] else { return }
+        // others' claims about members nobody here has heard from would fill the table. A
+        // forgotten member counts as unknown.
+        guard let slot = slots[update.member], !members[slot].isForgotten else { return }
         if sender != nil, !isCredible(update.incarnation, above: members[slot].incarnation) { return }
         let m = members[slot]
         switch update.status {
@@ -114,7 +115,7 @@ extension GossipInstance {
                 members[slot].suspicionDeadline = m.suspicionStart
                     + config.suspicionTimeout(members: groupSize, confirmations: confirmations)
                 earliestSuspicion = min(earliestSuspicion, members[slot].suspicionDeadline)
-                if confirmations <= config.suspicionConfirmations { queue.enqueue(update) }
+                if confirmations <= config.suspicionConfirmations { disseminate(update) }
                 return
             } else {
                 return
@@ -124,8 +125,25 @@ extension GossipInstance {
             guard (!isGone && update.incarnation >= m.incarnation) || update.incarnation > m.incarnation else { return }
             setStatus(slot, update.status, incarnation: update.incarnation)
         }
-        queue.enqueue(update)
+        disseminate(update)
         emitChange(slot)
+    }
+
+    /// Queues an update for dissemination, but never an `alive` claim about another member this
+    /// node has not verified itself (PROTOCOL.md §11.4): hearsay must not keep a member alive
+    /// that nobody can reach. Such a claim drops what was queued about the member instead.
+    mutating func disseminate(_ update: MemberUpdate) {
+        guard update.status != .alive || update.member == identity || hasVerified(update.member) else {
+            queue.removeUpdate(about: update.member)
+            return
+        }
+        queue.enqueue(update)
+    }
+
+    /// Whether this node has verified `member` itself: a ping to one of its addresses was
+    /// answered by it from there.
+    func hasVerified(_ member: PublicIdentity) -> Bool {
+        slots[member].map { !members[$0].isForgotten && members[$0].verified != nil } ?? false
     }
 
     /// Whether another node's claim of `claimed` for a member held at `held` is believable
@@ -149,10 +167,10 @@ extension GossipInstance {
             apply(update)
         case .alive:
             guard let slot = slots[update.member] else {
-                var member = Member(identity: update.member, status: .alive, incarnation: update.incarnation)
+                var member = Member(identity: update.member, status: .alive, incarnation: update.incarnation,
+                                    unverifiedSince: now)
                 member.selfReported = update.incarnation
                 guard let created = insert(member) else { return }
-                queue.enqueue(update)
                 emitChange(created)
                 return
             }
@@ -162,7 +180,7 @@ extension GossipInstance {
             guard update.incarnation != m.incarnation else { return }
             setStatus(slot, .alive, incarnation: update.incarnation)
             if m.verified == nil { verify(slot) }
-            queue.enqueue(update)
+            disseminate(update)
             emitChange(slot)
         }
     }
@@ -210,9 +228,9 @@ extension GossipInstance {
         return members.count - 1
     }
 
-    /// The member a full table gives up for a new one: a dead or left one, else an alive one never
-    /// verified, the one whose address was tried longest ago (never first). Verified and suspect
-    /// members are kept: made-up identities cannot push out members that answer.
+    /// The member a full table gives up for a new one: a forgotten, dead or left one, else an alive
+    /// one never verified, the one whose address was tried longest ago (never first). Verified and
+    /// suspect members are kept: made-up identities cannot push out members that answer.
     func evictable() -> Int? {
         if let gone = members.firstIndex(where: { !$0.isLive }) { return gone }
         var best: (slot: Int, tried: UInt64)?
@@ -238,16 +256,21 @@ extension GossipInstance {
         if let known = slots[entry.author] {
             slot = known
         } else {
-            guard let created = insert(Member(identity: entry.author, status: .alive, incarnation: 0)) else { return }
+            guard let created = insert(Member(identity: entry.author, status: .alive, incarnation: 0, unverifiedSince: now))
+            else { return }
             slot = created
         }
         if let seen = members[slot].endpointStamp, seen >= entry.stamp { return }
         let candidates = info.addresses.compactMap(PeerAddress.init)
+        recall(slot)
         members[slot].endpointStamp = entry.stamp
         members[slot].candidates = candidates
         members[slot].nextCandidate = 0
         if let verified = members[slot].verified, !candidates.contains(verified) {
             members[slot].verified = nil
+            members[slot].unverifiedSince = now
+            members[slot].firstTriedAt = nil
+            queue.removeUpdate(about: entry.author)
             emitChange(slot)
         }
         verify(slot)
@@ -272,6 +295,7 @@ extension GossipInstance {
         }
         members[slot].nextCandidate += 1
         members[slot].lastVerificationAt = now
+        if members[slot].firstTriedAt == nil { members[slot].firstTriedAt = now }
         let sequence = nextSequenceNumber()
         verifications.append(Verification(sequence: sequence, member: m.identity, address: address,
                                           deadline: now + config.probeIntervalMillis))
@@ -299,6 +323,43 @@ extension GossipInstance {
         for slot in members.indices where members[slot].verified == nil && members[slot].isLive {
             verify(slot)
         }
+    }
+
+    // MARK: - Forgetting
+
+    /// Forgets every member that has gone `unverifiedTimeoutMillis` without a verified address
+    /// (PROTOCOL.md §11.3): an invite whose address never answers, or a member others know but
+    /// this node cannot reach, is not held forever.
+    mutating func forgetUnverified() {
+        for slot in members.indices where !members[slot].isForgotten && members[slot].verified == nil
+            && now - min(now, members[slot].unverifiedSince) >= config.unverifiedTimeoutMillis {
+            forget(slot)
+        }
+    }
+
+    /// Drops what this node holds about a member but its identity, incarnation and endpoint, so
+    /// the member's own datagram or a newer endpoint can take it up again (`recall`).
+    mutating func forget(_ slot: Int) {
+        let member = members[slot].identity
+        if members[slot].isLive { liveCount -= 1 }
+        if members[slot].status == .suspect {
+            suspects.removeAll { $0 == slot }
+            members[slot].status = .alive
+        }
+        members[slot].suspectors = []
+        members[slot].firstTriedAt = nil
+        members[slot].isForgotten = true
+        queue.removeUpdate(about: member)
+        verifications.removeAll { $0.member == member }
+    }
+
+    /// Takes a forgotten member up again, unverified, with a new time bound.
+    mutating func recall(_ slot: Int) {
+        guard members[slot].isForgotten else { return }
+        members[slot].isForgotten = false
+        members[slot].unverifiedSince = now
+        members[slot].lastVerificationAt = nil
+        if members[slot].isLive { liveCount += 1 }
     }
 
     // MARK: - Joining and leaving

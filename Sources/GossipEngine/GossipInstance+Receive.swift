@@ -5,6 +5,11 @@ extension GossipInstance {
     /// One datagram: every frame it carries, in a fixed order. Replies go to `source`.
     mutating func receive<Store: GossipStore>(_ payload: [UInt8], from source: PeerAddress, sender: PublicIdentity, store: Store) {
         guard sender != identity, let message = try? GossipMessage.decode(payload) else { return }
+        if let slot = slots[sender], members[slot].isForgotten {
+            // A forgotten member that speaks for itself is taken up again, and verified anew.
+            recall(slot)
+            verify(slot)
+        }
         for update in message.members { apply(update, from: sender) }
         if !message.entries.isEmpty { output.append(.ingest(message.entries, from: sender)) }
         if let sequence = message.ping { answerPing(sequence, from: source, sender: sender) }
@@ -57,6 +62,7 @@ extension GossipInstance {
                 verifications.remove(at: i)
                 if members[slot].verified != source, members[slot].candidates.contains(source) {
                     members[slot].verified = source
+                    members[slot].firstTriedAt = nil
                     verifiedHosts.insert(source.ip)
                     addToProbeRound(slot)
                     emitChange(slot)

@@ -99,7 +99,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
         nextGossipAt = now + UInt64.random(in: 0..<max(1, config.gossipIntervalMillis), using: &self.random)
         nextReconcileAt = now + UInt64.random(in: 0..<max(1, config.reconciliationIntervalMillis), using: &self.random)
         for peer in knownPeers where peer.identity != identity && slots[peer.identity] == nil {
-            var member = Member(identity: peer.identity, status: .alive, incarnation: 0)
+            var member = Member(identity: peer.identity, status: .alive, incarnation: 0, unverifiedSince: now)
             member.candidates = [peer.address]
             member.verified = peer.address
             insert(member)
@@ -108,13 +108,26 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
 
     // MARK: - Reading
 
-    /// Members in the order this node learned them, with their state and verified address.
+    /// Members in the order this node learned them, with their state and verified address;
+    /// forgotten members are left out.
     public var membership: [MembershipChange] {
-        members.map { MembershipChange(member: $0.identity, status: $0.status, incarnation: $0.incarnation, verified: $0.verified) }
+        members.filter { !$0.isForgotten }.map {
+            MembershipChange(member: $0.identity, status: $0.status, incarnation: $0.incarnation, verified: $0.verified)
+        }
     }
 
     public func status(of member: PublicIdentity) -> MemberStatus? {
-        slots[member].map { members[$0].status }
+        slots[member].flatMap { members[$0].isForgotten ? nil : members[$0].status }
+    }
+
+    /// What this node has tried towards verifying a member it holds but has not verified; nil
+    /// for a verified, forgotten or unknown member.
+    public func verificationAttempts(of member: PublicIdentity) -> VerificationAttempts? {
+        guard let slot = slots[member], !members[slot].isForgotten, members[slot].verified == nil else { return nil }
+        let m = members[slot]
+        return VerificationAttempts(member: member, addresses: Array(m.candidates.prefix(m.nextCandidate)),
+                                    firstTriedAt: m.firstTriedAt,
+                                    forgetAt: m.unverifiedSince &+ config.unverifiedTimeoutMillis)
     }
 
     /// Live, verified members: the ones gossip reaches.
@@ -178,6 +191,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
         if probe == nil, now >= nextProbeAt {
             nextProbeAt = now + config.probeIntervalMillis * UInt64(1 + localHealth)
             startProbe()
+            forgetUnverified()
             retryVerifications()
             reconnect()
         }

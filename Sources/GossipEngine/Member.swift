@@ -20,14 +20,25 @@ struct Member: Sendable {
     var suspectors: [PublicIdentity] = []
     /// The greatest incarnation the member itself has reported (in a datagram it sent).
     var selfReported: UInt64?
+    /// Since when the member has had no verified address (it was learned, or a newer endpoint
+    /// dropped the verified one): it is forgotten `GossipConfig.unverifiedTimeoutMillis` later.
+    var unverifiedSince: UInt64
+    /// When the first verification ping of that time went out, for telling the user how long it
+    /// has gone unanswered.
+    var firstTriedAt: UInt64?
+    /// Forgotten after going unverified too long (PROTOCOL.md §11.3): not reported, claimed
+    /// about, pinged or counted, and taken up again only when the member itself sends a datagram
+    /// or signs a newer endpoint. Its slot is given up first for a new member.
+    var isForgotten = false
 
-    init(identity: PublicIdentity, status: MemberStatus, incarnation: UInt64) {
+    init(identity: PublicIdentity, status: MemberStatus, incarnation: UInt64, unverifiedSince: UInt64) {
         self.identity = identity
         self.status = status
         self.incarnation = incarnation
+        self.unverifiedSince = unverifiedSince
     }
 
-    var isLive: Bool { status == .alive || status == .suspect }
+    var isLive: Bool { !isForgotten && (status == .alive || status == .suspect) }
     /// Probed, gossiped to and asked for help only when live and verified.
     var isReachable: Bool { isLive && verified != nil }
 }

@@ -244,10 +244,12 @@ actor NodeDriver {
         let current = now
         _ = try? store.releaseDue(physicalMillis: current)
         let members = engine.membership.map { change in
-            NodeStatus.Member(
-                id: change.member.text, fingerprint: change.member.fingerprint, state: change.status.description,
+            let attempts = change.report == .unreachable ? engine.verificationAttempts(of: change.member) : nil
+            return NodeStatus.Member(
+                id: change.member.text, fingerprint: change.member.fingerprint, state: change.report.rawValue,
                 incarnation: change.incarnation, address: change.verified.map { "\($0)" },
-                lastSeenMillis: lastSeen.peek(change.member))
+                lastSeenMillis: lastSeen.peek(change.member), tried: attempts.map { $0.addresses.map { "\($0)" } },
+                triedSinceMillis: attempts?.firstTriedAt, forgetAtMillis: attempts?.forgetAt)
         }
         let status = NodeStatus(
             pid: getpid(), identity: identity.text, listen: listenDescription,

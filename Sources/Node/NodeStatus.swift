@@ -16,6 +16,11 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         public var address: String?
         /// Unix milliseconds of the last authenticated datagram from this member, if any.
         public var lastSeenMillis: UInt64?
+        /// For an `unreachable` member only: the addresses pinged without an answer, when the
+        /// first of those pings went out, and when the node forgets the member (Unix milliseconds).
+        public var tried: [String]?
+        public var triedSinceMillis: UInt64?
+        public var forgetAtMillis: UInt64?
     }
 
     public var pid: Int32

@@ -1,7 +1,9 @@
 import ArgumentParser
+import Foundation
 import GrapevineCLI
 import GrapevineCore
 import GrapevineStore
+import Node
 
 struct Peer: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +21,9 @@ struct PeerAdd: ParsableCommand {
         abstract: "Add a peer from its invite; a running node joins through it within a second.",
         discussion: """
             The invite is checked offline first. The node pings the peer's address and gossips to it \
-            only once the peer has answered from there. If no node runs now, it joins at the next \
+            only once the peer has answered from there. With a node running, this waits up to 5 s \
+            for the answer and says whether it came: exit 0 if it did, 2 if not yet (the node keeps \
+            trying until it forgets the peer). If no node runs now, it joins at the next \
             `grapevine run`.
 
             Example:
@@ -43,7 +47,37 @@ struct PeerAdd: ParsableCommand {
             throw CLIError("the invite's endpoint was refused (\(reason.rawValue)); ask for a new invite")
         }
         try session.store.enqueueForNode(parsed.entry.id)
-        let addresses = parsed.endpoint.addresses.map { "\($0)" }.joined(separator: ", ")
-        session.context.print("added peer [\(parsed.inviter.fingerprint)] at \(addresses)")
+        let addresses = parsed.endpoint.addresses.map { "\($0)" }
+        session.context.print("added peer [\(parsed.inviter.fingerprint)] at \(addresses.joined(separator: ", "))")
+        try report(parsed.inviter, addresses: addresses, session: session)
+    }
+
+    /// How long `peer add` waits for a running node to hear from the peer: the node reads the
+    /// outbox every 200 ms and writes its status every second, so an answering peer shows in two.
+    static let waitMillis: UInt64 = 5000
+
+    /// Waits for the running node's status to show whether the peer answered; exit 2 if it has
+    /// not within `waitMillis`.
+    private func report(_ peer: PublicIdentity, addresses: [String], session: HomeSession) throws {
+        let context = session.context
+        let start = context.physicalMillis()
+        guard NodeStatus.read(home: session.home)?.isLive(nowMillis: start) == true else {
+            context.print("no node is running for this home: the peer will be tried when `grapevine run` starts")
+            return
+        }
+        var member: NodeStatus.Member?
+        while context.physicalMillis() < start + Self.waitMillis {
+            member = NodeStatus.read(home: session.home)?.members.first { $0.id == peer.text }
+            if let member, member.state == "alive" || member.state == "suspect", let address = member.address {
+                context.print("peer [\(peer.fingerprint)] answered at \(address)")
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        let now = context.physicalMillis()
+        let keepsTrying = member?.forgetAtMillis.map { " for \(Status.duration($0 > now ? $0 - now : 0))" } ?? ""
+        context.print("no answer from \(addresses.joined(separator: ", ")) yet; the node keeps trying\(keepsTrying); "
+                      + UnreachableHint.text(for: addresses))
+        throw ExitCode(2)
     }
 }

@@ -45,6 +45,10 @@ struct Run: AsyncParsableCommand {
                                             visibility: .hidden))
     var testReceiveDelayMs: UInt64 = 0
 
+    @Option(name: .long, help: ArgumentHelp("Test only: forget a member not verified within this many ms.",
+                                            visibility: .hidden))
+    var testUnverifiedTimeoutMs: UInt64?
+
     func run() async throws {
         let session = try options.open()
         let lock: HomeLock
@@ -70,6 +74,7 @@ struct Run: AsyncParsableCommand {
         node.clockOffsetMillis = testClockOffsetMs
         node.receiveDelayMillis = testReceiveDelayMs
         if let probeIntervalMs { node.gossip.probeIntervalMillis = probeIntervalMs }
+        if let testUnverifiedTimeoutMs { node.gossip.unverifiedTimeoutMillis = testUnverifiedTimeoutMs }
         let invites = try peer.map { try GrapevineCore.Invite(parsing: $0) }
         var logger = Logger(label: "grapevine.node") { _ in
             CLILogHandler(level: options.logLevel, output: session.context.errorOutput)

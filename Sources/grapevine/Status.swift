@@ -72,10 +72,28 @@ struct Status: ParsableCommand {
             table.append([m.state, names(m.id) ?? "-", m.fingerprint, m.address ?? "-", Self.ago(m.lastSeenMillis, now: now)])
         }
         context.print(TextTable(rows: table).text)
+        let unreachable = members.filter { $0.state == "unreachable" }
+        guard !unreachable.isEmpty else { return }
+        context.print("")
+        for m in unreachable {
+            context.print("unreachable \(names(m.id).map { "\($0) " } ?? "")[\(m.fingerprint)]: \(Self.silence(m, now: now))")
+        }
+        context.print("  " + UnreachableHint.text(for: unreachable.flatMap { $0.tried ?? [] }))
     }
 
-    /// Member states in the order a person reads them: the healthy first.
-    static let states = ["alive", "suspect", "dead", "left"]
+    /// `no answer from ADDR since 12s ago; forgotten in 4m48s unless it answers`.
+    static func silence(_ m: NodeStatus.Member, now: UInt64) -> String {
+        let tried = m.tried ?? []
+        let answer = tried.isEmpty
+            ? "no address to ping yet"
+            : "no answer from \(tried.joined(separator: ", ")) since \(ago(m.triedSinceMillis, now: now))"
+        let forget = m.forgetAtMillis.map { "; forgotten in \(duration($0 > now ? $0 - now : 0)) unless it answers" } ?? ""
+        return answer + forget
+    }
+
+    /// Member states in the order a person reads them: the healthy first. `unreachable` is a
+    /// member the node has not verified itself: it claims nothing about it (PROTOCOL.md §11.4).
+    static let states = ["alive", "suspect", "unreachable", "dead", "left"]
 
     static func rank(_ state: String) -> Int {
         states.firstIndex(of: state) ?? states.count

@@ -87,7 +87,7 @@ struct EndToEndTests {
         #expect(left, "ada sees \(states("ada", net))")
 
         let text = try net.ok("ada", ["status"])
-        #expect(text.contains("members: 1 alive, 0 suspect, 0 dead, 1 left"), "\(text)")
+        #expect(text.contains("members: 1 alive, 0 suspect, 0 unreachable, 0 dead, 1 left"), "\(text)")
         let rows = text.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
         #expect(rows.contains { $0.first == "alive" && $0.dropFirst().first == "Grace" }, "\(text)")
         #expect(rows.contains { $0.first == "left" && $0.dropFirst().first == "Linus" }, "\(text)")
