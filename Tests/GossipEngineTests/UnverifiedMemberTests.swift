@@ -68,4 +68,14 @@ extension GossipInstanceTests {
         #expect(out.contains { $0.to == ids.addresses[2] && $0.message.ping != nil && $0.message.entries == [ids.endpoints[0].encoded] },
                 "it is verified anew at its endpoint")
     }
+
+    @Test func aPersistedPeerThatIsDownAfterARestartIsSuspectedAndDeclaredDeadNotKeptAlive() throws {
+        let ids = try #require(Self.ids)
+        var node = make(ids, peers: [1])
+        _ = ticks(&node, from: t0, through: t0 + 2500)
+        #expect(node.status(of: ids.identities[1]) == .suspect, "probed at once, and suspected when silent")
+        let suspicion = GossipConfig().suspicionBounds(members: 2).max
+        _ = ticks(&node, from: t0 + 2600, through: t0 + 2600 + suspicion)
+        #expect(node.membership.first { $0.member == ids.identities[1] }?.report == .dead)
+    }
 }
