@@ -174,7 +174,7 @@ actor NodeDriver {
                     if !merged.isEmpty { pending.append(.merged(merged)) }
                     if !quarantined.isEmpty { pending.append(.quarantined(quarantined)) }
                 case .membershipChanged(let change):
-                    logger.info("member \(change.status)", metadata: [
+                    logger.info("member \(change.report.rawValue)", metadata: [
                         "peer": "\(change.member.fingerprint)", "incarnation": "\(change.incarnation)",
                         "address": "\(change.verified.map(String.init(describing:)) ?? "-")",
                     ])
