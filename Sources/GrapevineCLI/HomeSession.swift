@@ -1,4 +1,3 @@
-import Foundation
 import GrapevineCore
 import GrapevineStore
 import Logging
@@ -39,14 +38,6 @@ public final class HomeSession {
     /// Creates the home directory, a new identity and an empty store. Refuses to overwrite an
     /// existing identity.
     public static func create(home: GrapevineHome, context: CLIContext, logger: Logger) throws -> HomeSession {
-        let parent = (home.path as NSString).deletingLastPathComponent
-        if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
-            do {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            } catch {
-                throw CLIError("cannot create \(parent) for the home: choose a --home in a writable folder")
-            }
-        }
         try home.createDirectory()
         let key = try KeyFile.create(at: home.keyFilePath)
         let me = try identity(of: key)
