@@ -7,7 +7,7 @@ public enum CommandRunner {
     /// `context` bound, and returns the process exit code.
     public static func run<Root: ParsableCommand>(_ root: Root.Type, arguments: [String], context: CLIContext) -> Int32 {
         do {
-            var command = try root.parseAsRoot(arguments)
+            var command = try root.parseAsRoot(hoisted(arguments, root: root))
             try CLIContext.$current.withValue(context) {
                 try command.run()
             }
@@ -22,7 +22,7 @@ public enum CommandRunner {
         -> Int32
     {
         do {
-            var command = try root.parseAsRoot(arguments)
+            var command = try root.parseAsRoot(hoisted(arguments, root: root))
             try await CLIContext.$current.withValue(context) {
                 if var asyncCommand = command as? any AsyncParsableCommand {
                     try await asyncCommand.run()
@@ -34,6 +34,12 @@ public enum CommandRunner {
         } catch {
             return exitCode(for: error, root: root, context: context)
         }
+    }
+
+    /// The command line with the root's common options moved after the subcommand, if it has any.
+    private static func hoisted<Root: ParsableCommand>(_ arguments: [String], root: Root.Type) -> [String] {
+        guard let shared = root as? any LeadingOptionsCommand.Type else { return arguments }
+        return shared.leadingOptions.hoist(arguments, root: root)
     }
 
     private static func exitCode<Root: ParsableCommand>(for error: any Error, root: Root.Type, context: CLIContext)
