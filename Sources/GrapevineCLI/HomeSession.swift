@@ -54,6 +54,23 @@ public final class HomeSession {
         return entry
     }
 
+    /// Edits my card from what it holds now: `decide` gets my card's fields as the store's write
+    /// transaction reads them and returns the fields to write, so edits made at the same time by
+    /// other processes are never lost (see `Store.write(signingKey:physicalMillis:deciding:)`).
+    @discardableResult
+    public func editCard(_ decide: (_ current: [String: [CardItem]]) throws(CLIError) -> [CardUpdate]) throws
+        -> [SignedEntry]
+    {
+        let entries = try store.write(signingKey: key, physicalMillis: context.physicalMillis()) {
+            current throws(CLIError) -> [EntryContent] in
+            try decide(current).map { EntryContent.card($0) }
+        }
+        for entry in entries {
+            logger.debug("wrote entry", metadata: ["entry": "\(entry.id.hex)", "kind": "\(entry.kind.name)"])
+        }
+        return entries
+    }
+
     /// Everyone this store knows, for resolving WHO.
     public func resolver() throws -> WhoResolver {
         WhoResolver(known: try store.knownIdentities(), me: me)
