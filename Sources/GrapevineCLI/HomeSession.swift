@@ -23,27 +23,63 @@ public final class HomeSession {
         self.logger = logger
     }
 
-    /// Opens an existing home: it must hold an identity made by `grapevine init`.
+    /// Opens an existing home: it must hold an identity made by `grapevine init`, and its store.
+    /// A home whose store is missing is not given a new empty one silently: that would look like
+    /// a healthy node with nothing in it (`grapevine init --recover` starts one on purpose).
     public static func open(home: GrapevineHome, context: CLIContext, logger: Logger) throws -> HomeSession {
+        let (key, me) = try identity(home: home)
+        guard home.hasStore else { throw missingStore(home) }
+        let store = try Store(home: home, physicalMillis: context.physicalMillis())
+        logger.debug("opened home", metadata: ["home": "\(home.path)", "id": "\(me.text)"])
+        return HomeSession(home: home, key: key, me: me, store: store, context: context, logger: logger)
+    }
+
+    /// My signing key and identity from the home's key file alone, for commands that need no
+    /// store (`id`), so they work while the store is missing, damaged or read-only.
+    public static func identity(home: GrapevineHome) throws -> (key: Ed25519.SigningKey, me: PublicIdentity) {
         guard home.exists else {
             throw CLIError("no Grapevine home at \(home.path): run `grapevine init` first, or pass --home DIR")
         }
         let key = try KeyFile.load(from: home.keyFilePath)
-        let me = try identity(of: key)
-        let store = try Store(home: home, physicalMillis: context.physicalMillis())
-        logger.debug("opened home", metadata: ["home": "\(home.path)", "id": "\(me.text)"])
-        return HomeSession(home: home, key: key, me: me, store: store, context: context, logger: logger)
+        return (key, try identity(of: key))
     }
 
     /// Creates the home directory, a new identity and an empty store. Refuses to overwrite an
     /// existing identity.
     public static func create(home: GrapevineHome, context: CLIContext, logger: Logger) throws -> HomeSession {
         try home.createDirectory()
-        let key = try KeyFile.create(at: home.keyFilePath)
+        let key: Ed25519.SigningKey
+        do {
+            key = try KeyFile.create(at: home.keyFilePath)
+        } catch {
+            if case .alreadyExists = error, !home.hasStore { throw missingStore(home) }
+            throw error
+        }
         let me = try identity(of: key)
         let store = try Store(home: home, physicalMillis: context.physicalMillis())
         logger.debug("created home", metadata: ["home": "\(home.path)", "id": "\(me.text)"])
         return HomeSession(home: home, key: key, me: me, store: store, context: context, logger: logger)
+    }
+
+    /// Starts a fresh, empty store beside the home's identity when its store is missing
+    /// (`grapevine init --recover`). Entries signed before come back from peers through
+    /// reconciliation once the node runs.
+    public static func recover(home: GrapevineHome, context: CLIContext, logger: Logger) throws -> HomeSession {
+        guard home.hasKeyFile else {
+            throw CLIError("nothing to recover: \(home.path) holds no identity; run `grapevine init` without --recover to create one")
+        }
+        let (key, me) = try identity(home: home)
+        guard !home.hasStore else {
+            throw CLIError("\(home.storePath) is there, so there is nothing to recover; if it is damaged, move it aside (`mv \(home.storePath) \(home.storePath).damaged`) and run `grapevine init --recover` again")
+        }
+        let store = try Store(home: home, physicalMillis: context.physicalMillis())
+        logger.debug("recovered home", metadata: ["home": "\(home.path)", "id": "\(me.text)"])
+        return HomeSession(home: home, key: key, me: me, store: store, context: context, logger: logger)
+    }
+
+    /// The refusal for a home that has an identity but no store.
+    static func missingStore(_ home: GrapevineHome) -> CLIError {
+        CLIError("\(home.path) holds an identity but no store (\(home.storePath) is missing): run `grapevine init --recover` to start a fresh one; the network still holds your signed entries")
     }
 
     /// Signs `content` as me and stores it through the local write path.

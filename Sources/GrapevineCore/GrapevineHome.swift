@@ -62,6 +62,12 @@ public struct GrapevineHome: Sendable, Equatable {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// Whether `identity.key` is there (whatever it holds).
+    public var hasKeyFile: Bool {
+        var st = stat()
+        return lstat(keyFilePath, &st) == 0
+    }
+
     /// Whether `store.sqlite` is there (whatever it holds).
     public var hasStore: Bool {
         var st = stat()

@@ -55,7 +55,7 @@ public final class Store: @unchecked Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
         } catch {
-            throw .database("\(path): \(error)")
+            throw .from(error, path: path)
         }
         try transaction(physicalMillis: physicalMillis) { _, _ in }
     }
@@ -222,10 +222,8 @@ public final class Store: @unchecked Sendable {
     func guarded<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.database("\(error)")
+            throw StoreError.from(error, path: path)
         }
     }
 
