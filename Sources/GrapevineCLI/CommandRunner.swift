@@ -55,6 +55,12 @@ public enum CommandRunner {
                 return failure.exitCode
             }
             let code = root.exitCode(for: error)
+            if code == .failure {
+                // Not a usage error (64) nor help (0): an error of no module of ours, which the
+                // parser would print as a bare type description. Say what to do with it.
+                context.printError("error: unexpected failure (\(error)): run the command again with --log-level debug, and report it if it happens again")
+                return code.rawValue
+            }
             let message = root.fullMessage(for: error)
             if code == .success {
                 context.print(message)
