@@ -82,9 +82,11 @@ public final class HomeSession {
         CLIError("\(home.path) holds an identity but no store (\(home.storePath) is missing): run `grapevine init --recover` to start a fresh one; the network still holds your signed entries")
     }
 
-    /// Signs `content` as me and stores it through the local write path.
+    /// Signs `content` as me and stores it through the local write path, after checking what the
+    /// user typed against the field's own limits.
     @discardableResult
     public func write(_ content: EntryContent) throws -> SignedEntry {
+        try ValueLimits.check(content)
         let entry = try store.write(content, signingKey: key, physicalMillis: context.physicalMillis())
         logger.debug("wrote entry", metadata: ["entry": "\(entry.id.hex)", "kind": "\(entry.kind.name)"])
         return entry
@@ -99,7 +101,9 @@ public final class HomeSession {
     {
         let entries = try store.write(signingKey: key, physicalMillis: context.physicalMillis()) {
             current throws(CLIError) -> [EntryContent] in
-            try decide(current).map { EntryContent.card($0) }
+            let contents = try decide(current).map { EntryContent.card($0) }
+            for content in contents { try ValueLimits.check(content) }
+            return contents
         }
         for entry in entries {
             logger.debug("wrote entry", metadata: ["entry": "\(entry.id.hex)", "kind": "\(entry.kind.name)"])

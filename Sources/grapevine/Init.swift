@@ -27,6 +27,8 @@ struct Init: ParsableCommand {
     var recover = false
 
     func run() throws {
+        // Checked before the home is created, so a name that cannot be stored leaves no identity behind.
+        if let name, !name.isEmpty { try ValueLimits.check(.card(CardUpdate(field: "fn", values: [CardItem(name)]))) }
         let session = recover
             ? try HomeSession.recover(home: options.resolvedHome, context: options.context, logger: options.logger)
             : try HomeSession.create(home: options.resolvedHome, context: options.context, logger: options.logger)
