@@ -8,12 +8,19 @@ import Testing
         try ProcessRunner.run(GrapevineBinary.path, arguments + ["--home", home], environment: ["PATH": "/usr/bin:/bin"])
     }
 
-    /// Runs `commands` as processes at the same time and returns their outputs in order.
+    /// Runs `commands` as processes at the same time, one thread each (a thread pool would run
+    /// only as many at once as there are cores), and returns their outputs in order.
     static func concurrently(_ commands: [[String]], home: String) -> [ProcessOutput?] {
         let results = Results(count: commands.count)
-        DispatchQueue.concurrentPerform(iterations: commands.count) { index in
-            results.set(index, try? grapevine(commands[index], home: home))
+        let done = DispatchGroup()
+        for (index, command) in commands.enumerated() {
+            done.enter()
+            Thread {
+                results.set(index, try? grapevine(command, home: home))
+                done.leave()
+            }.start()
         }
+        done.wait()
         return results.values
     }
 
