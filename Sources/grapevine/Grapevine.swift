@@ -8,10 +8,11 @@ struct Grapevine: LeadingOptionsCommand {
     static let configuration = CommandConfiguration(
         commandName: "grapevine",
         abstract: "A peer-to-peer contact exchange: your card, your connections, and introductions.",
-        usage: "grapevine [--home <dir>] [--log-level <level>] [--json] <subcommand>",
+        usage: "grapevine [--home <dir>] [--log-level <log-level>] [--json] <subcommand>",
         discussion: """
             Every command works on a home directory (--home DIR, else $GRAPEVINE_HOME, else \
             ~/.grapevine) that holds your identity and the merged store, with or without a running node.
+
             The common options --home, --log-level and --json (on commands that print data) go \
             before or after the subcommand.
 

@@ -49,7 +49,7 @@ import Testing
         let home = TestHome()
         let root = home.run("--help")
         #expect(root.code == 0)
-        #expect(root.stdout.contains("USAGE: grapevine [--home <dir>] [--log-level <level>] [--json] <subcommand>"))
+        #expect(root.stdout.contains("USAGE: grapevine [--home <dir>] [--log-level <log-level>] [--json] <subcommand>"))
         let sub = home.run("--home", home.path, "init", "--help")
         #expect(sub.code == 0)
         #expect(sub.stdout.hasPrefix("OVERVIEW: Create the identity"))
