@@ -30,8 +30,13 @@ public struct GrapevineHome: Sendable, Equatable {
         return GrapevineHome(path: base + "/.grapevine")
     }
 
-    public var keyFilePath: String { path + "/" + Self.keyFileName }
-    public var storePath: String { path + "/" + Self.storeFileName }
+    public var keyFilePath: String { file(Self.keyFileName) }
+    public var storePath: String { file(Self.storeFileName) }
+
+    /// The path of a file in the home, joined with one slash.
+    public func file(_ name: String) -> String {
+        (path.hasSuffix("/") ? path : path + "/") + name
+    }
 
     /// Creates the directory (mode 0700) if it does not exist yet, and the folders above it that
     /// are missing (mode 0755, as `mkdir -p` does).
