@@ -5,7 +5,8 @@ import GrapevineCore
 /// §11.3), pushed at host 1 only, so that the others get them by gossip and reconciliation. The
 /// limited broadcast, a multicast group, the unspecified address and loopback are ignored when
 /// learned; the lab subnet's broadcast is not recognisable from the address, so every node pings
-/// it and its kernel refuses (EACCES, broadcast being off); port 0 is an invalid entry. Every node
+/// it and its kernel refuses (EACCES, broadcast being off), as it refuses an address it has no
+/// route to (ENETUNREACH: lab hosts have no default route); port 0 is an invalid entry. Every node
 /// must keep running as the same process, hold and forward the valid entries, and converge.
 /// Everything here stays inside the lab's namespaces.
 struct UnusableEndpointLies {
@@ -20,11 +21,15 @@ struct UnusableEndpointLies {
             ("multicast", ["224.0.0.251|5353", "ff02::1|\(LabNode.port)"]),
             ("unspecified", ["0.0.0.0|\(LabNode.port)"]),
             ("loopback", ["127.0.0.1|\(LabNode.port)"]),
+            // An ordinary address no lab host has a route to: the kernel refuses it (ENETUNREACH).
+            ("unroutable", ["203.0.113.1|\(LabNode.port)"]),
         ]
     }
 
     /// How many addresses of `cases` a node that does not listen on loopback ignores.
     static let ignoredPerNode = 5
+    /// The errors the kernel refuses the others with: the subnet broadcast, the unroutable address.
+    static let refusals = ["EACCES", "ENETUNREACH"]
 
     func run(honest: [LabNode], keyFile: String, into outcome: inout Scenario.Outcome) throws {
         let now = UInt64(Date().timeIntervalSince1970 * 1000)
@@ -53,7 +58,7 @@ struct UnusableEndpointLies {
                       + "must be kept and forwarded (missing \(missing) of \(ids.count))")
         // Probe intervals enough for every node to have pinged the subnet broadcast.
         _ = network.waitUntil(timeout: 10) {
-            honest.allSatisfy { ($0.status()?.counters.sendFailed["EACCES"] ?? 0) > 0 }
+            honest.allSatisfy { node in Self.refusals.allSatisfy { (node.status()?.counters.sendFailed[$0] ?? 0) > 0 } }
         }
         var ignored = 0
         var refused = 0
@@ -65,8 +70,10 @@ struct UnusableEndpointLies {
             refused += refusedHere
             outcome.check(ignoredHere >= Self.ignoredPerNode,
                           "host \(node.host) ignored \(ignoredHere) unusable addresses, not \(Self.ignoredPerNode)")
-            outcome.check(counters.sendFailed["EACCES", default: 0] > previous?.sendFailed["EACCES", default: 0] ?? 0,
-                          "host \(node.host) counted no refused send to the lab subnet's broadcast")
+            for reason in Self.refusals {
+                outcome.check(counters.sendFailed[reason, default: 0] > previous?.sendFailed[reason, default: 0] ?? 0,
+                              "host \(node.host) counted no send refused with \(reason)")
+            }
         }
         outcome.figures["liar.unusable_addresses_ignored"] = Double(ignored)
         outcome.figures["liar.unusable_sends_refused"] = Double(refused)
