@@ -71,6 +71,19 @@ struct UnusableEndpointTests {
                 "one failing address is logged once a minute, not once a probe:\n\(lines)")
     }
 
+    @Test("a peer that joins advertising 255.255.255.255 does not stop the node whose invite it used")
+    func peerAdvertisingTheLimitedBroadcast() throws {
+        let harness = try NodeHarness()
+        for name in ["a", "b"] { #expect(try harness.cli(name, ["init", "--name", name]).code == 0) }
+        let a = try harness.start("a")
+        let token = try #require(try harness.cli("a", ["invite"]).stdout.split(separator: "\n").last.map(String.init))
+        _ = try harness.start("b", extra: ["--advertise", "255.255.255.255:7474", "--peer", token])
+        let ignored = harness.waitUntil(timeout: 5) { harness.status("a")?.counters.addressesIgnored["broadcast"] == 1 }
+        #expect(ignored != nil, "counters: \(String(describing: harness.status("a")?.counters))")
+        Thread.sleep(forTimeInterval: 2)
+        #expect(harness.processes["a"]?.isRunning == true && harness.status("a")?.pid == a.pid, "log:\n\(log(harness, "a"))")
+    }
+
     @Test("a node on a wildcard address outlives an endpoint at the limited broadcast and ignores unspecified and loopback ones")
     func wildcardListener() throws {
         let harness = try NodeHarness()
