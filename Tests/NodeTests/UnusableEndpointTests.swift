@@ -27,6 +27,15 @@ struct UnusableEndpointTests {
         return try #require(Invite(entry: entry)).text
     }
 
+    /// Nodes a and b on loopback, b started with `extra` and a's invite; a's first status.
+    func startPair(_ harness: NodeHarness, b extra: [String] = []) throws -> NodeStatus {
+        for name in ["a", "b"] { #expect(try harness.cli(name, ["init", "--name", name]).code == 0) }
+        let a = try harness.start("a")
+        let token = try #require(try harness.cli("a", ["invite"]).stdout.split(separator: "\n").last.map(String.init))
+        _ = try harness.start("b", extra: extra + ["--peer", token])
+        return a
+    }
+
     func log(_ harness: NodeHarness, _ name: String) -> String {
         (try? String(contentsOfFile: harness.home(name) + ".log", encoding: .utf8)) ?? ""
     }
@@ -41,10 +50,7 @@ struct UnusableEndpointTests {
     @Test("a node on loopback outlives endpoints at broadcast and multicast addresses, counts them, and keeps converging")
     func loopbackListener() throws {
         let harness = try NodeHarness()
-        for name in ["a", "b"] { #expect(try harness.cli(name, ["init", "--name", name]).code == 0) }
-        let a = try harness.start("a")
-        let token = try #require(try harness.cli("a", ["invite"]).stdout.split(separator: "\n").last.map(String.init))
-        _ = try harness.start("b", extra: ["--peer", token])
+        let a = try startPair(harness)
         for addresses in [["255.255.255.255|7474", "::ffff:255.255.255.255|7474"], ["224.0.0.251|5353", "ff02::1|7474"],
                           ["127.255.255.255|7474"]] {
             #expect(try harness.cli("a", ["peer", "add", try invite(addresses)]).code == 0)
@@ -74,10 +80,7 @@ struct UnusableEndpointTests {
     @Test("a peer that joins advertising 255.255.255.255 does not stop the node whose invite it used")
     func peerAdvertisingTheLimitedBroadcast() throws {
         let harness = try NodeHarness()
-        for name in ["a", "b"] { #expect(try harness.cli(name, ["init", "--name", name]).code == 0) }
-        let a = try harness.start("a")
-        let token = try #require(try harness.cli("a", ["invite"]).stdout.split(separator: "\n").last.map(String.init))
-        _ = try harness.start("b", extra: ["--advertise", "255.255.255.255:7474", "--peer", token])
+        let a = try startPair(harness, b: ["--advertise", "255.255.255.255:7474"])
         let ignored = harness.waitUntil(timeout: 5) { harness.status("a")?.counters.addressesIgnored["broadcast"] == 1 }
         #expect(ignored != nil, "counters: \(String(describing: harness.status("a")?.counters))")
         Thread.sleep(forTimeInterval: 2)
