@@ -78,6 +78,10 @@ public struct GossipConfig: Sendable, Equatable {
     /// cannot be outranked.
     public static let maxIncarnationStep: UInt64 = 1 << 16
 
+    /// Whether the node's listen address is a loopback address: only then does it send to
+    /// loopback addresses (PROTOCOL.md §11.3). A wildcard listen address is not one.
+    public var listensOnLoopback = false
+
     public init() {}
 
     /// The number of times an update is piggybacked when the group has `members` members.

@@ -35,6 +35,7 @@ public enum VectorGenerator {
             ("merge.json", try VectorJSON.encode(MergeVectors.make())),
             ("datagrams.json", try VectorJSON.encode(DatagramVectors.make())),
             ("invites.json", try VectorJSON.encode(InviteVectors.make())),
+            ("addresses.json", try VectorJSON.encode(AddressVectors.make())),
         ]
     }
 

@@ -41,6 +41,7 @@ actor NodeDriver {
     let storeWatch: StoreFileWatch
     /// Set once the store file is found deleted or replaced: the node then stops.
     private(set) var storeLost: StoreFileLost?
+    var sendFailureLog = SendFailureLog()
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
          endpoint: SignedEntry, advertised: [NodeAddress], listenDescription: String, logger: Logger) {
@@ -160,6 +161,10 @@ actor NodeDriver {
             for directive in engine.handle(event, now: now, store: view) {
                 switch directive {
                 case .send(let payload, let address, let recipient):
+                    if let reason = address.unusable(listensOnLoopback: options.gossip.listensOnLoopback) {
+                        sendFailed("refused:" + reason.rawValue, to: address)
+                        continue
+                    }
                     guard let sealed = sealer.seal(payload, to: recipient) else {
                         logger.warning("payload too large to seal", metadata: ["peer": "\(recipient.fingerprint)"])
                         continue
@@ -183,6 +188,16 @@ actor NodeDriver {
             }
         }
         return out
+    }
+
+    /// Counts a datagram that was not sent, and logs it unless this address was logged within
+    /// the last minute. Never more than a counter: a peer chooses the addresses it advertises.
+    func sendFailed(_ reason: String, to address: PeerAddress) {
+        counters.sendFailed[reason, default: 0] += 1
+        guard sendFailureLog.shouldLog(address, now: now) else { return }
+        logger.warning("could not send a datagram", metadata: [
+            "address": "\(address)", "reason": "\(reason)", "note": "logged once a minute per address",
+        ])
     }
 
     /// Verifies, merges and persists entries; returns the ones the store newly merged, and the
@@ -242,6 +257,7 @@ actor NodeDriver {
                                                                           "replaced": "\(lost.replaced)"])
         }
         let current = now
+        counters.addressesIgnored = Dictionary(uniqueKeysWithValues: engine.ignoredAddresses.map { ($0.key.rawValue, $0.value) })
         _ = try? store.releaseDue(physicalMillis: current)
         let members = engine.membership.map { change in
             let attempts = change.report == .unreachable ? engine.verificationAttempts(of: change.member) : nil

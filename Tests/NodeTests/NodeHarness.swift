@@ -50,11 +50,12 @@ final class NodeHarness: @unchecked Sendable {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// Starts `grapevine run` for a home on an OS-chosen loopback port and waits for its status.
-    func start(_ name: String, extra: [String] = []) throws -> NodeStatus {
+    /// Starts `grapevine run` for a home on an OS-chosen port (of loopback, unless `listen` says
+    /// otherwise) and waits for its status.
+    func start(_ name: String, listen: String = "127.0.0.1:0", extra: [String] = []) throws -> NodeStatus {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", "--home", home(name), "--listen", "127.0.0.1:0", "--log-level", "info"] + extra
+        process.arguments = ["run", "--home", home(name), "--listen", listen, "--log-level", "info"] + extra
         let log = home(name) + ".log"
         FileManager.default.createFile(atPath: log, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: log)

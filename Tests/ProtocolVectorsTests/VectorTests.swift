@@ -153,3 +153,27 @@ struct InviteVectorTests {
         }
     }
 }
+
+@Suite("Address vectors")
+struct AddressVectorFileTests {
+    @Test("every address vector is a valid endpoint entry whose usable addresses follow the rule of §11.3")
+    func usableAddresses() throws {
+        let url = VectorTests.directory.appendingPathComponent("addresses.json")
+        let file = try VectorJSON.decode(AddressVectorFile.self, from: Data(contentsOf: url))
+        #expect(Set(file.vectors.map(\.name)).isSuperset(of: ["limited-broadcast", "multicast", "unspecified", "loopback"]))
+        for v in file.vectors {
+            let entry = try SignedEntry.decode(try #require(Hex.decode(v.entry)))
+            guard case .endpoint(let info) = entry.content else {
+                Issue.record("\(v.name) is not an endpoint entry")
+                continue
+            }
+            for (loopback, stated) in [(true, v.usableLoopbackListener), (false, v.usableOtherListener)] {
+                let usable = info.addresses.filter {
+                    UnusableAddress.reason(ip: $0.ip, port: $0.port, listenerIsLoopback: loopback) == nil
+                }
+                #expect(usable.map { "\($0.kind) \(IPText.format($0.ip)) \($0.port)" } == stated.map { "\($0.kind) \($0.ip) \($0.port)" },
+                        "\(v.name), loopback listener: \(loopback)")
+            }
+        }
+    }
+}

@@ -1135,6 +1135,46 @@ def check_invites(doc, tally):
         tally.check(f"invalid invite {bad['error']}", one)
 
 
+# ---------------------------------------------------------------------------------------------
+# Addresses a node never sends to (PROTOCOL.md section 11.3)
+
+
+def unusable(ip, port, loopback_listener):
+    """The kind of address a node must not send to, or None: section 11.3's list, in its words."""
+    if port == 0:
+        return "port-0"
+    if len(ip) == 16 and ip[:10] == bytes(10) and ip[10:12] == b"\xff\xff":
+        ip = ip[12:]  # IPv4-mapped: judged as the IPv4 address it carries
+    if len(ip) == 4:
+        if ip[0] == 0:
+            return "unspecified"  # 0.0.0.0/8
+        if ip == b"\xff\xff\xff\xff":
+            return "broadcast"
+        if 224 <= ip[0] <= 239:
+            return "multicast"  # 224.0.0.0/4
+        loopback = ip[0] == 127  # 127.0.0.0/8
+    else:
+        if ip == bytes(16):
+            return "unspecified"
+        if ip[0] == 0xFF:
+            return "multicast"  # ff00::/8
+        loopback = ip == bytes(15) + b"\x01"
+    return "loopback" if loopback and not loopback_listener else None
+
+
+def check_addresses(doc, tally):
+    for v in doc["vectors"]:
+        def one(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            expect(entry["kind"] == 2, "not an endpoint entry")
+            for field, loopback_listener in (("usable_loopback_listener", True), ("usable_other_listener", False)):
+                usable = [{"kind": a["kind"], "ip": a["ip"], "port": a["port"]} for a in entry["content"]["addresses"]
+                          if unusable(a["ip"], a["port"], loopback_listener) is None]
+                stated = expected_content(2, {"addresses": v[field]})["addresses"]
+                expect(usable == stated, f"{field}: {usable}, the vector says {stated}")
+        tally.check(f"addresses {v['name']}", one)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: check_vectors.py VECTORS_DIR", file=sys.stderr)
@@ -1148,6 +1188,7 @@ def main(argv):
         ("datagrams.json", check_datagrams),
         ("invites.json", check_invites),
         ("reconciliation.json", check_reconciliation),
+        ("addresses.json", check_addresses),
     ]
     passed = failed = 0
     for filename, fn in checks:
