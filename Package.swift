@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "GrapevineCLI",
             dependencies: [
-                "GrapevineCore", "GrapevineStore", "VCard", "Sodium",
+                "GrapevineCore", "GrapevineStore", "VCard", "Sodium", "UnicodeSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

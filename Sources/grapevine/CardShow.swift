@@ -30,12 +30,13 @@ struct CardShow: ParsableCommand {
             try session.printJSON(CardJSON(id: identity, fields: fields))
             return
         }
-        session.context.print("\(resolver.name(of: identity) ?? "(no name)")  [\(identity.fingerprint)]")
+        session.context.print(resolver.names.label(identity))
         session.context.print(identity.text)
         let rows = CardFields.all.flatMap { spec -> [[String]] in
             (fields[spec.name] ?? []).enumerated().map { index, item in
                 [index == 0 ? spec.name : "",
-                 item.value.replacingOccurrences(of: "\n", with: " ⏎ ") + (item.type.isEmpty ? "" : " (\(item.type))")]
+                 NameText.escaped(item.value.replacingOccurrences(of: "\n", with: " ⏎ ")).text
+                    + (item.type.isEmpty ? "" : " (\(item.type))")]
             }
         }
         if rows.isEmpty {

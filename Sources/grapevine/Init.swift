@@ -20,6 +20,7 @@ struct Init: ParsableCommand {
     var name: String?
 
     func run() throws {
+        if let name, !name.isEmpty { try NameText.checkOwnName(field: "fn", value: name) }
         let session = try HomeSession.create(home: options.resolvedHome, context: options.context, logger: options.logger)
         if let name, !name.isEmpty {
             try session.write(.card(CardUpdate(field: "fn", values: [CardItem(name)])))
