@@ -3,7 +3,7 @@ import GrapevineStore
 import UnicodeSecurity
 
 /// A warning shown beside a name, because names are chosen by their owners.
-public enum NameFlag: String, Sendable, Equatable, CaseIterable {
+public enum NameFlag: String, Sendable, Equatable {
     /// Another card uses this name, or it looks like (UTS #39 skeleton) the name of someone I
     /// connected to, or mine.
     case sharedName = "shared-name"
@@ -125,11 +125,6 @@ public struct NameBook: Sendable {
     public func shownName(_ identity: PublicIdentity) -> String? {
         let person = person(identity)
         return person.name.isEmpty ? nil : person.shownName
-    }
-
-    /// The raw name of a card, for JSON; nil when it has none.
-    public func name(of identity: PublicIdentity) -> String? {
-        names[identity]
     }
 
     private static func comparable(_ name: String) -> String {

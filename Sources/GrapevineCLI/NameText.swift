@@ -9,7 +9,7 @@ public enum NameText {
     /// Whether `scalar` is shown escaped: bidi controls (U+202A–U+202E, U+2066–U+2069 and the
     /// marks U+061C, U+200E, U+200F), the invisible characters above, and control characters and
     /// line or paragraph separators, which could move the cursor or break a table's line.
-    public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.properties.isBidiControl || invisible.contains(scalar.value) { return true }
         switch scalar.properties.generalCategory {
         case .control, .lineSeparator, .paragraphSeparator: return true
@@ -37,7 +37,7 @@ public enum NameText {
     }
 
     /// The name fields of a card, whose values `card set` and `init --name` check.
-    public static let nameFields: Set<String> = ["fn", "n"]
+    static let nameFields: Set<String> = ["fn", "n"]
 
     /// Refuses a value for my own `fn` or `n` that is blank or holds hidden characters: other
     /// nodes would show the escapes and flag the name. Other fields pass unchecked.

@@ -59,11 +59,12 @@ public struct WhoResolver: Sendable {
                 throw CLIError("\(role) \"\(text)\" is not an identity: \(error.description)")
             }
         }
-        let byFingerprint = Self.fingerprintDigits(lower).map { digits in
+        let digits = Self.fingerprintDigits(lower)
+        let byFingerprint = digits.map { digits in
             known.filter { Self.fingerprintDigits($0.identity.fingerprint)?.hasPrefix(digits) ?? false }
         } ?? []
         if let only = byFingerprint.first, byFingerprint.count == 1,
-           Self.fingerprintDigits(lower) == Self.fingerprintDigits(only.identity.fingerprint) {
+           digits == Self.fingerprintDigits(only.identity.fingerprint) {
             return Resolved(identity: only.identity, match: .fingerprint)
         }
         let byName = known.filter { !$0.name.isEmpty && $0.name.lowercased() == lower }
@@ -90,8 +91,8 @@ public struct WhoResolver: Sendable {
             details: candidateLines(similar))
     }
 
-    /// The hex digits of a fingerprint or a prefix of one, without its dashes: nil unless
-    /// `text` is hex digits and dashes with at least ``minimumFingerprintDigits`` digits, and at most a whole fingerprint's.
+    /// The hex digits of a fingerprint or a prefix of one, without its dashes: nil unless `text`
+    /// is hex digits and dashes, with ``minimumFingerprintDigits`` to 16 digits.
     static func fingerprintDigits(_ text: String) -> String? {
         let digits = text.lowercased().filter { $0 != "-" }
         guard digits.count >= minimumFingerprintDigits, digits.count <= 16,
@@ -104,8 +105,7 @@ public struct WhoResolver: Sendable {
     public func candidateLines(_ candidates: [KnownIdentity]) -> [String] {
         let rows = candidates.map { candidate in
             let person = names.person(candidate.identity)
-            return [person.shownName, person.fingerprintCell,
-                    candidate.identity.text]
+            return [person.shownName, person.fingerprintCell, candidate.identity.text]
         }
         return TextTable(rows: rows).lines.map { "  " + $0 }
     }

@@ -8,7 +8,7 @@ struct CardShow: ParsableCommand {
         commandName: "show",
         abstract: "Show my card, or the card of WHO.",
         discussion: """
-            WHO is an identity, a unique prefix of one, or a unique display name.
+            WHO is me, an identity or fingerprint, a unique prefix of either, or a unique display name.
 
             Example:
               grapevine card show

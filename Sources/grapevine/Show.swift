@@ -18,7 +18,7 @@ struct Show: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var output: JSONOption
 
-    @Argument(help: "An identity, a unique prefix of one, or a unique display name.")
+    @Argument(help: "me, an identity or fingerprint, a unique prefix of either, or a unique display name.")
     var who: String
 
     @Flag(name: .long, help: "Also show the values each field held before.")
