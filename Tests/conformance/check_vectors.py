@@ -47,7 +47,8 @@ CARD_FIELDS = {
     "impp": ("IMPP", True), "categories": ("CATEGORIES", True),
 }
 
-KIND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction-response"}
+KIND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction-response",
+              6: "grant", 7: "introduction-request", 8: "device-record"}
 
 P = 2**255 - 19
 L = 2**252 + 27742317777372353535851937790883648493
@@ -690,9 +691,12 @@ def check_negative(doc, tally):
 # Merge (PROTOCOL.md section 9)
 
 SET_FINGERPRINT_DOMAIN = b"grapevine/set-fingerprint/v1\x00"
-BOUNDS_V1 = {"card": 32, "endpoint": 1, "edge": 2048, "introduction": 256, "introduction_response": 512,
+# The bound K of every kind in the table of section 5.1; kinds it does not list share "unknown".
+BOUNDS_V2 = {"card": 32, "endpoint": 1, "edge": 2048, "introduction": 256, "introduction_response": 512,
+             "grant": 2048, "introduction_request": 256, "device_record": 16,
              "unknown": 64, "quarantine_per_author": 64, "quarantine_total": 4096}
-BOUND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction_response"}
+BOUND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction_response",
+               6: "grant", 7: "introduction_request", 8: "device_record"}
 
 
 def set_fingerprint(ids):
@@ -783,20 +787,20 @@ def merge_incrementally(entries, now, tolerance, bounds):
 
 def check_merge(doc, tally):
     expect(bytes.fromhex(doc["fingerprint_domain_hex"]) == SET_FINGERPRINT_DOMAIN, "fingerprint_domain_hex")
-    expect(doc["bounds"] == BOUNDS_V1, f"bounds {doc['bounds']} differ from PROTOCOL.md section 9.4")
+    expect(doc["bounds"] == BOUNDS_V2, f"bounds {doc['bounds']} differ from the kinds table, PROTOCOL.md section 5.1")
     for case in doc["cases"]:
         def one(case=case):
             entries = [check_entry(bytes.fromhex(h)) for h in case["entries"]]
             now, tolerance = case["physical_millis"], case["future_tolerance_millis"]
             expect(tolerance == 600000, "future_tolerance_millis")
-            retained, quarantined = merge_by_definition(entries, now, tolerance, BOUNDS_V1)
+            retained, quarantined = merge_by_definition(entries, now, tolerance, BOUNDS_V2)
             expect([i.hex() for i in retained] == case["retained"], f"retained {[i.hex() for i in retained]}")
             expect([i.hex() for i in quarantined] == case["quarantined"], "quarantined")
             expect(set_fingerprint(retained).hex() == case["digest"], f"digest {set_fingerprint(retained).hex()}")
             expect(set_fingerprint(retained + quarantined).hex() == case["held_fingerprint"], "held_fingerprint")
             orders = [entries, entries[::-1], sorted(entries, key=order), sorted(entries, key=lambda e: e["body"])]
             for arrival in orders:
-                result = merge_incrementally(arrival, now, tolerance, BOUNDS_V1)
+                result = merge_incrementally(arrival, now, tolerance, BOUNDS_V2)
                 expect(result == (retained, quarantined), "the incremental merge depends on arrival order")
         tally.check(f"merge {case['name']}", one)
 
