@@ -27,6 +27,9 @@ public struct DatagramVectorFile: Codable, Equatable, Sendable {
         public var datagram: String
         public var reason: String
         public var description: String
+        /// For `old-version`: the sender the datagram opens as, and the version its payload states.
+        public var sender: String? = nil
+        public var statedVersion: UInt32? = nil
     }
 
     public var description: String
@@ -76,7 +79,17 @@ enum DatagramVectors {
         var badNonce = good
         badNonce[DatagramFormat.nonceOffset + 16] ^= 0x01
         var badMagic = good
-        badMagic[0] = 0x92
+        badMagic[0] = 0x81
+        var versionZero = good
+        versionZero[0] = 0x90
+        var newer = good
+        newer[0] = 0x93
+        // A version 1 datagram seals alike: the same bytes with byte 0 = 0x91, carrying a v1 payload.
+        var oldSealer = DatagramSealer(signingKey: alice, epoch: epoch + 1)
+        guard var old = oldSealer.seal([0x08, 0x01, 0x1a, 0x02, 0x08, 0x07], to: bobID) else {
+            throw GenerationError("seal failed")
+        }
+        old[0] = 0x91
         var wrongSender = good
         let carol = try VectorGenerator.identity("carol").bytes
         wrongSender.replaceSubrange(1..<33, with: carol)
@@ -87,7 +100,13 @@ enum DatagramVectors {
             drop("too-small", Array(good.prefix(DatagramFormat.overhead - 1)), .tooSmall, "one byte shorter than header and MAC"),
             drop("too-large", good + [UInt8](repeating: 0, count: DatagramFormat.maxDatagramSize + 1 - good.count), .tooLarge,
                  "1201 bytes"),
-            drop("bad-magic", badMagic, .badMagic, "first byte 0x92"),
+            drop("bad-magic", badMagic, .badMagic, "first byte 0x81: not Grapevine"),
+            drop("version-zero", versionZero, .badMagic, "first byte 0x90: version 0 does not exist"),
+            drop("newer-version", newer, .newerVersion, "first byte 0x93: a later version, not opened"),
+            .init(name: "old-version", recipientSeed: bobSeed, datagram: Hex.encode(old), reason: "old-version",
+                  description: "first byte 0x91: version 1, opened (it seals alike) and dropped; its payload is a v1 "
+                      + "GossipMessage (version 1, ping sequence 7), so alice is named as speaking version 1",
+                  sender: Hex.encode(alice.publicKey), statedVersion: 1),
             drop("own-key", fromSelf, .ownKey, "the recipient's own key as sender"),
             drop("bad-nonce", badNonce, .badNonce, "the nonce's last 8 bytes do not repeat the sender key"),
             drop("forged-mac", forged, .forged, "the last ciphertext byte flipped"),

@@ -59,6 +59,7 @@ struct Status: ParsableCommand {
             rows.append(["  " + outcome, "\(status.counters.entries[outcome] ?? 0)"])
         }
         context.print(TextTable(rows: rows).text)
+        Self.printOtherVersions(status, names: names, now: now, context: context)
         let counts = Self.states.map { state in "\(status.members.filter { $0.state == state }.count) \(state)" }
         context.print("")
         context.print("members: " + counts.joined(separator: ", "))

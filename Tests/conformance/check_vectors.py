@@ -805,20 +805,25 @@ def check_merge(doc, tally):
         tally.check(f"merge {case['name']}", one)
 
 
-DATAGRAM_MAGIC = 0x91
+PROTOCOL_VERSION = 2
+DATAGRAM_MAGIC = 0x90 | PROTOCOL_VERSION
 DATAGRAM_MAX = 1200
 DATAGRAM_HEADER = 57
 DATAGRAM_MAC = 16
 
 
 def open_datagram(datagram, recipient_seed):
-    """Opens a sealed datagram as PROTOCOL.md section 10.3 says; returns (reason, sender, payload)."""
+    """Opens a sealed datagram as PROTOCOL.md section 10.3 says (no replay or rate state: a fresh
+    recipient); returns (reason, sender, payload)."""
     if len(datagram) < DATAGRAM_HEADER + DATAGRAM_MAC:
         return "too-small", None, None
     if len(datagram) > DATAGRAM_MAX:
         return "too-large", None, None
-    if datagram[0] != DATAGRAM_MAGIC:
+    version = datagram[0] & 0x0F
+    if datagram[0] >> 4 != 0x9 or version == 0:
         return "bad-magic", None, None
+    if version > PROTOCOL_VERSION:
+        return "newer-version", None, None
     signing_key = nacl.signing.SigningKey(recipient_seed)
     sender, nonce = datagram[1:33], datagram[33:57]
     if sender == bytes(signing_key.verify_key):
@@ -835,6 +840,9 @@ def open_datagram(datagram, recipient_seed):
         payload = nacl.bindings.crypto_box_open_afternm(datagram[57:], nonce, shared)
     except Exception:
         return "forged", None, None
+    if version != PROTOCOL_VERSION:
+        # Section 10.3 step 11: version 1 seals alike; it is opened only to learn who sent it.
+        return "old-version", sender, payload
     return None, sender, payload
 
 
@@ -862,8 +870,13 @@ def check_datagrams(doc, tally):
         tally.check(f"datagram {v['name']}", one)
     for d in doc["drops"]:
         def one(d=d):
-            reason, _, _ = open_datagram(bytes.fromhex(d["datagram"]), bytes.fromhex(d["recipient_seed"]))
+            reason, sender, payload = open_datagram(bytes.fromhex(d["datagram"]), bytes.fromhex(d["recipient_seed"]))
             expect(reason == d["reason"], f"{d['name']}: dropped as {reason}, expected {d['reason']}")
+            if reason == "old-version":
+                # Section 15.2: the sender is named only from what opened, with its payload's version.
+                expect(sender.hex() == d["sender"], "old-version: the authenticated sender")
+                stated = parse_message(payload, "GossipMessage")["version"]
+                expect(stated == d["stated_version"], f"old-version: the payload states version {stated}")
         tally.check(f"datagram drop {d['name']}", one)
 
 
@@ -991,7 +1004,7 @@ def encode_ranges(lower, ranges):
 
 
 def encode_reconcile_payload(frame):
-    """A GossipMessage holding only version 1 and the frame, in field order with defaults left out
+    """A GossipMessage holding only version 2 and the frame, in field order with defaults left out
     (the canonical form of section 1.4.2, which the vectors use)."""
     session, round_, lower, ranges = frame
     def field(number, raw):
@@ -1005,7 +1018,7 @@ def encode_reconcile_payload(frame):
     encoded = encode_ranges(lower, ranges)
     if encoded:
         inner += field(5, encoded)
-    return encode_varint(1 << 3 | VARINT) + encode_varint(1) + field(8, bytes(inner))
+    return encode_varint(1 << 3 | VARINT) + encode_varint(PROTOCOL_VERSION) + field(8, bytes(inner))
 
 
 def answer_frame(frame, items, branching, threshold):
