@@ -44,6 +44,10 @@ struct Inspect: ParsableCommand {
         for reason in stats.rejections.keys.sorted() {
             rows.append(["  " + reason, "\(stats.rejections[reason] ?? 0)"])
         }
+        rows.append(["set aside", "\(stats.setAside.values.reduce(0, +))"])
+        for reason in stats.setAside.keys.sorted() {
+            rows.append(["  " + reason, "\(stats.setAside[reason] ?? 0)"])
+        }
         rows.append(["known peers", "\(peers.count)"])
         session.context.print(TextTable(rows: rows).text)
         guard !peers.isEmpty else { return }
