@@ -146,7 +146,8 @@ struct InviteVectorTests {
         for v in file.vectors {
             let invite = try Invite(parsing: v.text)
             #expect(Hex.encode(invite.entry.encoded) == v.entry, "\(v.name)")
-            #expect(invite.text == v.text)
+            // Encoding gives the token without the white space a vector may carry.
+            #expect(invite.text == String(v.text.unicodeScalars.filter { !$0.properties.isWhitespace }), "\(v.name)")
         }
         for bad in file.invalid {
             do {

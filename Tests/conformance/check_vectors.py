@@ -578,7 +578,7 @@ def parse_identity(text):
         raise ValueError("wrong-length")
     bits = "".join(f"{BASE32_ALPHABET.index(c.lower()):05b}" for c in rest)
     if int(bits[288:], 2) != 0:
-        raise ValueError("wrong-length")
+        raise ValueError("checksum-mismatch")
     data = int(bits[:288], 2).to_bytes(36, "big")
     key, checksum = data[:32], data[32:]
     if blake2b256(ID_DOMAIN, key)[:4] != checksum:
@@ -1021,7 +1021,47 @@ def encode_reconcile_payload(frame):
     return encode_varint(1 << 3 | VARINT) + encode_varint(PROTOCOL_VERSION) + field(8, bytes(inner))
 
 
-def answer_frame(frame, items, branching, threshold):
+CLOSING_RESERVE = 1 + 10 + 32 + 16  # the largest fingerprint range: header, delta, prefix, fingerprint
+
+
+def pack(ranges, session, round_, lower, span_end, items, range_budget, max_frames):
+    """Section 12.1, "Frames fit one datagram": cuts an answer's ranges into frames."""
+    frames, current, used = [], [], 0
+    current_lower, previous = lower, lower
+    def close():
+        while current and current[-1][1] == RANGE_SKIP:
+            current.pop()
+        if current:
+            frames.append((session, round_, current_lower, list(current)))
+    for upper, mode, payload in ranges:
+        if not current and mode == RANGE_SKIP:
+            current_lower = previous = upper
+            continue
+        size = len(encode_ranges(previous, [(upper, mode, payload)]))
+        last = len(frames) == max_frames - 1
+        budget = range_budget - CLOSING_RESERVE if last else range_budget
+        if used + size > budget and current:
+            cut = current[-1][0]
+            if last:
+                rest = set_fingerprint([x[1] for x in in_range(items, cut, span_end)])
+                current.append((span_end, RANGE_FINGERPRINT, rest))
+                frames.append((session, round_, current_lower, list(current)))
+                return frames
+            close()
+            current, used, current_lower, previous = [], 0, cut, cut
+            if mode == RANGE_SKIP:
+                current_lower = previous = upper
+                continue
+            size = len(encode_ranges(previous, [(upper, mode, payload)]))
+        current.append((upper, mode, payload))
+        used += size
+        if upper is not None:
+            previous = upper
+    close()
+    return frames
+
+
+def answer_frame(frame, items, branching, threshold, range_budget=PAYLOAD_BUDGET - FRAME_OVERHEAD, max_frames=4):
     """Section 12.1 step 2-3: (frames to send back, ids to send, ids to request)."""
     session, round_, lower, ranges = frame
     out, have, need = [], [], []
@@ -1048,49 +1088,71 @@ def answer_frame(frame, items, branching, threshold):
         previous = upper
     if round_ >= MAX_ROUNDS:
         return [], have, need
-    start = lower
-    while out and out[0][1] == RANGE_SKIP:
-        start = out.pop(0)[0]
-    while out and out[-1][1] == RANGE_SKIP:
-        out.pop()
-    if not out:
-        return [], have, need
-    expect(len(encode_ranges(start, out)) <= PAYLOAD_BUDGET - FRAME_OVERHEAD,
-           "an answer needs more than one frame; this checker covers single-frame answers only")
-    return [(session, round_ + 1, start, out)], have, need
+    return pack(out, session, round_ + 1, lower, previous, items, range_budget, max_frames), have, need
+
+
+def check_exchange(doc):
+    """Replays one exchange of section 12.1 from its sets and compares every payload."""
+    branching, threshold = doc["branching"], doc["id_list_threshold"]
+    range_budget = max(128, doc.get("payload_budget", PAYLOAD_BUDGET) - FRAME_OVERHEAD)
+    max_frames = doc.get("max_frames_per_answer", 4)
+    sets = {side: sorted((x["stamp"], bytes.fromhex(x["id"])) for x in doc[side]) for side in ("a", "b")}
+    a_items = sets["a"]
+    opening = (decode_opening_session(doc), 0, MIN_WIRE,
+               [(None, RANGE_FINGERPRINT, set_fingerprint([x[1] for x in a_items]))])
+    frames, turn, sends, cuts = [opening], "b", {"a": set(), "b": set()}, 0
+    expect(len(doc["messages"]) >= 1, "no messages")
+    for number, payloads in enumerate(doc["messages"]):
+        expect(frames, f"message {number}: the exchange had already ended")
+        expected = [encode_reconcile_payload(f).hex() for f in frames]
+        expect(payloads == expected, f"message {number}: payloads {expected}")
+        for payload in payloads:
+            decoded = parse_message(bytes.fromhex(payload), "GossipMessage")
+            expect(decoded["version"] == PROTOCOL_VERSION, f"message {number}: version {decoded['version']}")
+            frame = decoded["reconcile"]
+            lower = (frame["lower_stamp"], frame["lower_id"])
+            ranges = decode_ranges(frame["ranges"], lower)
+            expect((frame["session"], frame["round"], lower, ranges) in frames, f"message {number}: decoding")
+        answers, other = [], "a" if turn == "b" else "b"
+        for frame in frames:
+            next_frames, have, need = answer_frame(frame, sets[turn], branching, threshold, range_budget, max_frames)
+            cuts += max(0, len(next_frames) - 1)
+            answers += next_frames
+            sends[turn].update(have)
+            sends[other].update(need)
+        frames, turn = answers, other
+    expect(not frames, "the exchange goes on after the last message")
+    for side in ("a", "b"):
+        expect(sorted(i.hex() for i in sends[side]) == doc[f"{side}_sends"], f"{side}_sends")
+    a_ids, b_ids = {x[1] for x in sets["a"]}, {x[1] for x in sets["b"]}
+    expect(sends["a"] == a_ids - b_ids and sends["b"] == b_ids - a_ids, "the exchange missed a difference")
+    return cuts
+
+
+def check_payload_case(case):
+    """Section 11.2 step 6 and section 12.3 on one whole payload: invalid-ranges, or the bounds read."""
+    try:
+        frame = parse_message(bytes.fromhex(case["payload"]), "GossipMessage")["reconcile"]
+        if len(frame["lower_id"]) > 32:
+            raise Reject("invalid-ranges", "lower_id over 32 bytes")
+        lower = (frame["lower_stamp"], frame["lower_id"])
+        ranges = decode_ranges(frame["ranges"], lower)
+    except Reject as rejection:
+        expect(case["result"] == rejection.reason, f"{case['name']}: {rejection}")
+        return
+    expect(case["result"] == "ok", f"{case['name']}: accepted")
+    uppers = [None if u is None else [u[0], u[1].hex()] for u, _, _ in ranges]
+    expect(uppers == case["uppers"], f"{case['name']}: bounds {uppers}")
 
 
 def check_reconciliation(doc, tally):
-    branching, threshold = doc["branching"], doc["id_list_threshold"]
-    sets = {side: sorted((x["stamp"], bytes.fromhex(x["id"])) for x in doc[side]) for side in ("a", "b")}
-    def exchange():
-        a_items = sets["a"]
-        opening = (decode_opening_session(doc), 0, MIN_WIRE,
-                   [(None, RANGE_FINGERPRINT, set_fingerprint([x[1] for x in a_items]))])
-        frames, turn, sends = [opening], "b", {"a": set(), "b": set()}
-        expect(len(doc["messages"]) >= 1, "no messages")
-        for number, payloads in enumerate(doc["messages"]):
-            expect(frames, f"message {number}: the exchange had already ended")
-            expected = [encode_reconcile_payload(f).hex() for f in frames]
-            expect(payloads == expected, f"message {number}: payloads {expected}")
-            for payload in payloads:
-                decoded = parse_message(bytes.fromhex(payload), "GossipMessage")["reconcile"]
-                lower = (decoded["lower_stamp"], decoded["lower_id"])
-                ranges = decode_ranges(decoded["ranges"], lower)
-                expect((decoded["session"], decoded["round"], lower, ranges) in frames, f"message {number}: decoding")
-            answers, other = [], "a" if turn == "b" else "b"
-            for frame in frames:
-                next_frames, have, need = answer_frame(frame, sets[turn], branching, threshold)
-                answers += next_frames
-                sends[turn].update(have)
-                sends[other].update(need)
-            frames, turn = answers, other
-        expect(not frames, "the exchange goes on after the last message")
-        for side in ("a", "b"):
-            expect(sorted(i.hex() for i in sends[side]) == doc[f"{side}_sends"], f"{side}_sends")
-        a_ids, b_ids = {x[1] for x in sets["a"]}, {x[1] for x in sets["b"]}
-        expect(sends["a"] == a_ids - b_ids and sends["b"] == b_ids - a_ids, "the exchange missed a difference")
-    tally.check("reconciliation exchange", exchange)
+    tally.check("reconciliation exchange", lambda: check_exchange(doc))
+    def cut():
+        cuts = check_exchange(doc["cut_exchange"])
+        expect(cuts > 0, "the cut exchange never cut an answer into frames")
+    tally.check("reconciliation exchange with cut answers", cut)
+    for case in doc["payloads"]:
+        tally.check(f"reconciliation payload {case['name']}", lambda case=case: check_payload_case(case))
     for name, ranges_hex, lower in (("mode 3", "03", MIN_WIRE), ("prefix of 33 bytes", "8500", MIN_WIRE),
                                     ("range after max", "fc00", MIN_WIRE), ("not ascending", "0000", MIN_WIRE),
                                     ("fingerprint cut short", "fd0102", MIN_WIRE)):
@@ -1114,7 +1176,7 @@ INVITE_DOMAIN = b"grapevine/invite/v1\x00"
 
 def parse_invite(text):
     """Returns (error code, entry) for an invite token, as PROTOCOL.md section 13 says."""
-    compact = "".join(text.split())
+    compact = "".join(c for c in text if c not in WHITE_SPACE)
     if not compact.lower().startswith("gvi1"):
         return "missing-prefix", None
     body = compact[4:].lower()
@@ -1122,7 +1184,7 @@ def parse_invite(text):
         return "invalid-character", None
     bits = "".join(format("abcdefghijklmnopqrstuvwxyz234567".index(c), "05b") for c in body)
     usable = len(bits) - len(bits) % 8
-    if "1" in bits[usable:]:
+    if len(bits) - usable >= 5 or "1" in bits[usable:]:
         return "checksum-mismatch", None
     data = bytes(int(bits[i:i + 8], 2) for i in range(0, usable, 8))
     if len(data) <= 4:
