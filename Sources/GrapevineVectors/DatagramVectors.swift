@@ -94,6 +94,10 @@ enum DatagramVectors {
         let carol = try VectorGenerator.identity("carol").bytes
         wrongSender.replaceSubrange(1..<33, with: carol)
         wrongSender.replaceSubrange(49..<57, with: carol.prefix(8))
+        var mixedSender = good
+        let mixed = try SignatureVectors.mixedOrderKey(alice)
+        mixedSender.replaceSubrange(1..<33, with: mixed)
+        mixedSender.replaceSubrange(49..<57, with: mixed.prefix(8))
         var ownKey = DatagramSealer(signingKey: bob, epoch: epoch)
         guard let fromSelf = ownKey.seal([1], to: PublicIdentity(alice)) else { throw GenerationError("seal failed") }
         let drops = [
@@ -110,6 +114,8 @@ enum DatagramVectors {
             drop("own-key", fromSelf, .ownKey, "the recipient's own key as sender"),
             drop("bad-nonce", badNonce, .badNonce, "the nonce's last 8 bytes do not repeat the sender key"),
             drop("forged-mac", forged, .forged, "the last ciphertext byte flipped"),
+            drop("mixed-order-sender", mixedSender, .badKey,
+                 "the sender is alice's key plus an order-8 point (entries.json, mixed-order-key): no X25519 form"),
             drop("wrong-sender", wrongSender, .forged, "another identity's key in the header: the MAC fails under its key"),
         ]
         return DatagramVectorFile(

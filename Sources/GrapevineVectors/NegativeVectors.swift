@@ -195,13 +195,8 @@ enum NegativeVectors {
     static func smallOrderR(signer: Ed25519.SigningKey) throws -> [UInt8] {
         let body = try bodyBytes(author: signer.publicKey, stamp: VectorGenerator.stamp(9))
         let r: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
-        var h = Ed25519Arithmetic.sha512(signer.seed)
-        h[0] &= 248
-        h[31] &= 127
-        h[31] |= 64
-        let a = Ed25519Arithmetic.reduce(wide: Array(h[0..<32]) + [UInt8](repeating: 0, count: 32))
-        let k = Ed25519Arithmetic.reduce(wide: Ed25519Arithmetic.sha512(r + signer.publicKey + SignedEntry.signingInput(body)))
-        return SignedEntry.envelope(body: body, signature: r + Ed25519Arithmetic.multiply(k, a))
+        let k = SignatureVectors.challenge(r: r, author: signer.publicKey, body: body)
+        return SignedEntry.envelope(body: body, signature: r + Ed25519Arithmetic.multiply(k, SignatureVectors.secretScalar(signer)))
     }
 
     /// A = identity; R = [r]B, S = r for a fixed r.

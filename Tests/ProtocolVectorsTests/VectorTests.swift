@@ -48,6 +48,18 @@ struct VectorTests {
         }
     }
 
+    @Test("another signature of a body is valid with the same id, and so is an entry by a key outside the prime-order subgroup, which has no X25519 form")
+    func otherSignatures() throws {
+        let file = try load(EntryVectorFile.self, "entries.json")
+        #expect(file.otherSignatures.map(\.name) == ["second-signature", "mixed-order-key"])
+        for v in file.otherSignatures {
+            let entry = try SignedEntry.decode(try #require(Hex.decode(v.entry)))
+            #expect(entry.id.hex == v.id, "\(v.name)")
+        }
+        let mixed = try SignedEntry.decode(try #require(Hex.decode(file.otherSignatures[1].entry)))
+        #expect(X25519.publicKey(fromEd25519: mixed.author.bytes) == nil, "no datagram can be sealed to or from it")
+    }
+
     @Test("every positive entry vector is accepted with the stated id, fields and content")
     func positiveEntries() throws {
         let file = try load(EntryVectorFile.self, "entries.json")

@@ -673,6 +673,24 @@ def check_entries(doc, tally):
             expect(resigned == entry["signature"], "re-signing the body gives another signature")
             expect(v.get("kept", True) is True, "a positive vector must be kept")
         tally.check(f"entry {v['name']}", one)
+    by_id = {v["id"]: bytes.fromhex(v["entry"]) for v in doc["vectors"]}
+    for v in doc["other_signatures"]:
+        def other(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            expect(entry["id"].hex() == v["id"], "id")
+            if v.get("kept") is not None:
+                # Section 9.6: of two signatures of one body, a node keeps the smaller.
+                first = check_entry(by_id[v["id"]])
+                smaller = min(first, entry, key=lambda e: e["signature"])
+                expect(first["signature"] != entry["signature"], "not another signature")
+                expect(encode_signed_entry(smaller) == bytes.fromhex(v["kept"]), "kept")
+        tally.check(f"entry with another signature: {v['name']}", other)
+
+
+def encode_signed_entry(entry):
+    """Section 1.4.6: the canonical SignedEntry of a body and a signature."""
+    body = entry["body"]
+    return b"\x0a" + encode_varint(len(body)) + body + b"\x12\x40" + entry["signature"]
 
 
 def check_negative(doc, tally):
