@@ -9,6 +9,8 @@ struct Status: ParsableCommand {
         abstract: "Show the running node: members by state with last-seen times, traffic, and drops.",
         discussion: """
             The node writes a snapshot to status.json in its home every second; this reads it. \
+            Peers whose datagrams speak another protocol version are listed apart (at most 32), \
+            with what to do: an older peer must upgrade; a newer one means this node should. \
             Exits 1 when no node is running for this home.
 
             Example:
