@@ -16,14 +16,13 @@ struct OtherVersionPeers: Sendable {
 
     private(set) var sightings: [Sighting] = []
 
-    /// Records a datagram from `identity`; true when the peer, at that version, was not listed before
-    /// (the caller logs once per peer).
+    /// Records a datagram from `identity`; true when the peer was not listed (the caller logs once per
+    /// peer, so a peer that keeps changing the version it states cannot fill the log).
     mutating func note(_ identity: PublicIdentity, version: UInt32, address: String, nowMillis: UInt64) -> Bool {
         let sighting = Sighting(identity: identity, version: version, address: address, lastSeenMillis: nowMillis)
         if let i = sightings.firstIndex(where: { $0.identity == identity }) {
-            let isNew = sightings[i].version != version
             sightings[i] = sighting
-            return isNew
+            return false
         }
         if sightings.count >= Self.capacity, let oldest = sightings.indices.min(by: {
             (sightings[$0].lastSeenMillis, sightings[$0].identity) < (sightings[$1].lastSeenMillis, sightings[$1].identity)
