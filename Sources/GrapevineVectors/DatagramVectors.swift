@@ -90,6 +90,10 @@ enum DatagramVectors {
             throw GenerationError("seal failed")
         }
         old[0] = 0x91
+        // Version 2 datagrams whose payloads state another version (PROTOCOL.md §11.2 step 2).
+        guard let oldFrame = oldSealer.seal([0x08, 0x01, 0x1a, 0x02, 0x08, 0x08], to: bobID),
+              let newerFrame = oldSealer.seal([0x08, 0x03, 0x1a, 0x02, 0x08, 0x09], to: bobID)
+        else { throw GenerationError("seal failed") }
         var wrongSender = good
         let carol = try VectorGenerator.identity("carol").bytes
         wrongSender.replaceSubrange(1..<33, with: carol)
@@ -111,6 +115,13 @@ enum DatagramVectors {
                   description: "first byte 0x91: version 1, opened (it seals alike) and dropped; its payload is a v1 "
                       + "GossipMessage (version 1, ping sequence 7), so alice is named as speaking version 1",
                   sender: Hex.encode(alice.publicKey), statedVersion: 1),
+            .init(name: "old-version-frame", recipientSeed: bobSeed, datagram: Hex.encode(oldFrame), reason: "old-version",
+                  description: "a version 2 datagram whose GossipMessage states version 1: opened, the payload dropped",
+                  sender: Hex.encode(alice.publicKey), statedVersion: 1),
+            .init(name: "newer-version-frame", recipientSeed: bobSeed, datagram: Hex.encode(newerFrame),
+                  reason: "newer-version",
+                  description: "a version 2 datagram whose GossipMessage states version 3: opened, the payload dropped",
+                  sender: Hex.encode(alice.publicKey), statedVersion: 3),
             drop("own-key", fromSelf, .ownKey, "the recipient's own key as sender"),
             drop("bad-nonce", badNonce, .badNonce, "the nonce's last 8 bytes do not repeat the sender key"),
             drop("forged-mac", forged, .forged, "the last ciphertext byte flipped"),

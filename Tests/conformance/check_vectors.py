@@ -889,12 +889,17 @@ def check_datagrams(doc, tally):
     for d in doc["drops"]:
         def one(d=d):
             reason, sender, payload = open_datagram(bytes.fromhex(d["datagram"]), bytes.fromhex(d["recipient_seed"]))
-            expect(reason == d["reason"], f"{d['name']}: dropped as {reason}, expected {d['reason']}")
-            if reason == "old-version":
-                # Section 15.2: the sender is named only from what opened, with its payload's version.
-                expect(sender.hex() == d["sender"], "old-version: the authenticated sender")
+            if reason is None:
+                # Section 11.2 step 2: a payload of another version is dropped before anything in it.
                 stated = parse_message(payload, "GossipMessage")["version"]
-                expect(stated == d["stated_version"], f"old-version: the payload states version {stated}")
+                if stated and stated != PROTOCOL_VERSION:
+                    reason = "old-version" if stated < PROTOCOL_VERSION else "newer-version"
+            expect(reason == d["reason"], f"{d['name']}: dropped as {reason}, expected {d['reason']}")
+            if d.get("sender") is not None:
+                # Section 15.2: the sender is named only from what opened, with its payload's version.
+                expect(sender.hex() == d["sender"], "the authenticated sender")
+                stated = parse_message(payload, "GossipMessage")["version"]
+                expect(stated == d["stated_version"], f"the payload states version {stated}")
         tally.check(f"datagram drop {d['name']}", one)
 
 
