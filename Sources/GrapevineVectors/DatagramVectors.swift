@@ -32,11 +32,20 @@ public struct DatagramVectorFile: Codable, Equatable, Sendable {
         public var statedVersion: UInt32? = nil
     }
 
+    /// One authenticated datagram's (epoch, counter) and the replay window's verdict on it.
+    public struct ReplayStep: Codable, Equatable, Sendable {
+        public var epoch: UInt64
+        public var counter: UInt64
+        public var verdict: String
+    }
+
     public var description: String
     public var magic: UInt8
     public var maxDatagramSize: Int
     public var vectors: [Vector]
     public var drops: [Drop]
+    /// One sender's datagrams in arrival order, the first creating its window (PROTOCOL.md §10.4).
+    public var replayWindow: [ReplayStep]
 }
 
 enum DatagramVectors {
@@ -132,7 +141,8 @@ enum DatagramVectors {
         return DatagramVectorFile(
             description: "Sealed datagrams from alice to bob (PROTOCOL.md §10), and datagrams bob must drop, "
                 + "each opened by a fresh node with the given reason.",
-            magic: DatagramFormat.magic, maxDatagramSize: DatagramFormat.maxDatagramSize, vectors: vectors, drops: drops)
+            magic: DatagramFormat.magic, maxDatagramSize: DatagramFormat.maxDatagramSize, vectors: vectors, drops: drops,
+            replayWindow: replaySteps())
     }
 }
 
@@ -140,5 +150,34 @@ extension String {
     func hexBytes() throws -> [UInt8] {
         guard let bytes = Hex.decode(self) else { throw GenerationError("bad hex") }
         return bytes
+    }
+}
+
+extension DatagramVectors {
+    /// The window's edges: the highest counter and the 63 below it are inside, 64 below is stale, a
+    /// jump of 64 or more forgets the old bits, and a new epoch starts over.
+    static func replaySteps() -> [DatagramVectorFile.ReplayStep] {
+        let arrivals: [(UInt64, UInt64)] = [
+            (5, 100), (5, 100), (5, 37), (5, 36), (5, 37), (5, 99), (5, 164), (5, 101), (5, 100), (5, 163),
+            (4, 1000), (6, 1), (6, 1), (5, 200),
+        ]
+        var window: ReplayWindow?
+        return arrivals.map { epoch, counter in
+            let verdict: ReplayWindow.Verdict
+            if var current = window {
+                verdict = current.record(epoch: epoch, counter: counter)
+                window = current
+            } else {
+                verdict = .fresh
+                window = ReplayWindow(epoch: epoch, counter: counter)
+            }
+            let name: String
+            switch verdict {
+            case .fresh: name = "fresh"
+            case .replayed: name = DatagramDrop.replayed.rawValue
+            case .stale: name = DatagramDrop.stale.rawValue
+            }
+            return .init(epoch: epoch, counter: counter, verdict: name)
+        }
     }
 }

@@ -160,6 +160,24 @@ struct DatagramVectorTests {
     }
 }
 
+@Suite("Replay window vectors")
+struct ReplayWindowVectorTests {
+    @Test("the replay window gives each listed datagram its verdict: the highest counter and the 63 below are inside")
+    func replayWindow() throws {
+        let url = VectorTests.directory.appendingPathComponent("datagrams.json")
+        let file = try VectorJSON.decode(DatagramVectorFile.self, from: Data(contentsOf: url))
+        let first = try #require(file.replayWindow.first)
+        var window = ReplayWindow(epoch: first.epoch, counter: first.counter)
+        #expect(first.verdict == "fresh")
+        for step in file.replayWindow.dropFirst() {
+            let verdict = window.record(epoch: step.epoch, counter: step.counter)
+            #expect("\(verdict)" == step.verdict, "(\(step.epoch), \(step.counter))")
+        }
+        #expect(file.replayWindow.contains { $0.counter == 37 && $0.verdict == "fresh" }, "63 below the highest is inside")
+        #expect(file.replayWindow.contains { $0.counter == 36 && $0.verdict == "stale" }, "64 below is stale")
+    }
+}
+
 @Suite("Invite vectors")
 struct InviteVectorTests {
     @Test("every invite vector decodes to its endpoint entry, and every invalid token is refused with its code")

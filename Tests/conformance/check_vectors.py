@@ -901,6 +901,28 @@ def check_datagrams(doc, tally):
                 stated = parse_message(payload, "GossipMessage")["version"]
                 expect(stated == d["stated_version"], f"the payload states version {stated}")
         tally.check(f"datagram drop {d['name']}", one)
+    def replay():
+        # Section 10.4: highest epoch, highest counter h, and bit d set when h - d was seen (d < 64).
+        window = None
+        for step in doc["replay_window"]:
+            epoch, counter = step["epoch"], step["counter"]
+            if window is None:
+                window, verdict = [epoch, counter, 1], "fresh"
+            elif epoch < window[0] or (epoch == window[0] and counter + 64 <= window[1]):
+                verdict = "stale"
+            elif epoch > window[0]:
+                window, verdict = [epoch, counter, 1], "fresh"
+            elif counter > window[1]:
+                shift = counter - window[1]
+                window[2] = 1 if shift >= 64 else ((window[2] << shift) | 1) & (2**64 - 1)
+                window[1], verdict = counter, "fresh"
+            elif window[2] >> (window[1] - counter) & 1:
+                verdict = "replayed"
+            else:
+                window[2] |= 1 << (window[1] - counter)
+                verdict = "fresh"
+            expect(verdict == step["verdict"], f"({epoch}, {counter}): {verdict}, expected {step['verdict']}")
+    tally.check("replay window", replay)
 
 
 # ---------------------------------------------------------------------------------------------
