@@ -13,7 +13,7 @@ extension GossipInstance {
                 guard members[slot].isReachable, let address = members[slot].verified else { continue }
                 let scale = UInt64(1 + localHealth)
                 let sequence = nextSequenceNumber()
-                probe = Probe(target: slot, sequence: sequence, pingDeadline: now + config.pingTimeoutMillis * scale,
+                probe = Probe(target: slot, sequence: sequence, sentAt: now, pingDeadline: now + config.pingTimeoutMillis * scale,
                               endsAt: now + config.probeIntervalMillis * scale)
                 var ping = GossipMessage()
                 ping.ping = sequence

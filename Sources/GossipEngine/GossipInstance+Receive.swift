@@ -44,6 +44,12 @@ extension GossipInstance {
         slots[member].map { members[$0].verified == address } ?? false
     }
 
+    /// A round trip that began at `sentAt` ended now: smoothed as TCP does (7/8 old, 1/8 new).
+    mutating func noteRoundTrip(since sentAt: UInt64) {
+        let sample = now - min(now, sentAt)
+        smoothedRoundTrip = smoothedRoundTrip.map { ($0 * 7 + sample) / 8 } ?? sample
+    }
+
     mutating func answerPing(_ sequence: UInt64, from source: PeerAddress, sender: PublicIdentity) {
         var reply = GossipMessage()
         reply.ack = sequence
@@ -60,6 +66,10 @@ extension GossipInstance {
         if var current = probe, current.sequence == sequence, !current.acked {
             current.acked = true
             probe = current
+            if sender == members[current.target].identity {
+                // Only a direct ack measures the round trip; a relayed one took two.
+                noteRoundTrip(since: current.sentAt)
+            }
             localHealth = max(0, localHealth - 1)
         }
         if let i = verifications.firstIndex(where: { $0.sequence == sequence }) {

@@ -45,6 +45,11 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var nextProbeAt: UInt64
     var nextGossipAt: UInt64
     var nextReconcileAt: UInt64
+    /// The reconciliation session this node opened and still waits on (§12.4).
+    var session: ReconcileSession?
+    /// Round trips of answered direct probes and of session frames answered without a re-send
+    /// (Karn's rule), smoothed; it times reconciliation re-sends.
+    var smoothedRoundTrip: UInt64?
     var scheduled: UInt64?
     var now: UInt64
     var output: [GossipDirective] = []
@@ -53,6 +58,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     struct Probe {
         let target: Int
         let sequence: UInt64
+        let sentAt: UInt64
         let pingDeadline: UInt64
         let endsAt: UInt64
         var acked = false
@@ -203,6 +209,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             if !queue.isEmpty { gossip() }
             nextGossipAt = Self.nextPhase(after: now, from: nextGossipAt, interval: config.gossipIntervalMillis)
         }
+        resendReconciliation(store: store)
         if now >= nextReconcileAt {
             startReconciliation(store: store)
             nextReconcileAt = Self.nextPhase(after: now, from: nextReconcileAt, interval: config.reconciliationIntervalMillis)
@@ -225,6 +232,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             if !probe.acked, !probe.indirectSent { wake = min(wake, probe.pingDeadline) }
         }
         for relay in relays { wake = min(wake, relay.deadline) }
+        if let session { wake = min(wake, session.deadline) }
         wake = min(wake, earliestSuspicion)
         wake = max(wake, now + 1)
         if scheduled != wake {

@@ -48,6 +48,7 @@ enum SimBench {
             out.record("\(key).p50_s", times.at(50))
             if n == 1000 {
                 out.record("\(key).p95_s", times.at(95))
+                out.record("\(key).max_s", times.sorted.last ?? 0)
                 out.record("\(key).model_s", model)
                 peakKbps = max(peakKbps, kbpsIn, kbpsOut)
             }

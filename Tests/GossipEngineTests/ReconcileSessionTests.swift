@@ -1,0 +1,148 @@
+import GossipEngine
+import GossipSimulator
+import GrapevineCore
+import GrapevineMerge
+import Testing
+
+/// A reconciliation session driven by hand between two instances, datagram by datagram, with
+/// chosen datagrams lost (PROTOCOL.md §12.4).
+@Suite struct ReconcileSessionTests {
+    static let ids: SimIdentities? = try? SimIdentities(count: 3)
+    static let t0: UInt64 = 1_764_000_000_000
+
+    /// A store holding the given entries, growing as the instance's `ingest` directives say.
+    struct HeldStore: GossipStore {
+        var held: [SignedEntry]
+        var reconciliationIndex: ReconciliationIndex { ReconciliationIndex(held.map { (stamp: $0.stamp, id: $0.id) }) }
+        func encodedEntry(_ id: EntryID) -> [UInt8]? { held.first { $0.id == id }?.encoded }
+    }
+
+    /// One datagram in flight.
+    struct Sent {
+        let from: Int
+        let to: Int
+        let message: GossipMessage
+        let payload: [UInt8]
+    }
+
+    /// Two nodes that verified each other; every datagram takes 10 ms, unless `drop` says it is lost.
+    struct Pair {
+        let ids: SimIdentities
+        var nodes: [GossipInstance<SeededRandom>]
+        var stores: [HeldStore]
+        var now = ReconcileSessionTests.t0
+        var inFlight: [(at: UInt64, sent: Sent)] = []
+        var log: [Sent] = []
+
+        init(ids: SimIdentities, stores: [HeldStore]) {
+            self.ids = ids
+            self.stores = stores
+            nodes = (0..<2).map { i in
+                GossipInstance(identity: ids.identities[i], random: SeededRandom(seed: UInt64(7 + i)),
+                               now: ReconcileSessionTests.t0, incarnation: 5, endpoint: ids.endpoints[i],
+                               knownPeers: [KnownPeer(identity: ids.identities[1 - i], address: ids.addresses[1 - i])])
+            }
+        }
+
+        mutating func feed(_ i: Int, _ event: GossipEvent) {
+            for directive in nodes[i].handle(event, now: now, store: stores[i]) {
+                switch directive {
+                case .send(let payload, _, _):
+                    guard let message = try? GossipMessage.decode(payload) else { continue }
+                    inFlight.append((now + 10, Sent(from: i, to: 1 - i, message: message, payload: payload)))
+                case .ingest(let encoded, _):
+                    for bytes in encoded {
+                        guard let entry = try? SignedEntry.decode(bytes), stores[i].encodedEntry(entry.id) == nil else { continue }
+                        stores[i].held.append(entry)
+                    }
+                default:
+                    continue
+                }
+            }
+        }
+
+        /// Runs in 5-ms steps for `millis`, delivering what `drop` lets through.
+        mutating func run(for millis: UInt64, drop: (Sent) -> Bool = { _ in false }) {
+            let end = now + millis
+            while now < end {
+                now += 5
+                let due = inFlight.filter { $0.at <= now }
+                inFlight.removeAll { $0.at <= now }
+                for (_, sent) in due {
+                    log.append(sent)
+                    guard !drop(sent) else { continue }
+                    feed(sent.to, .datagram(sent.payload, from: ids.addresses[sent.from], sender: ids.identities[sent.from]))
+                }
+                feed(0, .tick)
+                feed(1, .tick)
+            }
+        }
+    }
+
+    static func reconcile(_ sent: Sent) -> Bool { sent.message.reconcile != nil || !sent.message.request.isEmpty }
+
+    @Test func anUnansweredOpeningIsSentAgainAFewTimesThenGivenUp() throws {
+        let ids = try #require(Self.ids)
+        let store = HeldStore(held: [ids.endpoints[0]])
+        var pair = Pair(ids: ids, stores: [store, store])
+        pair.run(for: 3000) { $0.from == 0 && $0.message.reconcile != nil }
+        let openings = pair.log.filter { $0.from == 0 && $0.message.reconcile != nil }
+        let first = try #require(openings.first?.message.reconcile)
+        let copies = openings.filter { $0.message.reconcile == first }.count
+        #expect(copies == 1 + GossipConfig().reconciliationResends, "the opening goes out again, a bounded number of times")
+    }
+
+    @Test func equalSetsAnswerTheOpeningWithAnEmptyFrameAndNothingIsSentAgain() throws {
+        let ids = try #require(Self.ids)
+        let store = HeldStore(held: [ids.endpoints[0], ids.endpoints[1]])
+        var pair = Pair(ids: ids, stores: [store, store])
+        pair.run(for: 1200) { $0.from == 1 && $0.message.reconcile != nil && $0.message.reconcile?.round != 1 }
+        let opening = try #require(pair.log.first { $0.from == 0 && $0.message.reconcile?.round == 0 }?.message.reconcile)
+        let answers = pair.log.filter { $0.message.reconcile?.session == opening.session && $0.message.reconcile?.round == 1 }
+        #expect(answers.count == 1)
+        #expect(answers.first?.message.reconcile?.ranges == [], "settled: an empty frame, so silence can only mean loss")
+        #expect(pair.log.filter { $0.message.reconcile == opening }.count == 1, "a settled session is not re-sent")
+    }
+
+    @Test func aLostEntryTransferIsRequestedAgainWithinTheSession() throws {
+        let ids = try #require(Self.ids)
+        let lacking = HeldStore(held: [ids.endpoints[0], ids.endpoints[1]])
+        let holding = HeldStore(held: [ids.endpoints[0], ids.endpoints[1], ids.endpoints[2]])
+        var pair = Pair(ids: ids, stores: [lacking, holding])
+        var lost = 0
+        pair.run(for: 2500) { sent in
+            // Node 1's own sessions are silenced, so only node 0's session can carry the entry;
+            // the first transfer of it is lost.
+            if sent.from == 1, sent.message.reconcile?.round == 0 { return true }
+            if sent.from == 0, sent.message.reconcile.map({ $0.round % 2 == 1 }) ?? false { return true }
+            guard sent.from == 1, sent.message.entries.contains(ids.endpoints[2].encoded), lost == 0 else { return false }
+            lost += 1
+            return true
+        }
+        #expect(lost == 1)
+        let requests = pair.log.indices.filter { pair.log[$0].from == 0 && pair.log[$0].message.request == [ids.endpoints[2].id] }
+        let openings = pair.log.indices.filter { pair.log[$0].from == 0 && pair.log[$0].message.reconcile?.round == 0 }
+        #expect(requests.count == 2, "the id still missing is asked for again, once")
+        #expect(openings.count == 1 || (requests.last ?? .max) < openings[1], "within the session, not by the next one")
+        #expect(pair.stores[0].encodedEntry(ids.endpoints[2].id) != nil)
+    }
+
+    @Test func aLostAnswerIsRecoveredByResendingTheFrameItAnswered() throws {
+        let ids = try #require(Self.ids)
+        let lacking = HeldStore(held: [ids.endpoints[0], ids.endpoints[1]])
+        let holding = HeldStore(held: [ids.endpoints[0], ids.endpoints[1], ids.endpoints[2]])
+        var pair = Pair(ids: ids, stores: [lacking, holding])
+        var lostAnswer = false
+        pair.run(for: 2500) { sent in
+            if sent.from == 1, sent.message.reconcile?.round == 0 { return true }
+            if sent.from == 0, sent.message.reconcile.map({ $0.round % 2 == 1 }) ?? false { return true }
+            guard sent.from == 1, sent.message.reconcile?.round == 1, !lostAnswer else { return false }
+            lostAnswer = true
+            return true
+        }
+        #expect(lostAnswer)
+        let opening = try #require(pair.log.first { $0.from == 0 && $0.message.reconcile?.round == 0 }?.message.reconcile)
+        #expect(pair.log.filter { $0.message.reconcile == opening }.count == 2)
+        #expect(pair.stores[0].encodedEntry(ids.endpoints[2].id) != nil, "the same session still carries the entry over")
+    }
+}
