@@ -12,11 +12,13 @@ public struct EntryKind: RawRepresentable, Hashable, Comparable, Sendable, Custo
     public static let edge = EntryKind(rawValue: 3)
     public static let introduction = EntryKind(rawValue: 4)
     public static let introductionResponse = EntryKind(rawValue: 5)
+    /// A card key sealed to one recipient, for private card fields.
+    public static let grant = EntryKind(rawValue: 6)
 
     /// The kinds this version understands, in number order.
-    public static let known: [EntryKind] = [.card, .endpoint, .edge, .introduction, .introductionResponse]
+    public static let known: [EntryKind] = [.card, .endpoint, .edge, .introduction, .introductionResponse, .grant]
 
-    public var isKnown: Bool { (1...5).contains(rawValue) }
+    public var isKnown: Bool { (1...6).contains(rawValue) }
 
     /// The stable name used in vectors, JSON output and stats.
     public var name: String {
@@ -26,6 +28,7 @@ public struct EntryKind: RawRepresentable, Hashable, Comparable, Sendable, Custo
         case 3: return "edge"
         case 4: return "introduction"
         case 5: return "introduction-response"
+        case 6: return "grant"
         default: return "kind-\(rawValue)"
         }
     }

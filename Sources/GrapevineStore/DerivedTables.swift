@@ -45,7 +45,7 @@ enum DerivedTables {
         case .endpoint(let info):
             try db.run("INSERT OR REPLACE INTO endpoint (author, addresses, stamp, entry_id) VALUES (?, ?, ?, ?)",
                 arguments: [author.blob, addressesJSON(info.addresses), stamp.databaseValue, idData])
-        case .unknown:
+        case .grant, .unknown:
             break
         }
         return nil
@@ -70,7 +70,7 @@ enum DerivedTables {
                            arguments: [answer.introduction.blob, author.blob, idData])
         case .endpoint:
             try db.run("DELETE FROM endpoint WHERE author = ? AND entry_id = ?", arguments: [author.blob, idData])
-        case .unknown:
+        case .grant, .unknown:
             break
         }
         return nil

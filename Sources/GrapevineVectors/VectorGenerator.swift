@@ -36,6 +36,7 @@ public enum VectorGenerator {
             ("datagrams.json", try VectorJSON.encode(DatagramVectors.make())),
             ("invites.json", try VectorJSON.encode(InviteVectors.make())),
             ("addresses.json", try VectorJSON.encode(AddressVectors.make())),
+            ("private.json", try VectorJSON.encode(PrivateFieldVectors.make())),
         ]
     }
 
@@ -129,6 +130,7 @@ public enum VectorGenerator {
         case .card(let u):
             c.field = u.field
             c.values = u.values.map { .init(value: $0.value, type: $0.type) }
+            c.sealed = u.sealed.map { Hex.encode($0.bytes) }
         case .endpoint(let e):
             c.addresses = e.addresses.map { .init(kind: $0.kind, ip: IPText.format($0.ip), port: $0.port) }
         case .edge(let e):
@@ -141,6 +143,10 @@ public enum VectorGenerator {
         case .introductionResponse(let r):
             c.introduction = r.introduction.hex
             c.answer = r.answer == .accept ? "accept" : "decline"
+        case .grant(let g):
+            c.recipient = Hex.encode(g.recipient.bytes)
+            c.keyId = g.isEmpty ? nil : Hex.encode(g.keyID)
+            c.sealedKey = g.isEmpty ? nil : Hex.encode(g.sealedKey)
         case .unknown(let payload):
             c.payload = Hex.encode(payload)
         }
