@@ -107,7 +107,7 @@ let package = Package(
         .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),
         .testTarget(
             name: "ProtocolVectorsTests",
-            dependencies: ["GrapevineVectors", "GrapevineCore", "GrapevineMerge", "SealedDatagrams", "Sodium"]
+            dependencies: ["GrapevineVectors", "GrapevineCore", "GrapevineMerge", "GossipEngine", "SealedDatagrams", "Sodium"]
         ),
         // libFuzzer target for the entry decoder (scripts/fuzz); a normal build replays files instead.
         .executableTarget(name: "fuzz-entry-decoder", dependencies: ["FuzzSupport", "GrapevineCore"]),

@@ -2,9 +2,9 @@ import Foundation
 
 /// Every timing and size the engine uses; the defaults are the ones PROTOCOL.md §11.1 states.
 public struct GossipConfig: Sendable, Equatable {
-    /// The protocol version this engine speaks, carried in every message.
-    public static let protocolVersion: UInt32 = 1
-    /// Capability bits this engine sets; none are defined in v1, and unknown bits are ignored.
+    /// The protocol version this engine speaks, carried in every message (PROTOCOL.md §15.1).
+    public static let protocolVersion: UInt32 = 2
+    /// Capability bits this engine sets; none are defined in v2, and unknown bits are ignored.
     public static let capabilities: UInt64 = 0
     /// λ: each update is piggybacked λ·⌈log10(n + 1)⌉ times (memberlist's RetransmitMult).
     public static let retransmitMultiplier = 4

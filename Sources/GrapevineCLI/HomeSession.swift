@@ -101,7 +101,11 @@ public final class HomeSession {
     {
         let entries = try store.write(signingKey: key, physicalMillis: context.physicalMillis()) {
             current throws(CLIError) -> [EntryContent] in
-            let contents = try decide(current).map { EntryContent.card($0) }
+            let updates = try decide(current)
+            for update in updates {
+                for item in update.values { try NameText.checkOwnName(field: update.field, value: item.value) }
+            }
+            let contents = updates.map { EntryContent.card($0) }
             for content in contents { try ValueLimits.check(content) }
             return contents
         }

@@ -201,6 +201,8 @@ public struct InspectJSON: Codable, Sendable, Equatable {
     public var pruned: Int
     public var quarantined: Int
     public var rejections: [String: Int]
+    /// Stored entries that an upgrade re-checked and refused, by reason: kept apart, not deleted.
+    public var setAside: [String: Int]
 
     public init(me: PublicIdentity, stats: StoreStats) {
         id = me.text
@@ -211,6 +213,7 @@ public struct InspectJSON: Codable, Sendable, Equatable {
         pruned = stats.pruned
         quarantined = stats.quarantined
         rejections = stats.rejections
+        setAside = stats.setAside
     }
 }
 

@@ -2,7 +2,7 @@ import Sodium
 
 /// A card key: the 32-byte XChaCha20-Poly1305 key an author seals connections-only fields under,
 /// named by a hash of itself so that two writers rotating at once never pick the same name
-/// (PROTOCOL.md, "Key ids").
+/// (PROTOCOL.md §5.9.2).
 public struct CardKey: Sendable, Equatable, Hashable {
     public static let length = 32
     public static let idLength = 16

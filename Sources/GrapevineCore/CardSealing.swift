@@ -1,8 +1,7 @@
 import GrapevineWire
 import Sodium
 
-/// Sealing and opening connections-only card fields and grants (PROTOCOL.md, "Private card
-/// fields"). Pure: the nonce and the sealed box's ephemeral seed come from the caller.
+/// Sealing and opening connections-only card fields and grants (PROTOCOL.md §5.9). Pure: the nonce and the sealed box's ephemeral seed come from the caller.
 public enum CardSealing {
     /// `"grapevine/sealed-field/v1" ‖ 0x00`, the start of every sealed field's associated data.
     public static let fieldDomain = Array("grapevine/sealed-field/v1\u{0}".utf8)

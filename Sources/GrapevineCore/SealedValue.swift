@@ -1,5 +1,5 @@
 /// The `sealed` bytes of a connections-only card field: key id ‖ nonce ‖ ciphertext
-/// (PROTOCOL.md, "Sealed fields"). Whether the bytes are well formed is decided by their length alone, so a
+/// (PROTOCOL.md §5.9.3). Whether the bytes are well formed is decided by their length alone, so a
 /// node that holds no key checks, keeps and forwards them exactly as one that does.
 public struct SealedValue: Sendable, Equatable, Hashable {
     public static let keyIDLength = CardKey.idLength
@@ -34,7 +34,7 @@ public struct SealedValue: Sendable, Equatable, Hashable {
 }
 
 /// A `grant`: the author's card key sealed to `recipient`, or, with no key, the news that the
-/// recipient holds none of the author's current key (PROTOCOL.md, "Grants").
+/// recipient holds none of the author's current key (PROTOCOL.md §5.9.4).
 public struct GrantInfo: Sendable, Equatable {
     public static let sealedKeyLength = CardKey.length + 48
 

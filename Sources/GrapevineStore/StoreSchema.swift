@@ -5,7 +5,8 @@ import GRDB
 /// `entry` holds the signed entries verbatim and is the source of truth. `card`, `card_field`,
 /// `card_fts`, `edge`, `introduction`, `introduction_response`, `endpoint` and `grant_entry` are
 /// derived from the retained entries (``DerivedTables``). `history`, `clock`, `outbox`,
-/// `rejection`, `counter` and `card_key` are this node's own bookkeeping and are not derived.
+/// `rejection`, `set_aside`, `counter` and `card_key` are this node's own bookkeeping and are not
+/// derived.
 enum StoreSchema {
     /// The tables that ``DerivedTables/rebuild(_:)`` recomputes, in the order a rebuild clears them.
     static let derivedTables = ["card_fts", "card", "card_field", "edge", "introduction", "introduction_response", "endpoint",
@@ -107,9 +108,26 @@ enum StoreSchema {
                 INSERT INTO counter (name, value) VALUES ('generation', 0), ('pruned', 0);
                 """)
         }
+        // Protocol v2: entries written under v1 are checked again, and what the v2 rules refuse is
+        // kept apart with its reason rather than dropped (PROTOCOL.md §15.5).
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE set_aside (
+                    id BLOB NOT NULL PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    signature BLOB NOT NULL
+                ) WITHOUT ROWID;
+                """)
+            try StoreUpgrade.recheck(db)
+            try db.execute(sql: "UPDATE counter SET value = value + 1 WHERE name = 'generation'")
+        }
+        // The derived tables are rebuilt at the end of the last migration below, once every column
+        // the current code writes exists: so a store set aside entries in "v2" loses their rows.
         // Private card fields: a card field's sealed bytes beside its public items, the grants, and
         // the card keys this node made or opened (PROTOCOL.md §5.9). Grants stored before were kept
-        // as an opaque kind; the rebuild gives them their rows.
+        // as an opaque kind; the rebuild gives them their rows, and drops those of entries "v2" set aside.
         migrator.registerMigration("private-fields") { db in
             try db.execute(sql: """
                 ALTER TABLE card_field ADD COLUMN sealed BLOB;

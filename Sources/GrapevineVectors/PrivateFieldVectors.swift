@@ -4,7 +4,7 @@ import GrapevineWire
 import Sodium
 
 /// `private.json`: sealed card fields, grants and a rotation, from fixed seeds, so that another
-/// implementation can open each with the recipient's key alone (PROTOCOL.md, "Private card fields").
+/// implementation can open each with the recipient's key alone (PROTOCOL.md section 5.9).
 public struct PrivateVectorFile: Codable, Equatable, Sendable {
     public struct Key: Codable, Equatable, Sendable {
         public var name: String
@@ -174,7 +174,7 @@ enum PrivateFieldVectors {
             ])
 
         return PrivateVectorFile(
-            description: "Private card fields (PROTOCOL.md, \"Private card fields\"): card keys and their ids, sealed "
+            description: "Private card fields (PROTOCOL.md §5.9): card keys and their ids, sealed "
                 + "card entries (open each with its key and the associated data; readable=false must stay valid and "
                 + "fail to open), grants (open sealed_key with the recipient's X25519 key converted from its Ed25519 "
                 + "seed), a rotation, and entries that must be refused with the given reason.",

@@ -8,7 +8,8 @@ public struct NodeCounters: Codable, Sendable, Equatable {
     public var datagramsOut = 0
     public var bytesIn = 0
     public var bytesOut = 0
-    /// Dropped datagrams by `DatagramDrop` reason, plus `undecodable` for payloads the engine refused.
+    /// Dropped datagrams by `DatagramDrop` reason, `old-version` for an earlier version's datagram or
+    /// payload, and the `GossipDecodeError` code of any other payload the engine refused.
     public var drops: [String: Int] = [:]
     /// Received entries by merge outcome: new, duplicate, superseded, quarantined, or the rejection reason.
     public var entries: [String: Int] = [:]

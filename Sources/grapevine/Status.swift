@@ -9,6 +9,8 @@ struct Status: ParsableCommand {
         abstract: "Show the running node: members by state with last-seen times, traffic, and drops.",
         discussion: """
             The node writes a snapshot to status.json in its home every second; this reads it. \
+            Peers whose datagrams speak another protocol version are listed apart (at most 32), \
+            with what to do: an older peer must upgrade; a newer one means this node should. \
             Exits 1 when no node is running for this home.
 
             Example:
@@ -61,6 +63,7 @@ struct Status: ParsableCommand {
         rows += Self.breakdown("send-failed", status.counters.sendFailed)
         rows += Self.breakdown("addresses ignored", status.counters.addressesIgnored)
         context.print(TextTable(rows: rows).text)
+        Self.printOtherVersions(status, names: names, now: now, context: context)
         let counts = Self.states.map { state in "\(status.members.filter { $0.state == state }.count) \(state)" }
         context.print("")
         context.print("members: " + counts.joined(separator: ", "))

@@ -264,6 +264,8 @@ import Testing
         #expect(json["authors"] as? Int == 1)
         #expect(json["id"] as? String == me.text)
         #expect(json["quarantined"] as? Int == 0)
+        #expect(json["setAside"] as? [String: Int] == [:], "a store made by this version sets nothing aside")
+        #expect(text.contains("set aside    0"))
     }
 
     @Test func logLevelDebugLogsToStandardErrorOnly() throws {

@@ -67,7 +67,7 @@ enum PrivateHistory {
 extension MergePropertyTests {
     @Test("sealed fields, grants and rotations in shuffled and duplicated orders retain the same set and digest")
     func privateFieldsConvergeInAnyOrder() throws {
-        for bounds in [RetentionBounds.v1, Fixtures.small] {
+        for bounds in [RetentionBounds.v2, Fixtures.small] {
             for seed in UInt64(200)..<230 {
                 var rng = SplitMix64(seed: seed)
                 let entries = try PrivateHistory.entries(seed: seed).map(EntryMeta.init)
