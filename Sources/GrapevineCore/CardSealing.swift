@@ -12,6 +12,12 @@ public enum CardSealing {
     public struct TooLong: Error, Sendable, Equatable, CustomStringConvertible {
         public let field: String
         public let length: Int
+
+        public init(field: String, length: Int) {
+            self.field = field
+            self.length = length
+        }
+
         public var description: String {
             "the values of \(field) take \(length) bytes once encoded; a connections-only field holds at most \(CardSealing.maxPlaintextLength): shorten or drop a value, or make \(field) public"
         }

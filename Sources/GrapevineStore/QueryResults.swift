@@ -10,12 +10,19 @@ public struct ContactSummary: Codable, Sendable, Equatable {
     public var org: String
     public var title: String
     public var locality: String
+    /// Connections-only fields of the card; the reader lowers it by those it can open.
+    public var privateFields: Int = 0
 }
 
 /// One value of a card field.
 public struct CardValue: Codable, Sendable, Equatable {
     public var value: String
     public var type: String
+
+    public init(value: String, type: String) {
+        self.value = value
+        self.type = type
+    }
 }
 
 /// Who may read a card field: everyone, or only the holders of its author's card key.

@@ -99,6 +99,19 @@ extension Store {
         }
     }
 
+    /// Whether a grant addressed to me names a key this store does not hold yet (a read, so the
+    /// CLI writes only when there is something to remember).
+    public func hasUnlearntGrant(to signingKey: Ed25519.SigningKey) throws(StoreError) -> Bool {
+        let me = try author(of: signingKey)
+        return try guarded {
+            try pool.read { db in
+                try CardKeyTable.grants(to: me, db: db).contains { author, grant in
+                    try !CardKeyTable.keys(of: author, db: db).contains { $0.id == grant.keyID }
+                }
+            }
+        }
+    }
+
     /// The keys I hold for `author`'s sealed fields, newest first: those remembered, and the one
     /// the author's current grant to me holds.
     public func cardKeys(for author: PublicIdentity, signingKey: Ed25519.SigningKey) throws(StoreError) -> [CardKey] {

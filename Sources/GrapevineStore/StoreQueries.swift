@@ -59,6 +59,19 @@ extension Store {
         }
     }
 
+    /// The identities whose cards hold connections-only fields, with how many each holds.
+    public func sealedFieldCounts() throws(StoreError) -> [PublicIdentity: Int] {
+        try guarded {
+            try pool.read { db in
+                var counts: [PublicIdentity: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT author, count(*) FROM card_field WHERE sealed IS NOT NULL GROUP BY author") {
+                    if let author = PublicIdentity(bytes: row.bytes(0)) { counts[author] = row[1] }
+                }
+                return counts
+            }
+        }
+    }
+
     /// One card with each field's value, stamp and entry id, and the values it superseded.
     public func card(_ identity: PublicIdentity) throws(StoreError) -> CardDetail {
         try guarded {
