@@ -25,10 +25,22 @@ public struct CLIError: Error, Equatable, Sendable, CustomStringConvertible {
         case let error as KeyFileError: return CLIError(error.description)
         case let error as IdentityParseError: return CLIError("not an identity: \(error.description)")
         case let error as EntryError: return CLIError("cannot write this entry: \(error.description)")
-        case let error as StoreError: return CLIError(error.description)
+        case let error as StoreError: return store(error)
         case let error as VCardParseError: return CLIError(error.description)
         case let error as InviteError: return CLIError(error.description)
         default: return nil
+        }
+    }
+
+    /// A store failure, with what to do about it from the command line.
+    static func store(_ error: StoreError) -> CLIError {
+        switch error {
+        case .damaged(let path):
+            return CLIError("\(error.description): move it aside (`mv \(path) \(path).damaged`) and run `grapevine init --recover` to start a fresh one; the network still holds your signed entries")
+        case .database, .corruptEntry:
+            return CLIError("\(error.description): try again; if it happens again, the store may be damaged: move it aside and run `grapevine init --recover`")
+        default:
+            return CLIError(error.description)
         }
     }
 }

@@ -1,7 +1,7 @@
 import GrapevineCore
 import GrapevineStore
 
-/// The rules of `card set`, `card add` and `card clear`: which fields exist, how many values
+/// The rules of `card set`, `card add`, `card remove` and `card clear`: which fields exist, how many values
 /// each takes, and the entry each edit writes.
 public enum CardEditing {
     /// The registry field named `name` (case-insensitive), or an error that lists the fields.
@@ -33,9 +33,21 @@ public enum CardEditing {
             throw CLIError("\(spec.name) holds one value: use `grapevine card set \(spec.name) VALUE` instead")
         }
         guard current.count < Limits.maxListLength else {
-            throw CLIError("\(spec.name) already has \(Limits.maxListLength) values, the most a field holds: remove one with `grapevine card set` or `card clear` first")
+            throw CLIError("\(spec.name) already has \(Limits.maxListLength) values, the most a field holds: remove one first with `grapevine card remove \(spec.name) VALUE`")
         }
         return current + [item]
+    }
+
+    /// The field's values without `value`, or an error when the field does not hold it exactly.
+    public static func removing(_ value: String, from current: [CardItem], spec: CardFieldSpec) throws(CLIError)
+        -> CardUpdate
+    {
+        guard current.contains(where: { $0.value == value }) else {
+            guard !current.isEmpty else { throw CLIError("\(spec.name) holds no value: there is nothing to remove") }
+            let values = current.map { "\"\($0.value)\"" }.joined(separator: ", ")
+            throw CLIError("\(spec.name) has no value \"\(value)\": give one of \(values) exactly, as `grapevine card show` prints it")
+        }
+        return CardUpdate(field: spec.name, values: current.filter { $0.value != value })
     }
 
     /// The current values of each field of a card; cleared fields are left out.

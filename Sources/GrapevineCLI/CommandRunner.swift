@@ -7,7 +7,7 @@ public enum CommandRunner {
     /// `context` bound, and returns the process exit code.
     public static func run<Root: ParsableCommand>(_ root: Root.Type, arguments: [String], context: CLIContext) -> Int32 {
         do {
-            var command = try root.parseAsRoot(arguments)
+            var command = try root.parseAsRoot(hoisted(arguments, root: root))
             try CLIContext.$current.withValue(context) {
                 try command.run()
             }
@@ -22,7 +22,7 @@ public enum CommandRunner {
         -> Int32
     {
         do {
-            var command = try root.parseAsRoot(arguments)
+            var command = try root.parseAsRoot(hoisted(arguments, root: root))
             try await CLIContext.$current.withValue(context) {
                 if var asyncCommand = command as? any AsyncParsableCommand {
                     try await asyncCommand.run()
@@ -34,6 +34,12 @@ public enum CommandRunner {
         } catch {
             return exitCode(for: error, root: root, context: context)
         }
+    }
+
+    /// The command line with the root's common options moved after the subcommand, if it has any.
+    private static func hoisted<Root: ParsableCommand>(_ arguments: [String], root: Root.Type) -> [String] {
+        guard let shared = root as? any LeadingOptionsCommand.Type else { return arguments }
+        return shared.leadingOptions.hoist(arguments, root: root)
     }
 
     private static func exitCode<Root: ParsableCommand>(for error: any Error, root: Root.Type, context: CLIContext)
@@ -49,6 +55,12 @@ public enum CommandRunner {
                 return failure.exitCode
             }
             let code = root.exitCode(for: error)
+            if code == .failure {
+                // Not a usage error (64) nor help (0): an error of no module of ours, which the
+                // parser would print as a bare type description. Say what to do with it.
+                context.printError("error: unexpected failure (\(error)): run the command again with --log-level debug, and report it if it happens again")
+                return code.rawValue
+            }
             let message = root.fullMessage(for: error)
             if code == .success {
                 context.print(message)

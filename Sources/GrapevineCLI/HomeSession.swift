@@ -1,4 +1,3 @@
-import Foundation
 import GrapevineCore
 import GrapevineStore
 import Logging
@@ -24,43 +23,92 @@ public final class HomeSession {
         self.logger = logger
     }
 
-    /// Opens an existing home: it must hold an identity made by `grapevine init`.
+    /// Opens an existing home: it must hold an identity made by `grapevine init`, and its store.
+    /// A home whose store is missing is not given a new empty one silently: that would look like
+    /// a healthy node with nothing in it (`grapevine init --recover` starts one on purpose).
     public static func open(home: GrapevineHome, context: CLIContext, logger: Logger) throws -> HomeSession {
-        guard home.exists else {
-            throw CLIError("no Grapevine home at \(home.path): run `grapevine init` first, or pass --home DIR")
-        }
-        let key = try KeyFile.load(from: home.keyFilePath)
-        let me = try identity(of: key)
+        let (key, me) = try identity(home: home)
+        guard home.hasStore else { throw missingStore(home) }
         let store = try Store(home: home, physicalMillis: context.physicalMillis())
         logger.debug("opened home", metadata: ["home": "\(home.path)", "id": "\(me.text)"])
         return HomeSession(home: home, key: key, me: me, store: store, context: context, logger: logger)
     }
 
+    /// My signing key and identity from the home's key file alone, for commands that need no
+    /// store (`id`), so they work while the store is missing, damaged or read-only.
+    public static func identity(home: GrapevineHome) throws -> (key: Ed25519.SigningKey, me: PublicIdentity) {
+        guard home.exists else {
+            throw CLIError("no Grapevine home at \(home.path): run `grapevine init` first, or pass --home DIR")
+        }
+        let key = try KeyFile.load(from: home.keyFilePath)
+        return (key, try identity(of: key))
+    }
+
     /// Creates the home directory, a new identity and an empty store. Refuses to overwrite an
     /// existing identity.
     public static func create(home: GrapevineHome, context: CLIContext, logger: Logger) throws -> HomeSession {
-        let parent = (home.path as NSString).deletingLastPathComponent
-        if !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
-            do {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            } catch {
-                throw CLIError("cannot create \(parent) for the home: choose a --home in a writable folder")
-            }
-        }
         try home.createDirectory()
-        let key = try KeyFile.create(at: home.keyFilePath)
+        let key: Ed25519.SigningKey
+        do {
+            key = try KeyFile.create(at: home.keyFilePath)
+        } catch {
+            if case .alreadyExists = error, !home.hasStore { throw missingStore(home) }
+            throw error
+        }
         let me = try identity(of: key)
         let store = try Store(home: home, physicalMillis: context.physicalMillis())
         logger.debug("created home", metadata: ["home": "\(home.path)", "id": "\(me.text)"])
         return HomeSession(home: home, key: key, me: me, store: store, context: context, logger: logger)
     }
 
-    /// Signs `content` as me and stores it through the local write path.
+    /// Starts a fresh, empty store beside the home's identity when its store is missing
+    /// (`grapevine init --recover`). Entries signed before come back from peers through
+    /// reconciliation once the node runs.
+    public static func recover(home: GrapevineHome, context: CLIContext, logger: Logger) throws -> HomeSession {
+        guard home.hasKeyFile else {
+            throw CLIError("nothing to recover: \(home.path) holds no identity; run `grapevine init` without --recover to create one")
+        }
+        let (key, me) = try identity(home: home)
+        guard !home.hasStore else {
+            throw CLIError("\(home.storePath) is there, so there is nothing to recover; if it is damaged, move it aside (`mv \(home.storePath) \(home.storePath).damaged`) and run `grapevine init --recover` again")
+        }
+        let store = try Store(home: home, physicalMillis: context.physicalMillis())
+        logger.debug("recovered home", metadata: ["home": "\(home.path)", "id": "\(me.text)"])
+        return HomeSession(home: home, key: key, me: me, store: store, context: context, logger: logger)
+    }
+
+    /// The refusal for a home that has an identity but no store.
+    static func missingStore(_ home: GrapevineHome) -> CLIError {
+        CLIError("\(home.path) holds an identity but no store (\(home.storePath) is missing): run `grapevine init --recover` to start a fresh one; the network still holds your signed entries")
+    }
+
+    /// Signs `content` as me and stores it through the local write path, after checking what the
+    /// user typed against the field's own limits.
     @discardableResult
     public func write(_ content: EntryContent) throws -> SignedEntry {
+        try ValueLimits.check(content)
         let entry = try store.write(content, signingKey: key, physicalMillis: context.physicalMillis())
         logger.debug("wrote entry", metadata: ["entry": "\(entry.id.hex)", "kind": "\(entry.kind.name)"])
         return entry
+    }
+
+    /// Edits my card from what it holds now: `decide` gets my card's fields as the store's write
+    /// transaction reads them and returns the fields to write, so edits made at the same time by
+    /// other processes are never lost (see `Store.write(signingKey:physicalMillis:deciding:)`).
+    @discardableResult
+    public func editCard(_ decide: (_ current: [String: [CardItem]]) throws(CLIError) -> [CardUpdate]) throws
+        -> [SignedEntry]
+    {
+        let entries = try store.write(signingKey: key, physicalMillis: context.physicalMillis()) {
+            current throws(CLIError) -> [EntryContent] in
+            let contents = try decide(current).map { EntryContent.card($0) }
+            for content in contents { try ValueLimits.check(content) }
+            return contents
+        }
+        for entry in entries {
+            logger.debug("wrote entry", metadata: ["entry": "\(entry.id.hex)", "kind": "\(entry.kind.name)"])
+        }
+        return entries
     }
 
     /// Everyone this store knows, for resolving WHO.

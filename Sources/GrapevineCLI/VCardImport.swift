@@ -61,6 +61,11 @@ public struct VCardImport: Sendable, Equatable {
                 notes.append("\(property) has \(kept.count) values: kept the first \(Limits.maxListLength)")
                 kept = Array(kept.prefix(Limits.maxListLength))
             }
+            let listed = kept.count
+            while !kept.isEmpty, !ValueLimits.fits(.card(CardUpdate(field: field, values: kept))) { kept.removeLast() }
+            if kept.count < listed {
+                notes.append("\(property) values are too long together for one card entry (\(Limits.maxEntrySize) bytes): kept the first \(kept.count) of \(listed)")
+            }
             fields.append(CardUpdate(field: field, values: kept))
         }
 

@@ -5,6 +5,10 @@ import Darwin
 #endif
 
 /// Where a node keeps its identity and store: `--home DIR`, else `$GRAPEVINE_HOME`, else `~/.grapevine`.
+///
+/// The path is the user's text, kept as typed (relative, `.`, `..`, spaces, symbolic links) and
+/// handed to the system calls as it is; only trailing slashes are dropped, so file names join with
+/// one slash. No Foundation path function touches it: some of them trap on short relative paths.
 public struct GrapevineHome: Sendable, Equatable {
     public static let environmentVariable = "GRAPEVINE_HOME"
     public static let keyFileName = "identity.key"
@@ -15,7 +19,9 @@ public struct GrapevineHome: Sendable, Equatable {
     public let path: String
 
     public init(path: String) {
-        self.path = path
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        self.path = String(trimmed)
     }
 
     /// Resolves the home from an explicit option, the environment, then the user's home directory.
@@ -26,22 +32,53 @@ public struct GrapevineHome: Sendable, Equatable {
         return GrapevineHome(path: base + "/.grapevine")
     }
 
-    public var keyFilePath: String { path + "/" + Self.keyFileName }
-    public var storePath: String { path + "/" + Self.storeFileName }
-    public var lockFilePath: String { path + "/" + Self.lockFileName }
+    public var keyFilePath: String { file(Self.keyFileName) }
+    public var storePath: String { file(Self.storeFileName) }
+    public var lockFilePath: String { file(Self.lockFileName) }
 
-    /// Creates the directory (mode 0700) if it does not exist yet.
+    /// The path of a file in the home, joined with one slash.
+    public func file(_ name: String) -> String {
+        (path.hasSuffix("/") ? path : path + "/") + name
+    }
+
+    /// Creates the directory (mode 0700) if it does not exist yet, and the folders above it that
+    /// are missing (mode 0755, as `mkdir -p` does).
     public func createDirectory() throws(KeyFileError) {
+        let parts = path.split(separator: "/")
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for (index, part) in parts.enumerated() {
+            if !prefix.isEmpty && !prefix.hasSuffix("/") { prefix += "/" }
+            prefix += part
+            try Self.ensureDirectory(prefix, mode: index == parts.count - 1 ? 0o700 : 0o755)
+        }
+    }
+
+    private static func ensureDirectory(_ path: String, mode: mode_t) throws(KeyFileError) {
+        if mkdir(path, mode) == 0 { return }
+        let code = errno
+        guard code == EEXIST else { throw .cannotCreate(path, errno: code) }
         var st = stat()
         if stat(path, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .notADirectory(path) }
             return
         }
-        guard mkdir(path, 0o700) == 0 else { throw .io(path, errno: errno) }
+        throw lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK ? .danglingLink(path) : .notADirectory(path)
     }
 
     public var exists: Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether `identity.key` is there (whatever it holds).
+    public var hasKeyFile: Bool {
+        var st = stat()
+        return lstat(keyFilePath, &st) == 0
+    }
+
+    /// Whether `store.sqlite` is there (whatever it holds).
+    public var hasStore: Bool {
+        var st = stat()
+        return lstat(storePath, &st) == 0
     }
 }

@@ -68,6 +68,8 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooOpen(String, mode: mode_t)
     case malformed(String)
     case notADirectory(String)
+    case danglingLink(String)
+    case cannotCreate(String, errno: Int32)
     case io(String, errno: Int32)
 
     public var description: String {
@@ -82,6 +84,10 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path) is not a Grapevine key file; restore it from a backup or create a new home with `grapevine init`"
         case .notADirectory(let path):
             return "\(path) exists and is not a directory; choose another --home"
+        case .danglingLink(let path):
+            return "\(path) is a symbolic link to nothing: create the folder it points to, or choose another --home"
+        case .cannotCreate(let path, let code):
+            return "cannot create the folder \(path) (\(String(cString: strerror(code)))): choose a --home in a writable folder"
         case .io(let path, let code):
             return "\(path): \(String(cString: strerror(code)))"
         }

@@ -74,24 +74,39 @@ public struct SignedEntry: Sendable, Hashable {
         stamp: HLCStamp,
         with signingKey: Ed25519.SigningKey
     ) throws(EntryError) -> SignedEntry {
+        let body = try encodeBody(content, kind: kind, key: key, stamp: stamp, author: signingKey.publicKey)
+        let signature = signingKey.sign(signingInput(body))
+        return try decode(EntryFraming.encodeSignedEntry(body: body, signature: signature))
+    }
+
+    /// The sizes of the body and of the whole encoded entry that `content` makes once signed, at
+    /// the most (with the longest stamp), without signing it: a writer can tell in advance whether
+    /// it fits `Limits.maxBodySize` and `Limits.maxEntrySize`, and say which value is too large.
+    public static func largestSize(of content: EntryContent) throws(EntryError) -> (body: Int, entry: Int) {
+        let body = try encodeBody(content, kind: nil, key: nil, stamp: HLCStamp(rawValue: .max),
+                                  author: [UInt8](repeating: 0xff, count: Ed25519.publicKeyLength))
+        let signature = [UInt8](repeating: 0xff, count: Ed25519.signatureLength)
+        return (body.count, EntryFraming.encodeSignedEntry(body: body, signature: signature).count)
+    }
+
+    private static func encodeBody(
+        _ content: EntryContent, kind: EntryKind?, key: [UInt8]?, stamp: HLCStamp, author: [UInt8]
+    ) throws(EntryError) -> [UInt8] {
         let (derivedKind, payload, derivedKey) = try EntryPayloads.encode(content)
         guard let entryKind = kind ?? derivedKind else {
             throw EntryError(.invalidField, "an unknown-kind entry needs an explicit kind")
         }
         var message = Grapevine_V1_EntryBody()
         message.version = formatVersion
-        message.author = .init(signingKey.publicKey)
+        message.author = .init(author)
         message.stamp = stamp.rawValue
         message.kind = entryKind.rawValue
         message.key = .init(key ?? derivedKey)
         message.payload = .init(payload)
-        let body: [UInt8]
         do {
-            body = try message.serializedBytes()
+            return try message.serializedBytes()
         } catch {
             throw EntryError(.malformed, "could not encode the body: \(error)")
         }
-        let signature = signingKey.sign(signingInput(body))
-        return try decode(EntryFraming.encodeSignedEntry(body: body, signature: signature))
     }
 }

@@ -55,7 +55,7 @@ public final class Store: @unchecked Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreSchema.migrator.migrate(pool)
         } catch {
-            throw .database("\(path): \(error)")
+            throw .from(error, path: path)
         }
         try transaction(physicalMillis: physicalMillis) { _, _ in }
     }
@@ -73,23 +73,62 @@ public final class Store: @unchecked Sendable {
         throws(StoreError) -> SignedEntry
     {
         try transaction(physicalMillis: physicalMillis) { db, work in
-            let last = try Int64.fetchOne(db, sql: "SELECT last FROM clock WHERE id = 1") ?? 0
-            var clock = HybridLogicalClock(last: HLCStamp(databaseValue: last), futureToleranceMillis: futureToleranceMillis)
-            let stamp = clock.tick(physicalMillis: physicalMillis)
-            let entry: SignedEntry
-            do throws(EntryError) {
-                entry = try SignedEntry.sign(content, stamp: stamp, with: signingKey)
-            } catch {
-                throw StoreError.invalidLocalEntry(error)
-            }
-            try db.run("UPDATE clock SET last = ? WHERE id = 1", arguments: [stamp.databaseValue])
-            let outcome = try merge(entry, db: db, physicalMillis: physicalMillis, work: &work)
-            guard outcome == .new || outcome == .quarantined else {
-                throw StoreError.localWriteNotRetained("\(outcome)")
-            }
-            try db.run("INSERT INTO outbox (entry_id) VALUES (?)", arguments: [entry.id.blob])
-            return entry
+            try writeLocal(content, signingKey: signingKey, physicalMillis: physicalMillis, db: db, work: &work)
         }
+    }
+
+    /// The local write path for an edit that depends on the author's card as it is now (adding a
+    /// value to a list, removing one, importing a card). `decide` is given the author's current
+    /// card fields, read inside the same `BEGIN IMMEDIATE` transaction that writes what it returns,
+    /// so two processes editing the same field at once each see the other's value and none is
+    /// lost. It returns the contents to write, in order (none: nothing changes); when it throws,
+    /// nothing is written and its error is rethrown. Other failures throw a ``StoreError``.
+    public func write<Failure: Error>(
+        signingKey: Ed25519.SigningKey, physicalMillis: UInt64,
+        deciding decide: (_ currentCard: [String: [CardItem]]) throws(Failure) -> [EntryContent]
+    ) throws -> [SignedEntry] {
+        guard let author = PublicIdentity(bytes: signingKey.publicKey) else {
+            throw StoreError.database("the signing key has no valid public key")
+        }
+        var refusal: Failure?
+        let entries: [SignedEntry] = try transaction(physicalMillis: physicalMillis) { db, work in
+            let card = try Self.cardItems(of: author, db: db)
+            let contents: [EntryContent]
+            do throws(Failure) {
+                contents = try decide(card)
+            } catch {
+                refusal = error
+                return []
+            }
+            return try contents.map { content in
+                try writeLocal(content, signingKey: signingKey, physicalMillis: physicalMillis, db: db, work: &work)
+            }
+        }
+        if let refusal { throw refusal }
+        return entries
+    }
+
+    /// One local entry inside a write transaction: tick, sign, merge, store, queue.
+    private func writeLocal(
+        _ content: EntryContent, signingKey: Ed25519.SigningKey, physicalMillis: UInt64, db: Database,
+        work: inout MergeWork
+    ) throws -> SignedEntry {
+        let last = try Int64.fetchOne(db, sql: "SELECT last FROM clock WHERE id = 1") ?? 0
+        var clock = HybridLogicalClock(last: HLCStamp(databaseValue: last), futureToleranceMillis: futureToleranceMillis)
+        let stamp = clock.tick(physicalMillis: physicalMillis)
+        let entry: SignedEntry
+        do throws(EntryError) {
+            entry = try SignedEntry.sign(content, stamp: stamp, with: signingKey)
+        } catch {
+            throw StoreError.invalidLocalEntry(error)
+        }
+        try db.run("UPDATE clock SET last = ? WHERE id = 1", arguments: [stamp.databaseValue])
+        let outcome = try merge(entry, db: db, physicalMillis: physicalMillis, work: &work)
+        guard outcome == .new || outcome == .quarantined else {
+            throw StoreError.localWriteNotRetained("\(outcome)")
+        }
+        try db.run("INSERT INTO outbox (entry_id) VALUES (?)", arguments: [entry.id.blob])
+        return entry
     }
 
     /// The persistence stage of ingest: merges verified entries in order and commits them in one
@@ -183,10 +222,8 @@ public final class Store: @unchecked Sendable {
     func guarded<T>(_ body: () throws -> T) throws(StoreError) -> T {
         do {
             return try body()
-        } catch let error as StoreError {
-            throw error
         } catch {
-            throw StoreError.database("\(error)")
+            throw StoreError.from(error, path: path)
         }
     }
 

@@ -39,7 +39,7 @@ extension Store {
                 try db.execute(sql: "INSERT INTO outbox (entry_id) VALUES (?)", arguments: [Data(id.bytes)])
             }
         } catch {
-            throw .database("queueing \(id.hex): \(error)")
+            throw .from(error, path: path)
         }
     }
 }

@@ -10,7 +10,8 @@ struct Card: ParsableCommand {
             Example:
               grapevine card set title "Marketing director"
               grapevine card add email jeff@example.com --type work
+              grapevine card remove email jeff@example.com
               grapevine card show
             """,
-        subcommands: [CardSet.self, CardAdd.self, CardClear.self, CardShow.self, CardImport.self])
+        subcommands: [CardSet.self, CardAdd.self, CardRemove.self, CardClear.self, CardShow.self, CardImport.self])
 }

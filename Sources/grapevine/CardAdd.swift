@@ -7,6 +7,9 @@ struct CardAdd: ParsableCommand {
         commandName: "add",
         abstract: "Append a value to a multi-valued field of my card (email, tel, url, impp, categories).",
         discussion: """
+            A field holds at most 8 values. Adds made at the same time (several commands, or a \
+            running node) all land: each reads the field inside the store's write transaction.
+
             Example:
               grapevine card add email jeff@example.com --type work
               grapevine card add categories "lifelong learning"
@@ -28,17 +31,22 @@ struct CardAdd: ParsableCommand {
         let spec = try CardEditing.field(field)
         let item = CardItem(value, type: try CardEditing.type(type))
         let session = try options.open()
-        let current = CardEditing.values(of: try session.store.card(session.me))[spec.name] ?? []
-        if current.contains(item) {
+        var count = 0
+        let entries = try session.editCard { card throws(CLIError) in
+            let current = card[spec.name] ?? []
+            guard !current.contains(item) else { return [] }
+            let values = try CardEditing.appending(item, to: current, spec: spec)
+            count = values.count
+            return [CardUpdate(field: spec.name, values: values)]
+        }
+        guard let entry = entries.first else {
             session.context.print("\(spec.name) already has \"\(value)\"; nothing changed")
             return
         }
-        let values = try CardEditing.appending(item, to: current, spec: spec)
-        let entry = try session.write(.card(CardUpdate(field: spec.name, values: values)))
         if output.json {
             try session.printJSON(WriteJSON(entry: entry, target: nil))
         } else {
-            session.context.print("\(spec.name) now has \(values.count) value\(values.count == 1 ? "" : "s")")
+            session.context.print("\(spec.name) now has \(count) value\(count == 1 ? "" : "s")")
         }
     }
 }

@@ -5,7 +5,8 @@ struct Id: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print my identity in its text form, and its fingerprint.",
         discussion: """
-            Give the identity to people who want to connect with you; compare fingerprints aloud.
+            Give the identity to people who want to connect with you; compare fingerprints aloud. \
+            It needs only the key file, so it works while the store is missing or damaged.
 
             Example:
               grapevine id
@@ -16,12 +17,13 @@ struct Id: ParsableCommand {
     @OptionGroup var output: JSONOption
 
     func run() throws {
-        let session = try options.open()
+        let home = options.resolvedHome
+        let (_, me) = try HomeSession.identity(home: home)
         if output.json {
-            try session.printJSON(IdentityJSON(id: session.me, home: session.home))
+            options.context.print(try JSONOutput.encode(IdentityJSON(id: me, home: home)))
             return
         }
-        session.context.print(session.me.text)
-        session.context.print("fingerprint " + session.me.fingerprint)
+        options.context.print(me.text)
+        options.context.print("fingerprint " + me.fingerprint)
     }
 }

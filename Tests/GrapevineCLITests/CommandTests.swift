@@ -277,7 +277,7 @@ import Testing
         let home = TestHome()
         let commands: [[String]] = [
             [], ["init"], ["id"], ["card"], ["card", "set"], ["card", "add"], ["card", "clear"], ["card", "show"],
-            ["card", "import"], ["connect"], ["disconnect"], ["introduce"], ["intros"], ["accept"], ["decline"],
+            ["card", "import"], ["card", "remove"], ["connect"], ["disconnect"], ["introduce"], ["intros"], ["accept"], ["decline"],
             ["contacts"], ["show"], ["path"], ["inspect"], ["export"],
         ]
         for command in commands {

@@ -50,7 +50,7 @@ import Testing
     @Test func importErrorsAreOneLine() throws {
         let (home, _) = try TestHome.create("Someone")
         let missing = home.run("card", "import", "/nonexistent/x.vcf")
-        #expect(missing.stderr == "error: cannot read /nonexistent/x.vcf: check the path and that it is a readable file\n")
+        #expect(missing.stderr == "error: cannot read /nonexistent/x.vcf (No such file or directory): check the path and that it is a readable file\n")
         let notVCard = TestHome.temporaryPath() + ".vcf"
         try Data("hello".utf8).write(to: URL(fileURLWithPath: notVCard))
         let bad = home.run("card", "import", notVCard)

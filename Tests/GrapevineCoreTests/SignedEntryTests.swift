@@ -37,6 +37,17 @@ struct SignedEntryTests {
         #expect(decoded.encoded == entry.encoded)
     }
 
+    @Test("largestSize bounds the signed entry: equal with the longest stamp, never smaller")
+    func largestSizeBoundsTheSignedEntry() throws {
+        let content = EntryContent.card(CardUpdate(field: "email", values: [CardItem("a@example.com", type: "work")]))
+        let size = try SignedEntry.largestSize(of: content)
+        let longest = try SignedEntry.sign(content, stamp: HLCStamp(rawValue: .max), with: key)
+        #expect(size.entry == longest.encoded.count)
+        #expect(size.body == longest.body.count)
+        let today = try sign(content)
+        #expect(size.entry >= today.encoded.count && size.body >= today.body.count)
+    }
+
     @Test("the id is BLAKE2b-256 of the domain prefix and the body")
     func idConstruction() throws {
         let entry = try sign(.edge(EdgeInfo(target: other, state: .connected)))

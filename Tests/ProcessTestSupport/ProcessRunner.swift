@@ -16,12 +16,14 @@ public struct ProcessOutput: Sendable {
 public enum ProcessRunner {
     /// Runs `executable` with `arguments`, reading both pipes while it runs. A process still
     /// running after `timeout` seconds is killed, so a hang fails the test instead of stalling it.
+    /// `directory` is the working directory (default: the test's own).
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           timeout: TimeInterval = 60) throws -> ProcessOutput {
+                           directory: String? = nil, timeout: TimeInterval = 60) throws -> ProcessOutput {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory, isDirectory: true) }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -1,0 +1,55 @@
+import Foundation
+import GrapevineCore
+import GrapevineStore
+import Testing
+
+/// `Store.write(signingKey:physicalMillis:deciding:)`: read-modify-write inside the one write transaction.
+@Suite struct LocalEditTests {
+    typealias F = StoreFixtures
+
+    struct Refused: Error, Equatable {}
+
+    static func adding(_ value: String) -> ([String: [CardItem]]) -> [EntryContent] {
+        { card in [.card(CardUpdate(field: "email", values: (card["email"] ?? []) + [CardItem(value)]))] }
+    }
+
+    @Test("an edit sees what another process's store wrote since this one last read, so no value is lost")
+    func anEditSeesTheOtherProcessesWrites() throws {
+        let dir = F.temporaryDirectory()
+        let mine = try F.openStore(dir)
+        let other = try F.openStore(dir)
+        let me = F.key(1)
+        _ = try mine.write(signingKey: me, physicalMillis: F.baseMillis, deciding: Self.adding("a@example.com"))
+        _ = try other.write(signingKey: me, physicalMillis: F.baseMillis, deciding: Self.adding("b@example.com"))
+        let written = try mine.write(signingKey: me, physicalMillis: F.baseMillis, deciding: Self.adding("c@example.com"))
+        #expect(written.count == 1)
+        let values = try other.card(F.identity(me)).fields.first { $0.field == "email" }?.values.map(\.value)
+        #expect(values == ["a@example.com", "b@example.com", "c@example.com"])
+    }
+
+    @Test("an edit that decides nothing, or refuses, writes nothing and rethrows the refusal")
+    func aRefusalWritesNothing() throws {
+        let store = try F.openStore(F.temporaryDirectory())
+        let me = F.key(1)
+        #expect(try store.write(signingKey: me, physicalMillis: F.baseMillis) { _ in [] }.isEmpty)
+        #expect(throws: Refused()) {
+            try store.write(signingKey: me, physicalMillis: F.baseMillis) { (_) throws(Refused) -> [EntryContent] in
+                throw Refused()
+            }
+        }
+        #expect(try store.outbox().isEmpty)
+        #expect(try store.card(F.identity(me)).fields.isEmpty)
+    }
+
+    @Test("an edit may write several fields; they are stored and queued in order with rising stamps")
+    func severalFieldsInOneEdit() throws {
+        let store = try F.openStore(F.temporaryDirectory())
+        let me = F.key(1)
+        let written = try store.write(signingKey: me, physicalMillis: F.baseMillis) { _ in
+            [F.card("fn", "Ada"), F.card("title", "Countess")]
+        }
+        #expect(written.count == 2)
+        #expect(written[0].stamp < written[1].stamp)
+        #expect(try store.outbox().map(\.encoded) == written.map(\.encoded))
+    }
+}
