@@ -24,6 +24,17 @@ let package = Package(
         ),
         // A small typed wrapper: no pointers or sizes leak out of it.
         .target(name: "Sodium", dependencies: ["CSodium"]),
+        // ICU's UTS #39 spoof checker, found with pkg-config (Debian: libicu-dev). Foundation bundles
+        // its own ICU under other symbol names, so the libraries do not clash; their headers do
+        // (same C type names), so only the C shim CICUSpoof sees ICU's headers.
+        .systemLibrary(
+            name: "CICU",
+            pkgConfig: "icu-i18n",
+            providers: [.apt(["libicu-dev"])]
+        ),
+        .target(name: "CICUSpoof", dependencies: ["CICU"]),
+        // A small typed wrapper: confusable skeletons and mixed-script checks, no pointers.
+        .target(name: "UnicodeSecurity", dependencies: ["CICUSpoof"]),
         // Code generated from Protocol/grapevine.proto by scripts/generate-protos. Never edited by hand.
         .target(
             name: "GrapevineWire",
@@ -96,7 +107,7 @@ let package = Package(
         .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),
         .testTarget(
             name: "ProtocolVectorsTests",
-            dependencies: ["GrapevineVectors", "GrapevineCore", "GrapevineMerge", "SealedDatagrams", "Sodium"]
+            dependencies: ["GrapevineVectors", "GrapevineCore", "GrapevineMerge", "GossipEngine", "SealedDatagrams", "Sodium"]
         ),
         // libFuzzer target for the entry decoder (scripts/fuzz); a normal build replays files instead.
         .executableTarget(name: "fuzz-entry-decoder", dependencies: ["FuzzSupport", "GrapevineCore"]),
@@ -111,7 +122,7 @@ let package = Package(
         .target(
             name: "GrapevineCLI",
             dependencies: [
-                "GrapevineCore", "GrapevineStore", "VCard", "Sodium",
+                "GrapevineCore", "GrapevineStore", "VCard", "Sodium", "UnicodeSecurity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -53,6 +53,24 @@ public enum EntryFactory {
         return SignedEntry.envelope(body: forgedBody, signature: honest.signature)
     }
 
+    /// A correctly signed endpoint at `ip` port 0, which PROTOCOL.md §5.4 rejects (`invalid-field`):
+    /// `SignedEntry.sign` checks what it signs, so the body is built here.
+    public static func endpointAtPortZero(ip: [UInt8], millis: UInt64, signer: Ed25519.SigningKey) throws -> [UInt8] {
+        var address = Grapevine_V1_Address()
+        address.kind = NodeAddress.udpKind
+        address.ip = Data(ip)
+        var endpoint = Grapevine_V1_Endpoint()
+        endpoint.addresses = [address]
+        var body = Grapevine_V1_EntryBody()
+        body.version = SignedEntry.formatVersion
+        body.author = Data(signer.publicKey)
+        body.stamp = HLCStamp(millis: millis, counter: 0).rawValue
+        body.kind = EntryKind.endpoint.rawValue
+        body.payload = try endpoint.serializedBytes()
+        let bytes: [UInt8] = try body.serializedBytes()
+        return SignedEntry.envelope(body: bytes, signature: signer.sign(SignedEntry.signingInput(bytes)))
+    }
+
     /// Entries in a file as the peer emulator reads them: each one a 4-byte big-endian length and its bytes.
     public static func write(_ entries: [[UInt8]], to path: String) throws {
         var data = Data()

@@ -98,6 +98,15 @@ public final class Lab: @unchecked Sendable {
         try Command.ok(ip, ["-n", namespace(host), "addr", "add", address + "/24", "dev", "eth0"])
     }
 
+    /// Turns IPv6 off inside a host, as on a machine without it: no IPv6 address is left, so the
+    /// C library no longer resolves `::` while the host has an IPv4 address.
+    public func disableIPv6(host: Int) throws {
+        guard let sysctl = Command.find("sysctl") else { throw HarnessError("`sysctl` (procps) is not installed") }
+        try Command.ok(ip, ["netns", "exec", namespace(host), sysctl, "-qw", "net.ipv6.conf.all.disable_ipv6=1",
+                            "net.ipv6.conf.default.disable_ipv6=1", "net.ipv6.conf.lo.disable_ipv6=1",
+                            "net.ipv6.conf.eth0.disable_ipv6=1"])
+    }
+
     // MARK: Faults
 
     /// Drops this percentage of the UDP datagrams between any two hosts, each independently.

@@ -30,10 +30,12 @@ public final class LabNode: @unchecked Sendable {
     // MARK: The node process
 
     /// Starts `grapevine run` in the host's namespace and waits until it writes its status.
-    public func start(peers: [String] = [], extra: [String] = []) throws {
+    ///
+    /// - Parameter defaultListen: start it without `--listen`, on the node's default address.
+    public func start(peers: [String] = [], extra: [String] = [], defaultListen: Bool = false) throws {
         try? FileManager.default.removeItem(atPath: home + "/" + NodeStatus.fileName)
-        let arguments = ["run", "--home", home, "--listen", address, "--merge-log", "--log-level", "info"]
-            + peers.flatMap { ["--peer", $0] } + extra
+        let arguments = ["run", "--home", home] + (defaultListen ? [] : ["--listen", address])
+            + ["--merge-log", "--log-level", "info"] + peers.flatMap { ["--peer", $0] } + extra
         let process = try lab.spawn(host: host, binaries.grapevine, arguments, log: logPath)
         self.process = process
         let deadline = Date().addingTimeInterval(15)

@@ -2,9 +2,9 @@ import Foundation
 
 /// Every timing and size the engine uses; the defaults are the ones PROTOCOL.md §11.1 states.
 public struct GossipConfig: Sendable, Equatable {
-    /// The protocol version this engine speaks, carried in every message.
-    public static let protocolVersion: UInt32 = 1
-    /// Capability bits this engine sets; none are defined in v1, and unknown bits are ignored.
+    /// The protocol version this engine speaks, carried in every message (PROTOCOL.md §15.1).
+    public static let protocolVersion: UInt32 = 2
+    /// Capability bits this engine sets; none are defined in v2, and unknown bits are ignored.
     public static let capabilities: UInt64 = 0
     /// λ: each update is piggybacked λ·⌈log10(n + 1)⌉ times (memberlist's RetransmitMult).
     public static let retransmitMultiplier = 4
@@ -77,6 +77,10 @@ public struct GossipConfig: Sendable, Equatable {
     /// is also beyond the clock (PROTOCOL.md §11.4): nobody can push an incarnation to where it
     /// cannot be outranked.
     public static let maxIncarnationStep: UInt64 = 1 << 16
+
+    /// Whether the node's listen address is a loopback address: only then does it send to
+    /// loopback addresses (PROTOCOL.md §11.3). A wildcard listen address is not one.
+    public var listensOnLoopback = false
 
     public init() {}
 

@@ -3,17 +3,23 @@ public struct GossipDecodeError: Error, Equatable, Sendable, CustomStringConvert
     public enum Code: String, Sendable {
         case oversize = "oversize"
         case malformed = "malformed"
-        case unsupportedVersion = "unsupported-version"
+        /// A payload of an earlier protocol version than this engine's (PROTOCOL.md §15.2).
+        case oldVersion = "old-version"
+        /// A payload of a later protocol version than this engine's.
+        case newerVersion = "newer-version"
         case invalidField = "invalid-field"
         case invalidRanges = "invalid-ranges"
     }
 
     public let code: Code
     public let detail: String
+    /// The `version` the payload states, when it was refused for speaking another version.
+    public let spokenVersion: UInt32?
 
-    public init(_ code: Code, _ detail: String) {
+    public init(_ code: Code, _ detail: String, spokenVersion: UInt32? = nil) {
         self.code = code
         self.detail = detail
+        self.spokenVersion = spokenVersion
     }
 
     public var description: String { "\(code.rawValue): \(detail)" }

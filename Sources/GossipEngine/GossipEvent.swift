@@ -31,6 +31,9 @@ public enum GossipDirective: Sendable, Equatable {
     case ingest([[UInt8]], from: PublicIdentity)
     /// A member changed state, as this node sees it.
     case membershipChanged(MembershipChange)
+    /// The payload of an authenticated datagram from `sender`, arrived from `source`, was dropped unread: count it, and when
+    /// it speaks another protocol version, tell the user who does (PROTOCOL.md §15.2).
+    case refused(GossipDecodeError, from: PeerAddress, sender: PublicIdentity)
 }
 
 /// A member's liveness as this node believes it (SWIM with Lifeguard).

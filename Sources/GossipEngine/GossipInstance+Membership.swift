@@ -249,7 +249,8 @@ extension GossipInstance {
 
     // MARK: - Addresses
 
-    /// A member's addresses come only from its own signed endpoint entry, the newest one seen.
+    /// A member's addresses come only from its own signed endpoint entry, the newest one seen,
+    /// less those a node never sends to. The entry itself is kept and forwarded as it is.
     mutating func learnEndpoint(_ entry: SignedEntry) {
         guard entry.kind == .endpoint, entry.author != identity, case .endpoint(let info) = entry.content else { return }
         let slot: Int
@@ -261,7 +262,7 @@ extension GossipInstance {
             slot = created
         }
         if let seen = members[slot].endpointStamp, seen >= entry.stamp { return }
-        let candidates = info.addresses.compactMap(PeerAddress.init)
+        let candidates = usableCandidates(info.addresses)
         recall(slot)
         members[slot].endpointStamp = entry.stamp
         members[slot].candidates = candidates
@@ -274,6 +275,15 @@ extension GossipInstance {
             emitChange(slot)
         }
         verify(slot)
+    }
+
+    /// The UDP addresses of an endpoint entry that this node may send to; the others are counted.
+    mutating func usableCandidates(_ addresses: [NodeAddress]) -> [PeerAddress] {
+        addresses.compactMap(PeerAddress.init).filter { address in
+            guard let reason = address.unusable(listensOnLoopback: config.listensOnLoopback) else { return true }
+            ignoredAddresses[reason, default: 0] += 1
+            return false
+        }
     }
 
     /// Pings an unverified endpoint address, at most once per probe interval per member and per

@@ -4,7 +4,14 @@ import GrapevineMerge
 extension GossipInstance {
     /// One datagram: every frame it carries, in a fixed order. Replies go to `source`.
     mutating func receive<Store: GossipStore>(_ payload: [UInt8], from source: PeerAddress, sender: PublicIdentity, store: Store) {
-        guard sender != identity, let message = try? GossipMessage.decode(payload) else { return }
+        guard sender != identity else { return }
+        let message: GossipMessage
+        do {
+            message = try GossipMessage.decode(payload)
+        } catch {
+            output.append(.refused(error, from: source, sender: sender))
+            return
+        }
         if let slot = slots[sender], members[slot].isForgotten {
             // A forgotten member that speaks for itself is taken up again, and verified anew.
             recall(slot)

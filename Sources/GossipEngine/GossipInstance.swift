@@ -15,6 +15,8 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     /// Lifeguard's local-health multiplier: 0 when healthy; probing slows by a factor (1 + it).
     public internal(set) var localHealth = 0
     public internal(set) var isLeaving = false
+    /// Endpoint addresses left out when learned, because a node never sends to them (§11.3).
+    public internal(set) var ignoredAddresses: [UnusableAddress: Int] = [:]
 
     var random: Random
     let reconciler: Reconciler
@@ -98,7 +100,8 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
         nextProbeAt = now + UInt64.random(in: 0..<max(1, config.probeIntervalMillis), using: &self.random)
         nextGossipAt = now + UInt64.random(in: 0..<max(1, config.gossipIntervalMillis), using: &self.random)
         nextReconcileAt = now + UInt64.random(in: 0..<max(1, config.reconciliationIntervalMillis), using: &self.random)
-        for peer in knownPeers where peer.identity != identity && slots[peer.identity] == nil {
+        for peer in knownPeers where peer.identity != identity && slots[peer.identity] == nil
+            && peer.address.unusable(listensOnLoopback: config.listensOnLoopback) == nil {
             var member = Member(identity: peer.identity, status: .alive, incarnation: 0, unverifiedSince: now)
             member.candidates = [peer.address]
             member.verified = peer.address

@@ -102,8 +102,17 @@ public struct GossipMessage: Sendable, Equatable {
         return (try? m.serializedBytes()) ?? []
     }
 
-    /// Decodes a payload. Fields this version does not know are ignored, so later versions can add
-    /// frames; a version of 0 (absent) is refused.
+    /// The `version` a payload states, if it is a `GossipMessage` with one: how a node learns which
+    /// version a peer speaks from an authenticated datagram it will not act on.
+    public static func statedVersion(_ bytes: [UInt8]) -> UInt32? {
+        guard bytes.count <= maxPayloadSize,
+              let m = try? Grapevine_V1_GossipMessage(serializedBytes: bytes), m.version != 0 else { return nil }
+        return m.version
+    }
+
+    /// Decodes a payload. Fields this version does not know are ignored, so frames can grow; a
+    /// version of 0 (absent) is malformed, and any version but this engine's is refused before
+    /// anything else in the payload is looked at (PROTOCOL.md §11.2).
     public static func decode(_ bytes: [UInt8]) throws(GossipDecodeError) -> GossipMessage {
         guard bytes.count <= maxPayloadSize else { throw GossipDecodeError(.oversize, "\(bytes.count) bytes") }
         let m: Grapevine_V1_GossipMessage
@@ -112,7 +121,11 @@ public struct GossipMessage: Sendable, Equatable {
         } catch {
             throw GossipDecodeError(.malformed, "not a GossipMessage: \(error)")
         }
-        guard m.version >= 1 else { throw GossipDecodeError(.unsupportedVersion, "version \(m.version)") }
+        guard m.version != 0 else { throw GossipDecodeError(.malformed, "no version") }
+        guard m.version == GossipConfig.protocolVersion else {
+            let code: GossipDecodeError.Code = m.version < GossipConfig.protocolVersion ? .oldVersion : .newerVersion
+            throw GossipDecodeError(code, "version \(m.version)", spokenVersion: m.version)
+        }
         var out = GossipMessage()
         out.version = m.version
         out.capabilities = m.capabilities

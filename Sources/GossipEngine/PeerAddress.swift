@@ -16,6 +16,11 @@ public struct PeerAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         self.init(ip: address.ip, port: address.port)
     }
 
+    /// Why a node must not send to this address (PROTOCOL.md §11.3), or nil if it may.
+    public func unusable(listensOnLoopback: Bool) -> UnusableAddress? {
+        UnusableAddress.reason(ip: ip, port: port, listenerIsLoopback: listensOnLoopback)
+    }
+
     public static func < (lhs: PeerAddress, rhs: PeerAddress) -> Bool {
         if lhs.ip != rhs.ip { return lhs.ip.lexicographicallyPrecedes(rhs.ip) }
         return lhs.port < rhs.port

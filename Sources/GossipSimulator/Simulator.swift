@@ -171,6 +171,8 @@ public final class Simulator {
                 if !fresh.isEmpty { step(i, .merged(fresh)) }
             case .membershipChanged(let change):
                 if recordMembership { membershipLog.append((now, i, change)) }
+            case .refused:
+                continue
             }
         }
     }

@@ -111,14 +111,9 @@ public final class HomeSession {
         return entries
     }
 
-    /// Everyone this store knows, for resolving WHO.
+    /// Everyone this store knows, for resolving WHO and showing names (`resolver.names`).
     public func resolver() throws -> WhoResolver {
-        WhoResolver(known: try store.knownIdentities(), me: me)
-    }
-
-    /// The name to show for an identity: its display name, else its fingerprint.
-    public func displayName(_ identity: PublicIdentity, in resolver: WhoResolver) -> String {
-        resolver.name(of: identity) ?? identity.fingerprint
+        try WhoResolver(known: store.knownIdentities(), me: me, connected: store.connections(of: me).recorded)
     }
 
     private static func identity(of key: Ed25519.SigningKey) throws -> PublicIdentity {

@@ -60,15 +60,18 @@ public struct ContactJSON: Codable, Sendable, Equatable {
     public var title: String
     public var locality: String
     public var me: Bool
+    /// The ``NameFlag`` raw values of the name.
+    public var flags: [String]
 
-    public init(_ summary: ContactSummary, fingerprint: String, me: Bool) {
+    public init(_ summary: ContactSummary, person: ShownPerson) {
         id = summary.identity
-        self.fingerprint = fingerprint
+        fingerprint = person.fingerprint
         name = summary.name
         org = summary.org
         title = summary.title
         locality = summary.locality
-        self.me = me
+        me = person.isMe
+        flags = person.flags.map(\.rawValue)
     }
 }
 
@@ -79,13 +82,16 @@ public struct ShowJSON: Codable, Sendable, Equatable {
     public var name: String
     public var fields: [FieldProvenance]
     public var connections: [String]
+    /// The ``NameFlag`` raw values of the name.
+    public var flags: [String]
 
-    public init(id: PublicIdentity, name: String, fields: [FieldProvenance], connections: [PublicIdentity]) {
-        self.id = id.text
-        self.fingerprint = id.fingerprint
-        self.name = name
+    public init(_ person: ShownPerson, fields: [FieldProvenance], connections: [PublicIdentity]) {
+        id = person.identity.text
+        fingerprint = person.fingerprint
+        name = person.name
         self.fields = fields
         self.connections = connections.map(\.text)
+        flags = person.flags.map(\.rawValue)
     }
 }
 
@@ -96,17 +102,21 @@ public struct PathJSON: Encodable, Sendable, Equatable {
     public var hops: Int?
     public var path: [String]
     public var introducers: [String]
+    /// Each identity of `path`, in order, with its name, fingerprint and flags.
+    public var people: [PersonJSON]
 
-    public init(_ result: PathResult) {
+    /// `person` turns an identity's text form into the person as listings show them.
+    public init(_ result: PathResult, people person: (String) -> ShownPerson?) {
         from = result.from
         to = result.to
         hops = result.reachable ? result.length : nil
         path = result.path
         introducers = result.introducers
+        people = result.path.compactMap(person).map(PersonJSON.init)
     }
 
     enum CodingKeys: String, CodingKey {
-        case from, to, hops, path, introducers
+        case from, to, hops, path, introducers, people
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -116,6 +126,7 @@ public struct PathJSON: Encodable, Sendable, Equatable {
         try container.encode(hops, forKey: .hops)
         try container.encode(path, forKey: .path)
         try container.encode(introducers, forKey: .introducers)
+        try container.encode(people, forKey: .people)
     }
 }
 
@@ -130,8 +141,17 @@ public struct IntroJSON: Encodable, Sendable, Equatable {
     public var stamp: String
     public var answerA: String?
     public var answerB: String?
+    /// Whether the introducer is my mutual connection.
+    public var introducerMutual: Bool
+    /// The introducer, A and B with names, fingerprints and flags.
+    public var people: IntroPeopleJSON?
 
-    public init(_ summary: IntroductionSummary) {
+    /// `person` turns an identity's text form into the person as listings show them.
+    public init(_ summary: IntroductionSummary, introducerMutual: Bool, people person: (String) -> ShownPerson?) {
+        self.introducerMutual = introducerMutual
+        if let introducer = person(summary.introducer), let a = person(summary.a), let b = person(summary.b) {
+            people = IntroPeopleJSON(introducer: PersonJSON(introducer), a: PersonJSON(a), b: PersonJSON(b))
+        }
         id = summary.id
         state = summary.state.rawValue
         introducer = summary.introducer
@@ -144,7 +164,7 @@ public struct IntroJSON: Encodable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, introducer, a, b, note, stamp, answerA, answerB
+        case id, state, introducer, a, b, note, stamp, answerA, answerB, introducerMutual, people
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -158,7 +178,16 @@ public struct IntroJSON: Encodable, Sendable, Equatable {
         try container.encode(stamp, forKey: .stamp)
         try container.encode(answerA, forKey: .answerA)
         try container.encode(answerB, forKey: .answerB)
+        try container.encode(introducerMutual, forKey: .introducerMutual)
+        try container.encode(people, forKey: .people)
     }
+}
+
+/// The people of one introduction in `intros --json`.
+public struct IntroPeopleJSON: Codable, Sendable, Equatable {
+    public var introducer: PersonJSON
+    public var a: PersonJSON
+    public var b: PersonJSON
 }
 
 /// `inspect --json`.
@@ -172,6 +201,8 @@ public struct InspectJSON: Codable, Sendable, Equatable {
     public var pruned: Int
     public var quarantined: Int
     public var rejections: [String: Int]
+    /// Stored entries that an upgrade re-checked and refused, by reason: kept apart, not deleted.
+    public var setAside: [String: Int]
 
     public init(me: PublicIdentity, stats: StoreStats) {
         id = me.text
@@ -182,6 +213,7 @@ public struct InspectJSON: Codable, Sendable, Equatable {
         pruned = stats.pruned
         quarantined = stats.quarantined
         rejections = stats.rejections
+        setAside = stats.setAside
     }
 }
 

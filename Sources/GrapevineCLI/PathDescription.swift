@@ -1,7 +1,8 @@
 import GrapevineStore
 
 /// The human sentence for a path, for example
-/// `Jennifer → Jeff → Kevin Bacon (2 hops: ask Jeff for an introduction)`.
+/// `Jennifer → Jeff → Kevin Bacon (2 hops: ask Jeff for an introduction)`, and below it the
+/// people it names with their fingerprints.
 public enum PathDescription {
     /// `names` maps an identity's text form to the name to show.
     public static func line(_ result: PathResult, name: (String) -> String) -> String {
@@ -20,6 +21,20 @@ public enum PathDescription {
             let suffix = hops > 2 && introducers == [result.path[1]] ? " to \(name(result.path[2]))" : ""
             return "\(chain) (\(hops) hops: ask \(ask) for an introduction\(suffix))"
         }
+    }
+
+    /// Everyone the sentence names, each once in the order the sentence names them, with the
+    /// fingerprint beside the name: a sentence of names alone could be forged by a card's owner.
+    public static func people(_ result: PathResult, person: (String) -> ShownPerson?) -> [String] {
+        var seen: [String] = []
+        for text in (result.path.isEmpty ? [result.from, result.to] : result.path + result.introducers)
+        where !seen.contains(text) {
+            seen.append(text)
+        }
+        let rows = seen.compactMap(person).map { person in
+            [person.shownName, person.fingerprint] + (person.remarks.isEmpty ? [] : [person.remarks])
+        }
+        return TextTable(rows: rows).lines.map { "  " + $0 }
     }
 
     static func orList(_ names: [String]) -> String {

@@ -33,7 +33,9 @@ enum Base32 {
         }
     }
 
-    /// Decodes `text`; `nil` if a character is outside the alphabet or trailing bits are not zero.
+    /// Decodes `text`; `nil` if a character is outside the alphabet, if 5 or more bits are left over
+    /// (a length of 1, 3 or 6 characters mod 8, which no encoding produces), or if the left-over
+    /// bits are not zero. Every byte string thus has exactly one text.
     static func decode<S: Sequence>(_ text: S) -> [UInt8]? where S.Element == UInt8 {
         var out = [UInt8]()
         var buffer: UInt32 = 0
@@ -47,7 +49,7 @@ enum Base32 {
                 bits -= 8
             }
         }
-        guard buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
+        guard bits < 5, buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
         return out
     }
 }

@@ -27,6 +27,12 @@ public enum IPText {
         if inet_pton(AF_INET6, text, &v6) == 1 { return v6 }
         return nil
     }
+
+    /// The IPv4 address an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) carries; any other address as it is.
+    public static func unmapped(_ ip: [UInt8]) -> [UInt8] {
+        guard ip.count == 16, ip[0..<10].allSatisfy({ $0 == 0 }), ip[10] == 0xff, ip[11] == 0xff else { return ip }
+        return Array(ip[12..<16])
+    }
 }
 
 extension NodeAddress: CustomStringConvertible {

@@ -22,7 +22,7 @@ public struct MergeCore: Sendable {
     /// Over every held id: retained and quarantined.
     public private(set) var reconciliation = ReconciliationIndex()
 
-    public init(bounds: RetentionBounds = .v1,
+    public init(bounds: RetentionBounds = .v2,
                 futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis) {
         self.bounds = bounds
         self.futureToleranceMillis = futureToleranceMillis
@@ -34,7 +34,7 @@ public struct MergeCore: Sendable {
     /// sorted, the given ids that end up not held (none unless the stored set was inconsistent, for
     /// example after the bounds changed); the store deletes them.
     public static func restore(
-        _ entries: [EntryMeta], physicalMillis: UInt64, bounds: RetentionBounds = .v1,
+        _ entries: [EntryMeta], physicalMillis: UInt64, bounds: RetentionBounds = .v2,
         futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis
     ) -> (core: MergeCore, dropped: [EntryID]) {
         let core = restore(retained: entries, quarantined: [], physicalMillis: physicalMillis, bounds: bounds,
@@ -53,7 +53,7 @@ public struct MergeCore: Sendable {
     /// another), with their outcome; it is empty when the stored state was consistent.
     public static func restore(
         retained stored: [EntryMeta], quarantined: [EntryMeta], physicalMillis: UInt64,
-        bounds: RetentionBounds = .v1,
+        bounds: RetentionBounds = .v2,
         futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis
     ) -> (core: MergeCore, changed: [(id: EntryID, result: MergeResult)]) {
         var core = MergeCore(bounds: bounds, futureToleranceMillis: futureToleranceMillis)

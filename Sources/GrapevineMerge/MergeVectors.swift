@@ -41,9 +41,9 @@ public enum MergeVectors {
                 + "physical_millis with the bounds given; the retained and quarantined ids and the digest must match. "
                 + "Any other arrival order must give the same result.",
             fingerprintDomainHex: Hex.encode(Fingerprint.domain),
-            bounds: .v1,
+            bounds: .v2,
             cases: [
-                try lastWriterWins(), try perAuthorBound(), try equalStampTie(), try quarantine(),
+                try lastWriterWins(), try perAuthorBound(), try equalStampTie(), try quarantine(), try tableBounds(),
             ])
     }
 
@@ -117,7 +117,7 @@ public enum MergeVectors {
 
     private static func perAuthorBound() throws -> MergeVectorFile.Case {
         let alice = try key("alice")
-        let fields = RetentionBounds.v1.card + 4
+        let fields = RetentionBounds.v2.card + 4
         var entries: [SignedEntry] = []
         for i in 0..<fields {
             entries.append(try card("x-\(i)", "value \(i)", at: stamp(UInt64(i)), by: alice))
@@ -129,7 +129,8 @@ public enum MergeVectors {
             name: "per-author-bound",
             description: "alice writes \(fields) card fields x-0…x-\(fields - 1) at +0…+\(fields - 1), rewrites x-1 "
                 + "at +\(fields + 10), and writes fn at +0.1; arrival is in id order, unrelated to stamps. Only the "
-                + "\(RetentionBounds.v1.card) greatest winners by (stamp, id) are retained: x-4…x-\(fields - 1) and the new x-1.",
+                + "\(RetentionBounds.v2.card) greatest winners by (stamp, id) are retained: the new x-1 and "
+                + "x-\(fields - RetentionBounds.v2.card + 1)…x-\(fields - 1); x-0, fn and x-2…x-\(fields - RetentionBounds.v2.card) are pruned.",
             entries: entries, physicalMillis: baseMillis + 1000)
     }
 
@@ -165,5 +166,26 @@ public enum MergeVectors {
                 + "future_tolerance_millis is quarantined: held (in held_fingerprint) but not merged, so the "
                 + "older fn stays retained and the digest leaves it out. The org entry at exactly the tolerance is merged.",
             entries: entries, physicalMillis: now)
+    }
+
+    /// Kinds the table reserves have their own bound, before their payloads are defined; kinds it does
+    /// not list share the unknown bound. A v1 node would keep only 64 of the grants.
+    private static func tableBounds() throws -> MergeVectorFile.Case {
+        let alice = try key("alice")
+        let count = RetentionBounds.v2.unknown + 1
+        var entries: [SignedEntry] = []
+        for i in 0..<count {
+            let recipient = BLAKE2b.hash(Array("recipient".utf8), [UInt8(i)], outputLength: 32)
+            entries.append(try SignedEntry.sign(.unknown(payload: [UInt8(i)]), kind: .grant, key: recipient,
+                                                stamp: stamp(UInt64(i)), with: alice))
+            entries.append(try SignedEntry.sign(.unknown(payload: [UInt8(i)]), kind: EntryKind(rawValue: 99),
+                                                key: Array("k-\(i)".utf8), stamp: stamp(UInt64(i)), with: alice))
+        }
+        return makeCase(
+            name: "table-bounds",
+            description: "alice writes \(count) entries of kind 6 (grant, reserved: bound \(RetentionBounds.v2.grant)) "
+                + "and \(count) of kind 99 (not in the table: bound \(RetentionBounds.v2.unknown)), each with its own key, "
+                + "at +0…+\(count - 1). Every grant is retained, payload unparsed; of kind 99 the one at +0 is pruned.",
+            entries: entries, physicalMillis: baseMillis + 1000)
     }
 }

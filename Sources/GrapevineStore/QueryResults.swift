@@ -94,6 +94,8 @@ public struct StoreStats: Codable, Sendable, Equatable {
     public var pruned: Int
     public var quarantined: Int
     public var rejections: [String: Int]
+    /// Entries an upgrade re-checked and refused, kept apart by reason (PROTOCOL.md §15.5).
+    public var setAside: [String: Int]
     /// The fingerprint of the retained set, as peers compare it.
     public var digest: String
 }

@@ -151,7 +151,7 @@ extension Store {
         }
     }
 
-    /// Counts by kind, authors, retained, pruned, quarantined, rejections by reason, and the digest.
+    /// Counts by kind, authors, retained, pruned, quarantined, rejections and set-aside entries by reason, and the digest.
     public func stats() throws(StoreError) -> StoreStats {
         lock.lock()
         let retained = core.retainedCount
@@ -169,13 +169,17 @@ extension Store {
                 for row in try Row.fetchAll(db, sql: "SELECT reason, count FROM rejection") {
                     rejections[row[0]] = row[1]
                 }
+                var setAside: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT reason, count(*) FROM set_aside GROUP BY reason") {
+                    setAside[row[0]] = row[1]
+                }
                 return StoreStats(
                     entriesByKind: byKind,
                     authors: try Int.fetchOne(db, sql: "SELECT count(DISTINCT author) FROM entry WHERE state = ?",
                                               arguments: [StoredEntry.retainedState]) ?? 0,
                     retained: retained,
                     pruned: try Int.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'pruned'") ?? 0,
-                    quarantined: quarantined, rejections: rejections, digest: digest)
+                    quarantined: quarantined, rejections: rejections, setAside: setAside, digest: digest)
             }
         }
     }

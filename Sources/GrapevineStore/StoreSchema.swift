@@ -4,8 +4,8 @@ import GRDB
 ///
 /// `entry` holds the signed entries verbatim and is the source of truth. `card`, `card_field`,
 /// `card_fts`, `edge`, `introduction`, `introduction_response` and `endpoint` are derived from
-/// the retained entries (``DerivedTables``). `history`, `clock`, `outbox`, `rejection` and
-/// `counter` are this node's own bookkeeping and are not derived.
+/// the retained entries (``DerivedTables``). `history`, `clock`, `outbox`, `rejection`,
+/// `set_aside` and `counter` are this node's own bookkeeping and are not derived.
 enum StoreSchema {
     /// The tables that ``DerivedTables/rebuild(_:)`` recomputes, in the order a rebuild clears them.
     static let derivedTables = ["card_fts", "card", "card_field", "edge", "introduction", "introduction_response", "endpoint"]
@@ -105,6 +105,21 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
                 INSERT INTO counter (name, value) VALUES ('generation', 0), ('pruned', 0);
                 """)
+        }
+        // Protocol v2: entries written under v1 are checked again, and what the v2 rules refuse is
+        // kept apart with its reason rather than dropped (PROTOCOL.md §15.5).
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE set_aside (
+                    id BLOB NOT NULL PRIMARY KEY,
+                    reason TEXT NOT NULL,
+                    detail TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    signature BLOB NOT NULL
+                ) WITHOUT ROWID;
+                """)
+            try StoreUpgrade.recheck(db)
+            try db.execute(sql: "UPDATE counter SET value = value + 1 WHERE name = 'generation'")
         }
         return migrator
     }

@@ -44,6 +44,15 @@ enum NegativeVectors {
         add("non-canonical-body-field-order", try resign(reorderedBody(card.body), alice), .nonCanonical,
             "the body's field 2 (author) comes before field 1 (version)")
 
+        // Section 1.4.3: an undeclared length-delimited field has no length limit but the bytes left,
+        // and a tag inside a group is a varint of up to 10 bytes whose value is below 2^32 - 1.
+        add("undeclared-length-2^31-1", card.encoded + [0x42, 0xff, 0xff, 0xff, 0xff, 0x07], .truncated,
+            "an undeclared field 8 of wire type 2 with length 2^31 - 1: past the end, not over a limit")
+        add("group-tag-six-bytes", card.encoded + [0x43, 0xc4, 0x80, 0x80, 0x80, 0x80, 0x00], .nonCanonical,
+            "an undeclared group 8 whose end tag is written in 6 bytes: read, so only undeclared")
+        add("group-tag-2^32-1", card.encoded + [0x43, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x44], .malformed,
+            "inside an undeclared group 8, a tag of value 2^32 - 1")
+
         var paddedVersion = card.body
         paddedVersion.replaceSubrange(0..<2, with: [0x08, 0x81, 0x00])
         add("non-canonical-body-long-varint", try resign(paddedVersion, alice), .nonCanonical,
@@ -186,13 +195,8 @@ enum NegativeVectors {
     static func smallOrderR(signer: Ed25519.SigningKey) throws -> [UInt8] {
         let body = try bodyBytes(author: signer.publicKey, stamp: VectorGenerator.stamp(9))
         let r: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
-        var h = Ed25519Arithmetic.sha512(signer.seed)
-        h[0] &= 248
-        h[31] &= 127
-        h[31] |= 64
-        let a = Ed25519Arithmetic.reduce(wide: Array(h[0..<32]) + [UInt8](repeating: 0, count: 32))
-        let k = Ed25519Arithmetic.reduce(wide: Ed25519Arithmetic.sha512(r + signer.publicKey + SignedEntry.signingInput(body)))
-        return SignedEntry.envelope(body: body, signature: r + Ed25519Arithmetic.multiply(k, a))
+        let k = SignatureVectors.challenge(r: r, author: signer.publicKey, body: body)
+        return SignedEntry.envelope(body: body, signature: r + Ed25519Arithmetic.multiply(k, SignatureVectors.secretScalar(signer)))
     }
 
     /// A = identity; R = [r]B, S = r for a fixed r.

@@ -43,9 +43,20 @@ public struct EntryVectorFile: Codable, Equatable, Sendable {
         public var kept: Bool
     }
 
+    /// A valid entry whose signature no seed's deterministic signing gives (PROTOCOL.md §3.3, §9.6).
+    public struct OtherSignature: Codable, Equatable, Sendable {
+        public var name: String
+        public var entry: String
+        public var id: String
+        public var description: String
+        /// For another signature of a vector's body: the `SignedEntry` a node holding both keeps.
+        public var kept: String?
+    }
+
     public var description: String
     public var domainHex: String
     public var vectors: [Vector]
+    public var otherSignatures: [OtherSignature]
 }
 
 /// A decoded payload in vector form: only the members that apply to the kind are present.

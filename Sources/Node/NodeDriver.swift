@@ -29,6 +29,8 @@ actor NodeDriver {
     var opener: DatagramOpener
     var counters = NodeCounters()
     var lastSeen: BoundedLRU<PublicIdentity, UInt64>
+    var otherVersions = OtherVersionPeers()
+    var loggedNewerDatagram = false
     var nextWake: UInt64 = 0
     var nextOutboxPoll: UInt64 = 0
     var nextHousekeeping: UInt64 = 0
@@ -41,6 +43,7 @@ actor NodeDriver {
     let storeWatch: StoreFileWatch
     /// Set once the store file is found deleted or replaced: the node then stops.
     private(set) var storeLost: StoreFileLost?
+    var sendFailureLog = SendFailureLog()
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
          endpoint: SignedEntry, advertised: [NodeAddress], listenDescription: String, logger: Logger) {
@@ -114,11 +117,34 @@ actor NodeDriver {
         case .failure(let reason):
             counters.drop(reason.rawValue)
             logger.debug("dropped datagram", metadata: ["from": "\(source)", "reason": "\(reason.rawValue)"])
+            if reason == .newerVersion, !loggedNewerDatagram {
+                loggedNewerDatagram = true
+                logger.warning("a datagram of a newer protocol version arrived: upgrade grapevine to talk to its sender",
+                               metadata: ["from": "\(source)", "version": "\(DatagramFormat.version)"])
+            }
             return []
         case .success(let opened):
+            guard opened.version == DatagramFormat.version else {
+                // Opened only to learn who sent it; the payload's own version is what is authenticated.
+                counters.drop(GossipDecodeError.Code.oldVersion.rawValue)
+                if let stated = GossipMessage.statedVersion(opened.payload), stated != GossipConfig.protocolVersion {
+                    noteOtherVersion(opened.sender, version: stated, from: source)
+                }
+                return []
+            }
             lastSeen.set(opened.sender, now)
             return run(.datagram(opened.payload, from: source, sender: opened.sender))
         }
+    }
+
+    /// Lists a peer that speaks another version for `status`, and logs it once, with what to do.
+    private func noteOtherVersion(_ peer: PublicIdentity, version: UInt32, from source: PeerAddress) {
+        guard otherVersions.note(peer, version: version, address: "\(source)", nowMillis: now) else { return }
+        let hint = version < GossipConfig.protocolVersion
+            ? "that peer runs an older grapevine and must upgrade to talk to this node"
+            : "that peer runs a newer grapevine: upgrade this node to talk to it"
+        logger.warning("peer speaks protocol version \(version), this node \(GossipConfig.protocolVersion): \(hint)",
+                       metadata: ["peer": "\(peer.fingerprint)", "from": "\(source)"])
     }
 
     /// Timers, the outbox of other processes' writes, quarantine and the status snapshot.
@@ -160,6 +186,10 @@ actor NodeDriver {
             for directive in engine.handle(event, now: now, store: view) {
                 switch directive {
                 case .send(let payload, let address, let recipient):
+                    if let reason = address.unusable(listensOnLoopback: options.gossip.listensOnLoopback) {
+                        sendFailed("refused:" + reason.rawValue, to: address)
+                        continue
+                    }
                     guard let sealed = sealer.seal(payload, to: recipient) else {
                         logger.warning("payload too large to seal", metadata: ["peer": "\(recipient.fingerprint)"])
                         continue
@@ -179,10 +209,25 @@ actor NodeDriver {
                         "address": "\(change.verified.map(String.init(describing:)) ?? "-")",
                     ])
                     savePeersIfChanged()
+                case .refused(let error, let source, let sender):
+                    counters.drop(error.code.rawValue)
+                    if let version = error.spokenVersion {
+                        noteOtherVersion(sender, version: version, from: source)
+                    }
                 }
             }
         }
         return out
+    }
+
+    /// Counts a datagram that was not sent, and logs it unless this address was logged within
+    /// the last minute. Never more than a counter: a peer chooses the addresses it advertises.
+    func sendFailed(_ reason: String, to address: PeerAddress) {
+        counters.sendFailed[reason, default: 0] += 1
+        guard sendFailureLog.shouldLog(address, now: now) else { return }
+        logger.warning("could not send a datagram", metadata: [
+            "address": "\(address)", "reason": "\(reason)", "note": "logged once a minute per address",
+        ])
     }
 
     /// Verifies, merges and persists entries; returns the ones the store newly merged, and the
@@ -242,6 +287,7 @@ actor NodeDriver {
                                                                           "replaced": "\(lost.replaced)"])
         }
         let current = now
+        counters.addressesIgnored = Dictionary(uniqueKeysWithValues: engine.ignoredAddresses.map { ($0.key.rawValue, $0.value) })
         _ = try? store.releaseDue(physicalMillis: current)
         let members = engine.membership.map { change in
             let attempts = change.report == .unreachable ? engine.verificationAttempts(of: change.member) : nil
@@ -254,7 +300,7 @@ actor NodeDriver {
         let status = NodeStatus(
             pid: getpid(), identity: identity.text, listen: listenDescription,
             advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
-            members: members, counters: counters, digest: store.digest.hex, entries: store.retainedCount)
+            members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex, entries: store.retainedCount)
         do {
             try status.write(home: home)
         } catch {

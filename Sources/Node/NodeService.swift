@@ -32,35 +32,52 @@ public final class NodeService: Service {
     }
 
     public func run() async throws {
-        let bindAddress = try SocketAddress.makeAddressResolvingHost(options.listenHost, port: Int(options.listenPort))
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_rcvbuf), value: 1 << 21)
-            .bind(to: bindAddress) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
-        let bound = channel.channel.localAddress ?? bindAddress
-        let port = UInt16(bound.port ?? Int(options.listenPort))
+        let (socket, listenHost) = try openSocket()
+        let sender: DatagramSender
+        do {
+            sender = try DatagramSender(duplicating: socket.descriptor, isIPv6: socket.isIPv6)
+        } catch {
+            close(socket.descriptor)
+            throw error
+        }
+        defer { sender.close() }
+        let channel = try await Self.wrap(socket.descriptor, logger: logger)
+        let port = UInt16(channel.channel.localAddress?.port ?? Int(options.listenPort))
+        var options = self.options
+        options.listenHost = listenHost
+        options.gossip.listensOnLoopback = IPText.parse(channel.channel.localAddress?.ipAddress ?? "")
+            .map(UnusableAddress.isLoopback) ?? false
         let advertised = Self.advertisedAddresses(options: options, boundPort: port)
         let endpoint = try publishEndpoint(advertised)
-        let isIPv6 = bound.protocol == .inet6
         let receiveDelay = options.receiveDelayMillis
         let driver = NodeDriver(
             home: home, options: options, signingKey: signingKey, store: store, endpoint: endpoint,
-            advertised: advertised, listenDescription: "\(options.listenHost):\(port)", logger: logger)
+            advertised: advertised, listenDescription: Self.hostPort(listenHost, port), logger: logger)
         logger.info("node running", metadata: [
-            "identity": "\(PublicIdentity(signingKey).text)", "listen": "\(options.listenHost):\(port)",
+            "identity": "\(PublicIdentity(signingKey).text)", "listen": "\(Self.hostPort(listenHost, port))",
             "advertise": "\(advertised.map { "\($0)" }.joined(separator: " "))",
         ])
+        if !options.gossip.listensOnLoopback, advertised.allSatisfy({ UnusableAddress.isLoopback($0.ip) }) {
+            // A node that does not listen on loopback sends nothing to loopback (PROTOCOL.md §11.3),
+            // not even answers, so nobody could reach it at what it advertises.
+            logger.warning("""
+                no other node can reach this one: it advertises only loopback addresses but listens on \
+                \(Self.hostPort(listenHost, port)); pass --advertise HOST:PORT with an address peers reach, \
+                or --listen 127.0.0.1:PORT for nodes on this machine only
+                """)
+        }
 
-        try await channel.executeThenClose { inbound, outbound in
+        try await channel.executeThenClose { inbound, _ in
             @Sendable func send(_ datagrams: [OutgoingDatagram]) async {
                 for datagram in datagrams {
-                    guard let address = Self.socketAddress(datagram.address, onIPv6: isIPv6) else { continue }
-                    let buffer = ByteBuffer(bytes: datagram.bytes)
-                    try? await outbound.write(AddressedEnvelope(remoteAddress: address, data: buffer))
+                    switch await Self.send(datagram, with: sender) {
+                    case .sent, .closed:
+                        break
+                    case .failed(let code):
+                        await driver.sendFailed(DatagramSender.name(code), to: datagram.address)
+                    case .ipv6OnIPv4Socket:
+                        await driver.sendFailed("refused:ipv6-on-ipv4-socket", to: datagram.address)
+                    }
                 }
             }
             await send(await driver.join(invites))
@@ -104,6 +121,68 @@ public final class NodeService: Service {
         logger.info("node stopped")
     }
 
+    /// The bound socket, and the host it listens on. The default `::` falls back to `0.0.0.0`
+    /// when this host has no IPv6 (it does not resolve, or the kernel has no IPv6 sockets), so a
+    /// node starts with no `--listen` on an IPv4-only host.
+    private func openSocket() throws -> (socket: (descriptor: CInt, isIPv6: Bool), host: String) {
+        do {
+            return (try DatagramSocket.open(host: options.listenHost, port: options.listenPort), options.listenHost)
+        } catch {
+            guard options.listenHost == "::", Self.meansNoIPv6(error) else { throw error }
+            logger.warning("this host has no IPv6: listening on IPv4 only", metadata: [
+                "listen": "\(Self.hostPort("0.0.0.0", options.listenPort))", "reason": "\(error)",
+            ])
+            return (try DatagramSocket.open(host: "0.0.0.0", port: options.listenPort), "0.0.0.0")
+        }
+    }
+
+    /// Hands the bound socket to NIO for reading, behind a `ReceiveErrorAbsorber`.
+    ///
+    /// The future-based `withBoundSocket`, because the async one of swift-nio 2.101.3 calls the
+    /// `Channel` protocol's `registerAlreadyConfigured0`, which always fails ("operation unsupported").
+    static func wrap(_ descriptor: CInt, logger: Logger) async throws -> NodeChannel {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let wrapped = group.next().makePromise(of: NodeChannel.self)
+        do {
+            _ = try await DatagramBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ReceiveErrorAbsorber(logger: logger))
+                        wrapped.completeWith(Result { try NodeChannel(wrappingChannelSynchronously: channel) })
+                    }
+                }
+                .withBoundSocket(descriptor).get()
+        } catch {
+            wrapped.fail(error)
+            throw error
+        }
+        return try await wrapped.futureResult.get()
+    }
+
+    typealias NodeChannel = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+
+    /// Whether a failure to listen on `::` says that IPv6 is unavailable here.
+    static func meansNoIPv6(_ error: any Error) -> Bool {
+        if error is SocketAddressError.UnknownHost { return true }
+        guard let error = error as? IOError else { return false }
+        return [EAFNOSUPPORT, EPROTONOSUPPORT, EADDRNOTAVAIL].contains(error.errnoCode)
+    }
+
+    /// Sends one datagram; a full socket buffer is waited out for a few milliseconds.
+    static func send(_ datagram: OutgoingDatagram, with sender: DatagramSender) async -> DatagramSender.Outcome {
+        var outcome = sender.send(datagram.bytes, to: datagram.address)
+        for _ in 0..<20 {
+            guard case .failed(let code) = outcome, code == EAGAIN || code == ENOBUFS else { break }
+            try? await Task.sleep(for: .milliseconds(1))
+            outcome = sender.send(datagram.bytes, to: datagram.address)
+        }
+        return outcome
+    }
+
+    static func hostPort(_ host: String, _ port: UInt16) -> String {
+        "\(host):\(port)"
+    }
+
     /// Signs a new endpoint entry unless the store already holds this node's current one.
     private func publishEndpoint(_ addresses: [NodeAddress]) throws -> SignedEntry {
         let now = NodeDriver.clock(options)
@@ -123,18 +202,7 @@ public final class NodeService: Service {
 
     /// The UDP address of a datagram's source; IPv4-mapped IPv6 addresses become IPv4.
     static func peerAddress(_ address: SocketAddress) -> PeerAddress? {
-        guard let port = address.port, let text = address.ipAddress, var ip = IPText.parse(text) else { return nil }
-        if ip.count == 16, ip[0..<10].allSatisfy({ $0 == 0 }), ip[10] == 0xff, ip[11] == 0xff {
-            ip = Array(ip[12..<16])
-        }
-        return PeerAddress(ip: ip, port: UInt16(port))
-    }
-
-    /// The socket address to send to; an IPv4 peer is written IPv4-mapped on an IPv6 socket.
-    static func socketAddress(_ peer: PeerAddress, onIPv6: Bool) -> SocketAddress? {
-        var ip = peer.ip
-        if onIPv6 && ip.count == 4 { ip = [UInt8](repeating: 0, count: 10) + [0xff, 0xff] + ip }
-        if !onIPv6 && ip.count == 16 { return nil }
-        return try? SocketAddress(ipAddress: IPText.format(ip), port: Int(peer.port))
+        guard let port = address.port, let text = address.ipAddress, let ip = IPText.parse(text) else { return nil }
+        return PeerAddress(ip: IPText.unmapped(ip), port: UInt16(port))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GossipEngine
 import GrapevineCore
 
 /// What a running node tells `grapevine status`: written to `status.json` in its home every second
@@ -7,6 +8,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public static let fileName = "status.json"
     /// A snapshot older than this means the node is not running.
     public static let staleAfterSeconds: Double = 5
+    /// The protocol version this build speaks (PROTOCOL.md §15.1).
+    public static let protocolVersion = GossipConfig.protocolVersion
 
     public struct Member: Codable, Sendable, Equatable {
         public var id: String
@@ -23,6 +26,17 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         public var forgetAtMillis: UInt64?
     }
 
+    /// A peer whose authenticated datagrams speak another protocol version (PROTOCOL.md §15.2).
+    public struct OtherVersionPeer: Codable, Sendable, Equatable {
+        public var id: String
+        public var fingerprint: String
+        /// The version its payload states.
+        public var version: UInt32
+        /// The source address of its last datagram.
+        public var address: String
+        public var lastSeenMillis: UInt64
+    }
+
     public var pid: Int32
     public var identity: String
     public var listen: String
@@ -30,6 +44,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var startedMillis: UInt64
     public var writtenMillis: UInt64
     public var members: [Member]
+    /// At most 32 peers heard speaking another version, by key; absent in snapshots of older nodes.
+    public var otherVersions: [OtherVersionPeer]?
     public var counters: NodeCounters
     public var digest: String
     public var entries: Int

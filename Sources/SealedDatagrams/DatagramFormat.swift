@@ -12,8 +12,19 @@ import Sodium
 /// with X25519 from their Ed25519 keys. The nonce's last 8 bytes repeat the sender's key so the two
 /// directions of a pair, which share one key, can never use the same nonce.
 public enum DatagramFormat {
-    /// Magic and version in one byte: high nibble 0x9 marks Grapevine, low nibble is the version (1).
-    public static let magic: UInt8 = 0x91
+    /// The protocol version this node speaks (PROTOCOL.md §15.1).
+    public static let version: UInt8 = 2
+    /// Magic and version in one byte: high nibble 0x9 marks Grapevine, low nibble is the version.
+    public static let magic: UInt8 = 0x90 | version
+    /// The protocol version a first byte names, or nil when it is not a Grapevine datagram
+    /// (high nibble other than 0x9, or version 0). Byte 0 is not covered by the MAC.
+    public static func version(ofMagic byte: UInt8) -> UInt8? {
+        let version = byte & 0x0f
+        return byte >> 4 == 0x9 && version != 0 ? version : nil
+    }
+    /// The earliest version whose datagrams this node still opens, to name the peers that send them.
+    /// Version 1 seals exactly as version 2 does.
+    public static let oldestOpened: UInt8 = 1
     public static let senderOffset = 1
     public static let nonceOffset = 33
     public static let boxOffset = 57

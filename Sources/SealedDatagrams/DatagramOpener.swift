@@ -6,6 +6,8 @@ public enum DatagramDrop: String, Error, Sendable, CaseIterable, Comparable {
     case tooSmall = "too-small"
     case tooLarge = "too-large"
     case badMagic = "bad-magic"
+    /// A later protocol version than this node's: its sealing may differ, so it is not opened.
+    case newerVersion = "newer-version"
     case sourceRateLimited = "source-rate-limited"
     case ownKey = "own-key"
     case badNonce = "bad-nonce"
@@ -20,6 +22,9 @@ public enum DatagramDrop: String, Error, Sendable, CaseIterable, Comparable {
 
 /// An authenticated payload and who sent it.
 public struct OpenedDatagram: Sendable, Equatable {
+    /// The protocol version byte 0 names: `DatagramFormat.version`, or an older one that seals alike.
+    /// The caller acts only on its own version (PROTOCOL.md §15.2).
+    public let version: UInt8
     public let sender: PublicIdentity
     public let payload: [UInt8]
     public let epoch: UInt64
@@ -27,7 +32,7 @@ public struct OpenedDatagram: Sendable, Equatable {
 }
 
 /// Opens datagrams addressed to this node, cheapest checks first (PROTOCOL.md §10.3):
-/// size and magic, the per-source token bucket, the nonce's shape, the shared key (cached),
+/// size, magic and version (an older version that seals alike is opened, so its sender can be named), the per-source token bucket, the nonce's shape, the shared key (cached),
 /// the MAC, the sender's replay window, then the per-sender token bucket.
 ///
 /// Every structure is bounded: sources, shared keys and replay windows live in LRUs.
@@ -74,7 +79,10 @@ public struct DatagramOpener: Sendable {
     {
         guard datagram.count >= DatagramFormat.overhead else { return .failure(.tooSmall) }
         guard datagram.count <= DatagramFormat.maxDatagramSize else { return .failure(.tooLarge) }
-        guard datagram[0] == DatagramFormat.magic else { return .failure(.badMagic) }
+        guard let version = DatagramFormat.version(ofMagic: datagram[0]), version >= DatagramFormat.oldestOpened else {
+            return .failure(.badMagic)
+        }
+        guard version <= DatagramFormat.version else { return .failure(.newerVersion) }
 
         var bucket = sources.get(source)
             ?? TokenBucket(rate: limits.sourceRate, burst: limits.sourceBurst, nowMillis: nowMillis)
@@ -111,7 +119,7 @@ public struct DatagramOpener: Sendable {
         let within = state.bucket.take(nowMillis: nowMillis)
         senders.set(sender, state)
         guard within else { return .failure(.senderRateLimited) }
-        return .success(OpenedDatagram(sender: sender, payload: payload, epoch: epoch, counter: counter))
+        return .success(OpenedDatagram(version: version, sender: sender, payload: payload, epoch: epoch, counter: counter))
     }
 
     private static func drop(for verdict: ReplayWindow.Verdict) -> DatagramDrop? {

@@ -29,6 +29,21 @@ public enum Ed25519Arithmetic {
         return crypto_scalarmult_ed25519_base_noclamp(&out, n) == 0 ? out : nil
     }
 
+    /// The point `p + q`; nil when either is not a point on the curve.
+    public static func add(_ p: [UInt8], _ q: [UInt8]) -> [UInt8]? {
+        Sodium.ensureInitialized()
+        var out = [UInt8](repeating: 0, count: 32)
+        return crypto_core_ed25519_add(&out, p, q) == 0 ? out : nil
+    }
+
+    /// `x + y mod L`.
+    public static func addScalars(_ x: [UInt8], _ y: [UInt8]) -> [UInt8] {
+        Sodium.ensureInitialized()
+        var out = [UInt8](repeating: 0, count: 32)
+        crypto_core_ed25519_scalar_add(&out, x, y)
+        return out
+    }
+
     /// SHA-512, the hash inside Ed25519.
     public static func sha512(_ message: [UInt8]) -> [UInt8] {
         Sodium.ensureInitialized()

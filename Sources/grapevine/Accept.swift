@@ -6,7 +6,9 @@ struct Accept: ParsableCommand {
         abstract: "Accept an introduction, and connect to the other person.",
         discussion: """
             INTRO is the introduction's id or a unique prefix of it, from `grapevine intros`. The \
-            other person's fingerprint is printed: check it.
+            fingerprints of the introducer and of the other person are printed: check them.
+
+            \(Answering.rule)
 
             Example:
               grapevine accept 3fa9c2

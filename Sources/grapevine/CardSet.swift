@@ -29,6 +29,7 @@ struct CardSet: ParsableCommand {
 
     func run() throws {
         let spec = try CardEditing.field(field)
+        try NameText.checkOwnName(field: spec.name, value: value)
         let item = CardItem(value, type: try CardEditing.type(type))
         let session = try options.open()
         let entry = try session.write(.card(CardUpdate(field: spec.name, values: [item])))

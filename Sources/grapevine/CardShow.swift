@@ -8,7 +8,7 @@ struct CardShow: ParsableCommand {
         commandName: "show",
         abstract: "Show my card, or the card of WHO.",
         discussion: """
-            WHO is an identity, a unique prefix of one, or a unique display name.
+            WHO is me, an identity or fingerprint, a unique prefix of either, or a unique display name.
 
             Example:
               grapevine card show
@@ -30,12 +30,13 @@ struct CardShow: ParsableCommand {
             try session.printJSON(CardJSON(id: identity, fields: fields))
             return
         }
-        session.context.print("\(resolver.name(of: identity) ?? "(no name)")  [\(identity.fingerprint)]")
+        session.context.print(resolver.names.label(identity))
         session.context.print(identity.text)
         let rows = CardFields.all.flatMap { spec -> [[String]] in
             (fields[spec.name] ?? []).enumerated().map { index, item in
                 [index == 0 ? spec.name : "",
-                 item.value.replacingOccurrences(of: "\n", with: " ⏎ ") + (item.type.isEmpty ? "" : " (\(item.type))")]
+                 NameText.escaped(item.value.replacingOccurrences(of: "\n", with: " ⏎ ")).text
+                    + (item.type.isEmpty ? "" : " (\(item.type))")]
             }
         }
         if rows.isEmpty {

@@ -6,7 +6,10 @@ struct Contacts: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the cards in the merged store.",
         discussion: """
-            --search matches every word as a prefix in name, org, title, locality, bio and topics.
+            --search matches every word as a prefix in name, org, title, locality, bio and topics. \
+            Names are chosen by their owners: one that another card also uses, or that looks like \
+            the name of someone you connected to, is marked "shared name"; names that mix scripts \
+            or hold hidden characters (shown escaped, as \\u{202E}) are marked too.
 
             Example:
               grapevine contacts
@@ -22,10 +25,9 @@ struct Contacts: ParsableCommand {
     func run() throws {
         let session = try options.open()
         let summaries = try search.map { try session.store.search($0) } ?? session.store.contacts()
-        let rows = summaries.compactMap { summary -> ContactJSON? in
-            guard let identity = try? PublicIdentity(parsing: summary.identity) else { return nil }
-            return ContactJSON(summary, fingerprint: identity.fingerprint, me: identity == session.me)
-        }
+        let names = try session.resolver().names
+        let people = summaries.compactMap { summary in names.person(text: summary.identity).map { (summary, $0) } }
+        let rows = people.map { ContactJSON($0.0, person: $0.1) }
         if output.json {
             try session.printJSON(rows)
             return
@@ -34,8 +36,9 @@ struct Contacts: ParsableCommand {
             session.context.print(search == nil ? "no cards yet" : "no card matches \"\(search ?? "")\"")
             return
         }
-        let table = rows.map { row in
-            [row.name.isEmpty ? "(no name)" : row.name, row.org, row.title, row.locality, row.fingerprint + (row.me ? " (me)" : "")]
+        let table = people.map { summary, person in
+            [person.shownName, NameText.escaped(summary.org).text, NameText.escaped(summary.title).text,
+             NameText.escaped(summary.locality).text, person.fingerprintCell]
         }
         session.context.print(TextTable(header: ["NAME", "ORG", "TITLE", "LOCALITY", "FINGERPRINT"], rows: table).text)
     }

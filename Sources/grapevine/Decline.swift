@@ -7,6 +7,8 @@ struct Decline: ParsableCommand {
         discussion: """
             INTRO is the introduction's id or a unique prefix of it, from `grapevine intros`.
 
+            \(Answering.rule)
+
             Example:
               grapevine decline 3fa9c2
             """)

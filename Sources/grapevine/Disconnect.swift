@@ -15,7 +15,7 @@ struct Disconnect: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var output: JSONOption
 
-    @Argument(help: "An identity, a unique prefix of one, or a unique display name.")
+    @Argument(help: "me, an identity or fingerprint, a unique prefix of either, or a unique display name.")
     var who: String
 
     func run() throws {

@@ -44,7 +44,6 @@ extension HomeSession {
     /// The line a write prints about whom it resolved, with the fingerprint, because a display
     /// name may have been chosen to impersonate someone.
     func describe(_ identity: PublicIdentity, _ resolver: WhoResolver) -> String {
-        let name = resolver.name(of: identity).map { "\($0) " } ?? ""
-        return "\(name)[\(identity.fingerprint)]"
+        resolver.names.label(identity)
     }
 }

@@ -23,7 +23,7 @@ struct Grapevine: LeadingOptionsCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Init.self, Id.self, Card.self, Connect.self, Disconnect.self, Introduce.self, Intros.self,
+            Init.self, Id.self, Card.self, Connect.self, Disconnect.self, Connections.self, Introduce.self, Intros.self,
             Accept.self, Decline.self, Contacts.self, Show.self, Path.self, Inspect.self, Export.self,
             Run.self, InviteCommand.self, Peer.self, Status.self,
         ])

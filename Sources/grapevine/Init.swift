@@ -28,7 +28,10 @@ struct Init: ParsableCommand {
 
     func run() throws {
         // Checked before the home is created, so a name that cannot be stored leaves no identity behind.
-        if let name, !name.isEmpty { try ValueLimits.check(.card(CardUpdate(field: "fn", values: [CardItem(name)]))) }
+        if let name, !name.isEmpty {
+            try NameText.checkOwnName(field: "fn", value: name)
+            try ValueLimits.check(.card(CardUpdate(field: "fn", values: [CardItem(name)])))
+        }
         let session = recover
             ? try HomeSession.recover(home: options.resolvedHome, context: options.context, logger: options.logger)
             : try HomeSession.create(home: options.resolvedHome, context: options.context, logger: options.logger)

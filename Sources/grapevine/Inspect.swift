@@ -4,7 +4,7 @@ import Node
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the merged store: stats, digest, quarantine, rejections by reason, known peers.",
+        abstract: "Show the merged store: stats, digest, quarantine, rejections and entries set aside by reason, known peers.",
         discussion: """
             Two nodes whose digests are equal hold the same entries. Known peers are those this \
             home's node verified (peers.json), with when it last heard from each, according to its \
@@ -43,6 +43,10 @@ struct Inspect: ParsableCommand {
         ]
         for reason in stats.rejections.keys.sorted() {
             rows.append(["  " + reason, "\(stats.rejections[reason] ?? 0)"])
+        }
+        rows.append(["set aside", "\(stats.setAside.values.reduce(0, +))"])
+        for reason in stats.setAside.keys.sorted() {
+            rows.append(["  " + reason, "\(stats.setAside[reason] ?? 0)"])
         }
         rows.append(["known peers", "\(peers.count)"])
         session.context.print(TextTable(rows: rows).text)

@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import GrapevineCLI
 import GrapevineCore
+import GrapevineStore
 
 struct Intros: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,34 +11,53 @@ struct Intros: ParsableCommand {
             States: pending, partially-accepted, accepted, declined. Answer with \
             `grapevine accept INTRO` or `grapevine decline INTRO`, where INTRO is the id or a unique prefix.
 
+            Anyone can sign an introduction, so by default only those made by me or by my mutual \
+            connections are listed, and the MUTUAL column says which; --all lists the others too. \
+            Every person is shown with their fingerprint, because names are chosen by their owners.
+
             Example:
               grapevine intros
-              grapevine intros --json
+              grapevine intros --all --json
             """)
 
     @OptionGroup var options: GlobalOptions
     @OptionGroup var output: JSONOption
 
+    @Flag(name: .long, help: "Also list introductions made by people who are not my mutual connections.")
+    var all = false
+
     func run() throws {
         let session = try options.open()
-        let intros = try session.store.introductions(involving: session.me)
-        if output.json {
-            try session.printJSON(intros.map(IntroJSON.init))
-            return
+        let everything = try session.store.introductions(involving: session.me)
+        let mutual = Set(try session.store.connections(of: session.me).mutual.map(\.text))
+        func trusted(_ intro: IntroductionSummary) -> Bool {
+            intro.introducer == session.me.text || mutual.contains(intro.introducer)
         }
-        guard !intros.isEmpty else {
-            session.context.print("no introductions involve you yet")
-            return
-        }
+        let intros = all ? everything : everything.filter(trusted)
+        let hidden = everything.count - intros.count
         let resolver = try session.resolver()
-        func name(_ text: String) -> String {
-            guard let identity = try? PublicIdentity(parsing: text) else { return text }
-            return identity == session.me ? "me" : session.displayName(identity, in: resolver)
+        let person = resolver.names.person(text:)
+        if output.json {
+            try session.printJSON(intros.map { intro in
+                IntroJSON(intro, introducerMutual: mutual.contains(intro.introducer), people: person)
+            })
+            return
         }
-        let rows = intros.map { intro in
-            [String(intro.id.prefix(12)), intro.state.rawValue, name(intro.introducer), name(intro.a), name(intro.b),
-             StampText.human(intro.stamp), intro.note.replacingOccurrences(of: "\n", with: " ")]
+        if intros.isEmpty {
+            session.context.print(hidden > 0 ? "no introductions from you or your mutual connections" : "no introductions involve you yet")
+        } else {
+            func label(_ text: String) -> String { person(text)?.label ?? text }
+            let rows = intros.map { intro -> [String] in
+                let by = intro.introducer == session.me.text ? "me" : mutual.contains(intro.introducer) ? "yes" : "no"
+                let note = NameText.escaped(intro.note.replacingOccurrences(of: "\n", with: " ")).text
+                return [String(intro.id.prefix(12)), intro.state.rawValue, label(intro.introducer), by, label(intro.a),
+                        label(intro.b), StampText.human(intro.stamp), note]
+            }
+            session.context.print(
+                TextTable(header: ["ID", "STATE", "BY", "MUTUAL", "A", "B", "WHEN", "NOTE"], rows: rows).text)
         }
-        session.context.print(TextTable(header: ["ID", "STATE", "BY", "A", "B", "WHEN", "NOTE"], rows: rows).text)
+        if hidden > 0 {
+            session.context.print("\(hidden) more from people who are not your mutual connections: see them with `grapevine intros --all`")
+        }
     }
 }

@@ -8,7 +8,8 @@ struct Path: ParsableCommand {
         usage: "grapevine path [FROM] TO [--json]",
         discussion: """
             FROM defaults to me. Only mutual connections count: one side's record is not enough. \
-            Exits 1 when TO cannot be reached.
+            Below the path, everyone it names is listed with their fingerprint. Exits 1 when TO \
+            cannot be reached.
 
             Example:
               grapevine path "Kevin Bacon"
@@ -34,13 +35,15 @@ struct Path: ParsableCommand {
         let from = people.count == 2 ? try resolver.resolve(people[0], role: "FROM").identity : session.me
         let to = try resolver.resolve(people[people.count - 1], role: "TO").identity
         let result = session.store.path(from: from, to: to)
+        let person = resolver.names.person(text:)
         if output.json {
-            try session.printJSON(PathJSON(result))
+            try session.printJSON(PathJSON(result, people: person))
         } else {
             session.context.print(PathDescription.line(result) { text in
-                guard let identity = try? PublicIdentity(parsing: text) else { return text }
-                return session.displayName(identity, in: resolver)
+                guard let person = person(text) else { return text }
+                return person.name.isEmpty ? person.fingerprint : person.shownName
             })
+            for line in PathDescription.people(result, person: person) { session.context.print(line) }
         }
         if !result.reachable { throw ExitCode(1) }
     }

@@ -49,7 +49,30 @@ struct PeerAdd: ParsableCommand {
         try session.store.enqueueForNode(parsed.entry.id)
         let addresses = parsed.endpoint.addresses.map { "\($0)" }
         session.context.print("added peer [\(parsed.inviter.fingerprint)] at \(addresses.joined(separator: ", "))")
+        let never = parsed.endpoint.addresses.compactMap { address in
+            Self.neverUsed(address).map { "\(address) is \($0)" }
+        }
+        for line in never {
+            session.context.print("\(line): no node sends there (PROTOCOL.md §11.3)")
+        }
+        if never.count == addresses.count {
+            session.context.print("no address of this invite can be used: ask the peer for an invite made with "
+                                  + "`grapevine invite --advertise HOST:PORT` at an address you can reach")
+            throw ExitCode(2)
+        }
         try report(parsed.inviter, addresses: addresses, session: session)
+    }
+
+    /// Why no node ever sends to `address`, whatever it listens on; loopback depends on the
+    /// listener, so it is left to the node.
+    static func neverUsed(_ address: NodeAddress) -> String? {
+        switch UnusableAddress.reason(ip: address.ip, port: address.port, listenerIsLoopback: true) {
+        case .unspecified: "an unspecified address"
+        case .broadcast: "the broadcast address"
+        case .multicast: "a multicast address"
+        case .port0: "at port 0"
+        case .loopback, nil: nil
+        }
     }
 
     /// How long `peer add` waits for a running node to hear from the peer: the node reads the

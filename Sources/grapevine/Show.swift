@@ -18,7 +18,7 @@ struct Show: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @OptionGroup var output: JSONOption
 
-    @Argument(help: "An identity, a unique prefix of one, or a unique display name.")
+    @Argument(help: "me, an identity or fingerprint, a unique prefix of either, or a unique display name.")
     var who: String
 
     @Flag(name: .long, help: "Also show the values each field held before.")
@@ -30,13 +30,13 @@ struct Show: ParsableCommand {
         let identity = try resolver.resolve(who).identity
         let card = try session.store.card(identity)
         let connections = try session.store.mutualConnections(of: identity)
+        let person = resolver.names.person(identity)
         if output.json {
-            try session.printJSON(ShowJSON(
-                id: identity, name: resolver.name(of: identity) ?? "", fields: card.fields, connections: connections))
+            try session.printJSON(ShowJSON(person, fields: card.fields, connections: connections))
             return
         }
         let context = session.context
-        context.print("\(resolver.name(of: identity) ?? "(no name)")  [\(identity.fingerprint)]")
+        context.print(person.label)
         context.print(identity.text)
         var rows: [[String]] = []
         for field in card.fields {
@@ -58,7 +58,7 @@ struct Show: ParsableCommand {
     static func text(_ values: [CardValue]) -> String {
         guard !values.isEmpty else { return "(cleared)" }
         return values.map { value in
-            let text = value.value.replacingOccurrences(of: "\n", with: " ⏎ ")
+            let text = NameText.escaped(value.value.replacingOccurrences(of: "\n", with: " ⏎ ")).text
             return value.type.isEmpty ? text : "\(text) (\(value.type))"
         }.joined(separator: "; ")
     }

@@ -9,6 +9,8 @@ struct Status: ParsableCommand {
         abstract: "Show the running node: members by state with last-seen times, traffic, and drops.",
         discussion: """
             The node writes a snapshot to status.json in its home every second; this reads it. \
+            Peers whose datagrams speak another protocol version are listed apart (at most 32), \
+            with what to do: an older peer must upgrade; a newer one means this node should. \
             Exits 1 when no node is running for this home.
 
             Example:
@@ -58,7 +60,10 @@ struct Status: ParsableCommand {
         for outcome in status.counters.entries.keys.sorted() {
             rows.append(["  " + outcome, "\(status.counters.entries[outcome] ?? 0)"])
         }
+        rows += Self.breakdown("send-failed", status.counters.sendFailed)
+        rows += Self.breakdown("addresses ignored", status.counters.addressesIgnored)
         context.print(TextTable(rows: rows).text)
+        Self.printOtherVersions(status, names: names, now: now, context: context)
         let counts = Self.states.map { state in "\(status.members.filter { $0.state == state }.count) \(state)" }
         context.print("")
         context.print("members: " + counts.joined(separator: ", "))
@@ -79,6 +84,12 @@ struct Status: ParsableCommand {
             context.print("unreachable \(names(m.id).map { "\($0) " } ?? "")[\(m.fingerprint)]: \(Self.silence(m, now: now))")
         }
         context.print("  " + UnreachableHint.text(for: unreachable.flatMap { $0.tried ?? [] }))
+    }
+
+    /// A counter's total, then one indented row per reason, by name; nothing when it is zero.
+    static func breakdown(_ label: String, _ counts: [String: Int]) -> [[String]] {
+        guard !counts.isEmpty else { return [] }
+        return [[label, "\(counts.values.reduce(0, +))"]] + counts.keys.sorted().map { ["  " + $0, "\(counts[$0] ?? 0)"] }
     }
 
     /// `no answer from ADDR since 12s ago; forgotten in 4m48s unless it answers`.

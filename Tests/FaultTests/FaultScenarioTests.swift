@@ -34,5 +34,6 @@ struct FaultScenarioTests {
         let outcome = try run(.liar)
         #expect(outcome.figures["liar.accepted_bad_entries"] == 0)
         #expect(try #require(outcome.figures["liar.victim_datagrams"]) <= #require(outcome.figures["liar.victim_bound"]))
+        #expect(outcome.figures["liar.unusable_survivors"] == 4, "every host outlives endpoints at unusable addresses")
     }
 }

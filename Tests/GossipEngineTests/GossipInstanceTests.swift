@@ -145,7 +145,7 @@ import Testing
 
         // A host where a member is verified runs Grapevine: its other ports are not held back.
         var cluster = make(ids)
-        let shared: [UInt8] = [127, 0, 0, 1]
+        let shared: [UInt8] = [198, 51, 100, 7]
         let local = try (1...3).map { i in
             try SignedEntry.sign(.endpoint(EndpointInfo(addresses: [NodeAddress(ip: shared, port: 4100 + UInt16(i))])),
                                  stamp: HLCStamp(millis: t0, counter: 0), with: ids.keys[i])

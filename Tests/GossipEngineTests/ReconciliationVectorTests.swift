@@ -3,6 +3,7 @@ import GossipEngine
 import GossipSimulator
 import GrapevineCore
 import GrapevineMerge
+import GrapevineWire
 import Testing
 
 /// Protocol/vectors/reconciliation.json: a fixed pair of sets and the payloads of their exchange.
@@ -22,19 +23,73 @@ import Testing
         var config = GossipConfig()
         config.reconciliationBranching = 4
         config.idListThreshold = 4
+        var vectors = exchange(a: a, b: b, config: config, description: "Range-based reconciliation (PROTOCOL.md section 12) of set a against set b, opened by a, with branching 4 and id lists up to 4 ids. messages[i] lists the payloads (GossipMessage, hex) of message i; even i go a to b, odd i b to a.")
+        // Answers cut into frames: a small payload budget (ranges at most 128 bytes a frame) and two
+        // frames an answer, so the second frame keeps room for the closing range and ends with it.
+        var cutConfig = GossipConfig()
+        cutConfig.payloadBudget = 200
+        cutConfig.maxFramesPerAnswer = 2
+        vectors["cut_exchange"] = exchange(
+            a: all.enumerated().filter { $0.offset % 3 != 1 }.map(\.element),
+            b: all.enumerated().filter { $0.offset % 4 != 2 }.map(\.element), config: cutConfig,
+            description: "The same scheme with branching 8, id lists up to 8 ids, a payload budget of 200 bytes "
+                + "and at most 2 frames an answer (section 12.1, \"Frames fit one datagram\").")
+        vectors["payloads"] = payloadCases()
+        return vectors
+    }
+
+    /// One exchange between the sets, with the parameters that shape its frames.
+    static func exchange(a: [(stamp: HLCStamp, id: EntryID)], b: [(stamp: HLCStamp, id: EntryID)], config: GossipConfig,
+                         description: String) -> [String: Any] {
         let exchange = ReconcileExchange(a: ReconciliationIndex(a), b: ReconciliationIndex(b), config: config)
         func pairs(_ items: [(stamp: HLCStamp, id: EntryID)]) -> [[String: Any]] {
             items.map { ["stamp": $0.stamp.rawValue, "id": $0.id.hex] }
         }
         return [
-            "description": "Range-based reconciliation (PROTOCOL.md section 12) of set a against set b, opened by a, with branching 4 and id lists up to 4 ids. messages[i] lists the payloads (GossipMessage, hex) of message i; even i go a to b, odd i b to a.",
-            "branching": 4,
-            "id_list_threshold": 4,
+            "description": description,
+            "branching": config.reconciliationBranching,
+            "id_list_threshold": config.idListThreshold,
+            "payload_budget": config.payloadBudget,
+            "max_frames_per_answer": config.maxFramesPerAnswer,
             "a": pairs(a),
             "b": pairs(b),
             "messages": exchange.messages.map { $0.map { Hex.encode($0) } },
             "a_sends": exchange.aSends.sorted().map(\.hex),
             "b_sends": exchange.bSends.sorted().map(\.hex),
+        ]
+    }
+
+    /// A reconciliation payload with raw `lower_id` and `ranges` bytes, which a frame built from
+    /// checked values could not hold.
+    static func payload(lowerStamp: UInt64, lowerID: [UInt8], ranges: [UInt8]) -> String {
+        let message = Grapevine_V1_GossipMessage.with {
+            $0.version = GossipConfig.protocolVersion
+            $0.reconcile = .with {
+                $0.session = 1
+                $0.lowerStamp = lowerStamp
+                $0.lowerID = Data(lowerID)
+                $0.ranges = Data(ranges)
+            }
+        }
+        return Hex.encode((try? message.serializedBytes()) ?? [])
+    }
+
+    /// Section 12.3's edge cases, each a whole payload: refused as `invalid-ranges`, or the bounds read.
+    static func payloadCases() -> [[String: Any]] {
+        let fingerprint = [UInt8](repeating: 0, count: 16)
+        // 2^64 + 3 as a 10-byte varint: bits beyond the 64th are dropped, so the delta is 3.
+        let wrapping: [UInt8] = [0x83, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02]
+        let elevenBytes: [UInt8] = [0x83] + [UInt8](repeating: 0x80, count: 9) + [0x01]
+        func bad(_ name: String, _ payload: String) -> [String: Any] { ["name": name, "payload": payload, "result": "invalid-ranges"] }
+        return [
+            ["name": "delta-of-2^64-plus-3-wraps", "result": "ok", "uppers": [[8, ""]],
+             "payload": payload(lowerStamp: 5, lowerID: [], ranges: [0x01] + wrapping + fingerprint)],
+            bad("delta-of-11-bytes", payload(lowerStamp: 5, lowerID: [], ranges: [0x01] + elevenBytes + fingerprint)),
+            bad("stamp-overflows", payload(lowerStamp: .max, lowerID: [], ranges: [0x01, 0x01] + fingerprint)),
+            bad("lower-id-of-33-bytes", payload(lowerStamp: 5, lowerID: [UInt8](repeating: 1, count: 33),
+                                                ranges: [0xfd] + fingerprint)),
+            ["name": "lower-id-of-32-bytes", "result": "ok", "uppers": [NSNull()],
+             "payload": payload(lowerStamp: 5, lowerID: [UInt8](repeating: 1, count: 32), ranges: [0xfd] + fingerprint)],
         ]
     }
 
@@ -52,6 +107,26 @@ import Testing
         for payload in messages.joined() {
             let bytes = try #require(Hex.decode(payload))
             #expect(throws: Never.self) { try GossipMessage.decode(bytes) }
+        }
+        let cut = try #require(storedObject?["cut_exchange"] as? [String: Any])
+        let cutMessages = try #require(cut["messages"] as? [[String]])
+        #expect(cutMessages.contains { $0.count > 1 }, "some answer is cut into frames")
+    }
+
+    @Test("range edge cases: a 10-byte delta wraps past 2^64, an 11-byte one, an overflowing stamp and a 33-byte lower id are refused")
+    func rangeEdgeCases() throws {
+        for case let item in Self.payloadCases() {
+            let name = item["name"] as? String ?? "?"
+            let bytes = try #require(Hex.decode(item["payload"] as? String ?? ""))
+            switch Result(catching: { () throws(GossipDecodeError) in try GossipMessage.decode(bytes) }) {
+            case .success(let message):
+                #expect(item["result"] as? String == "ok", "\(name)")
+                let uppers = message.reconcile?.ranges.map { $0.upper.isMax ? "max" : "\($0.upper.stamp)/\(Hex.encode($0.upper.prefix))" }
+                let expected = (item["uppers"] as? [Any])?.map { ($0 as? [Any]).map { "\($0[0])/\($0[1])" } ?? "max" }
+                #expect(uppers == expected, "\(name)")
+            case .failure(let error):
+                #expect(item["result"] as? String == error.code.rawValue, "\(name)")
+            }
         }
     }
 }

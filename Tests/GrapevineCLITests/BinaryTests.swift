@@ -50,6 +50,20 @@ import Testing
         #expect(usage.stderr.hasPrefix("Error: Missing expected argument '<who>'"))
     }
 
+    @Test("the binary runs ICU's spoof checker beside Foundation's ICU: a bidi override is refused, a Cyrillic lookalike flagged")
+    func theBinaryChecksNamesWithICU() throws {
+        let home = TestHome.temporaryPath()
+        #expect(try run(["init", "--name", "J\u{0435}ff"], home: home).code == 0)
+        let reversed = try run(["card", "set", "fn", "\u{202E}ffeJ"], home: home)
+        #expect(reversed.code == 1)
+        #expect(reversed.stderr.hasPrefix("error: fn holds \\u{202E}, a character that hides or reorders text"))
+        let contacts = try run(["contacts", "--json"], home: home)
+        #expect(contacts.code == 0, "\(contacts.stderr)")
+        #expect(contacts.stdout.contains("\"mixed-scripts\""))
+        let connections = try run(["connections"], home: home)
+        #expect(connections.stdout == "no connections yet: `grapevine connect WHO` records one\n")
+    }
+
     @Test func anUnreadableKeyIsOneLineNotACrash() throws {
         let home = TestHome.temporaryPath()
         #expect(try run(["init"], home: home).code == 0)

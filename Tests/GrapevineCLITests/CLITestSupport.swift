@@ -93,6 +93,7 @@ struct Peer {
     init(_ n: Int, name: String) {
         var seed = [UInt8](repeating: 0, count: 32)
         seed[0] = UInt8(truncatingIfNeeded: n)
+        seed[1] = UInt8(truncatingIfNeeded: n >> 8)
         seed[31] = 0x7c
         guard let key = Ed25519.SigningKey(seed: seed), let id = PublicIdentity(bytes: key.publicKey) else {
             preconditionFailure("a 32-byte seed makes a valid key")

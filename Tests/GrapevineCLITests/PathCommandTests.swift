@@ -25,14 +25,34 @@ import Testing
         let (home, _) = try seedStory()
         let result = home.run("path", "Kevin Bacon")
         #expect(result.code == 0, "\(result.stderr)")
-        #expect(result.stdout == "Jennifer → Jeff → Anonymous → Kevin Bacon (3 hops: ask Jeff for an introduction to Anonymous)\n")
+        #expect(result.stdout.hasPrefix("Jennifer → Jeff → Anonymous → Kevin Bacon (3 hops: ask Jeff for an introduction to Anonymous)\n"))
     }
 
     @Test func twoHopsAsksTheMiddlePerson() throws {
         let (home, _) = try seedStory()
         try home.ingest([try anonymous.sign(.edge(EdgeInfo(target: jeff.id, state: .connected)), counter: 1)])
         let result = home.run("path", "Kristina")
-        #expect(result.stdout == "Jennifer → Jeff → Kristina (2 hops: ask Jeff for an introduction)\n")
+        #expect(result.stdout.hasPrefix("Jennifer → Jeff → Kristina (2 hops: ask Jeff for an introduction)\n"))
+    }
+
+    @Test("every hop and introducer is listed below the path with the fingerprint beside the name, also in JSON")
+    func hopsShowTheirFingerprints() throws {
+        let (home, me) = try seedStory()
+        let impostor = Peer(6, name: "Jeff")
+        try home.ingest(try impostor.entries(connectedTo: []))
+        let lines = home.run("path", "Kevin Bacon").stdout.split(separator: "\n").map(String.init)
+        #expect(lines == [
+            "Jennifer → Jeff → Anonymous → Kevin Bacon (3 hops: ask Jeff for an introduction to Anonymous)",
+            "  Jennifer     \(me.fingerprint)  me",
+            "  Jeff         \(jeff.id.fingerprint)  shared name",
+            "  Anonymous    \(anonymous.id.fingerprint)",
+            "  Kevin Bacon  \(kevin.id.fingerprint)",
+        ])
+        let object = try #require(try TestHome.json(home.run("path", "Kevin Bacon", "--json")) as? [String: Any])
+        let people = try #require(object["people"] as? [[String: Any]])
+        #expect(people.map { $0["fingerprint"] as? String } == [me, jeff.id, anonymous.id, kevin.id].map(\.fingerprint))
+        #expect(people[1]["flags"] as? [String] == ["shared-name"])
+        #expect(people[0]["me"] as? Bool == true)
     }
 
     @Test func jsonGivesHopsAndTheListOfIds() throws {
@@ -47,9 +67,9 @@ import Testing
     @Test func fromAndToCanBothBeGiven() throws {
         let (home, _) = try seedStory()
         let result = home.run("path", "Kristina", "Kevin Bacon")
-        #expect(result.stdout == "Kristina → Jeff → Anonymous → Kevin Bacon (3 hops: ask Jeff for an introduction to Anonymous)\n")
+        #expect(result.stdout.hasPrefix("Kristina → Jeff → Anonymous → Kevin Bacon (3 hops: ask Jeff for an introduction to Anonymous)\n"))
         let direct = home.run("path", "Jeff")
-        #expect(direct.stdout == "Jennifer → Jeff (1 hop: already connected)\n")
+        #expect(direct.stdout.hasPrefix("Jennifer → Jeff (1 hop: already connected)\n"))
     }
 
     @Test func aOneSidedConnectionDoesNotCount() throws {
@@ -59,7 +79,7 @@ import Testing
         #expect(home.run("connect", "Jeff").code == 0)
         let result = home.run("path", "Jeff")
         #expect(result.code == 1)
-        #expect(result.stdout == "no path from Jennifer to Jeff over mutual connections\n")
+        #expect(result.stdout.hasPrefix("no path from Jennifer to Jeff over mutual connections\n"))
         let json = home.run("path", "Jeff", "--json")
         #expect(json.code == 1)
         let object = try #require(try TestHome.json(json) as? [String: Any])

@@ -5,7 +5,8 @@ import Testing
 @Suite struct MergeVectorsTests {
     @Test func everyMergeVectorCaseGivesTheSameResultInAnyArrivalOrder() throws {
         let file = try MergeVectors.make()
-        #expect(file.cases.map(\.name) == ["last-writer-wins", "per-author-bound", "equal-stamp-tie", "quarantine"])
+        #expect(file.cases.map(\.name) == ["last-writer-wins", "per-author-bound", "equal-stamp-tie", "quarantine",
+                                             "table-bounds"])
         var rng = SplitMix64(seed: 42)
         for vector in file.cases {
             let entries = try vector.entries.map { hex in
@@ -29,11 +30,21 @@ import Testing
         let lww = try #require(cases["last-writer-wins"])
         #expect(lww.entries.count == 12 && lww.retained.count == 8)
         let bound = try #require(cases["per-author-bound"])
-        #expect(bound.entries.count == RetentionBounds.v1.card + 6 && bound.retained.count == RetentionBounds.v1.card)
+        #expect(bound.entries.count == RetentionBounds.v2.card + 6 && bound.retained.count == RetentionBounds.v2.card)
         let tie = try #require(cases["equal-stamp-tie"])
         #expect(tie.retained.count == 2)
         let quarantine = try #require(cases["quarantine"])
         #expect(quarantine.quarantined.count == 1 && quarantine.retained.count == 2)
         #expect(quarantine.digest != quarantine.heldFingerprint)
+        // A reserved kind keeps its table bound before its payload is defined; an unlisted kind keeps 64.
+        let table = try #require(cases["table-bounds"])
+        let count = RetentionBounds.v2.unknown + 1
+        #expect(table.entries.count == 2 * count && table.retained.count == count + RetentionBounds.v2.unknown)
+    }
+
+    @Test("the per-author-bound description names exactly the fields retained")
+    func perAuthorBoundDescriptionMatchesTheRetainedFields() throws {
+        let bound = try #require(try MergeVectors.make().cases.first { $0.name == "per-author-bound" })
+        #expect(bound.description.contains("the new x-1 and x-5…x-35"))
     }
 }

@@ -26,7 +26,7 @@ enum Fixtures {
 
     /// Small bounds, so random sets overflow them often.
     static let small = RetentionBounds(card: 3, endpoint: 1, edge: 4, introduction: 3, introductionResponse: 2,
-                                       unknown: 2, quarantinePerAuthor: 3, quarantineTotal: 5)
+                                       grant: 4, introductionRequest: 3, deviceRecord: 2, unknown: 2, quarantinePerAuthor: 3, quarantineTotal: 5)
 
     static func id(_ rng: inout SplitMix64) -> EntryID {
         EntryID(bytes: rng.bytes(32))!
@@ -44,7 +44,7 @@ enum Fixtures {
     /// A random meta from a few authors, kinds and keys, with stamps from a narrow range so that
     /// concurrent and equal stamps are common; `futureShare` of them lie beyond the tolerance at `base`.
     static func randomMeta(_ rng: inout SplitMix64, futureShare: Double = 0) -> EntryMeta {
-        let kinds: [EntryKind] = [.card, .endpoint, .edge, .introduction, .introductionResponse, EntryKind(rawValue: 99)]
+        let kinds: [EntryKind] = [.card, .endpoint, .edge, .introduction, .introductionResponse, .grant, EntryKind(rawValue: 99)]
         let kind = kinds[Int.random(in: 0..<kinds.count, using: &rng)]
         let id = id(&rng)
         let key: [UInt8]

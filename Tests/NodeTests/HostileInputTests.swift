@@ -10,20 +10,10 @@ import Testing
 /// converging with its honest peer.
 @Suite("Hostile input", .serialized)
 struct HostileInputTests {
-    func sealed(_ sealer: inout DatagramSealer, _ payload: [UInt8], to peer: PublicIdentity) throws -> [UInt8] {
-        guard let datagram = sealer.seal(payload, to: peer) else { throw HarnessError("could not seal") }
-        return datagram
-    }
-
     @Test("malformed, forged, replayed and misaddressed datagrams are dropped with the right counter")
     func badDatagramsAreCounted() throws {
         let harness = try NodeHarness()
-        for name in ["a", "b"] { #expect(try harness.cli(name, ["init", "--name", name]).code == 0) }
-        let a = try harness.start("a")
-        let token = try #require(try harness.cli("a", ["invite"]).stdout.split(separator: "\n").last.map(String.init))
-        _ = try harness.start("b", extra: ["--peer", token])
-        let port = try #require(harness.port("a"))
-        let target = try PublicIdentity(parsing: a.identity)
+        let (a, port, target) = try harness.startInvitedPair()
 
         let attacker = try #require(Ed25519.SigningKey(seed: Sodium.randomBytes(32)))
         let other = try #require(Ed25519.SigningKey(seed: Sodium.randomBytes(32)))
@@ -33,14 +23,14 @@ struct HostileInputTests {
         socket.send([DatagramFormat.magic, 1, 2, 3], toPort: port)
         socket.send([UInt8](repeating: DatagramFormat.magic, count: 1300), toPort: port)
         socket.send([0x00] + Sodium.randomBytes(200), toPort: port)
-        let valid = try sealed(&sealer, [0xff, 0xff], to: target)
+        let valid = try sealer.sealedForTest([0xff, 0xff], to: target)
         socket.send(valid, toPort: port)
         socket.send(valid, toPort: port)
-        var forged = try sealed(&sealer, [1, 2, 3], to: target)
+        var forged = try sealer.sealedForTest([1, 2, 3], to: target)
         forged[forged.count - 2] ^= 0x40
         socket.send(forged, toPort: port)
         var misaddressed = DatagramSealer(signingKey: attacker, epoch: 2)
-        socket.send(try sealed(&misaddressed, [1], to: PublicIdentity(other)), toPort: port)
+        socket.send(try misaddressed.sealedForTest([1], to: PublicIdentity(other)), toPort: port)
 
         let expected = ["too-small": 1, "too-large": 1, "bad-magic": 1, "replayed": 1, "forged": 2]
         let counted = harness.waitUntil(timeout: 4) {

@@ -2,6 +2,7 @@ import Foundation
 import ProcessTestSupport
 import GrapevineCore
 import Node
+import SealedDatagrams
 
 /// Real `grapevine` processes on loopback, each with its own home, for tests.
 /// Every process started is stopped when the harness is torn down, even when a test fails.
@@ -50,11 +51,12 @@ final class NodeHarness: @unchecked Sendable {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// Starts `grapevine run` for a home on an OS-chosen loopback port and waits for its status.
-    func start(_ name: String, extra: [String] = []) throws -> NodeStatus {
+    /// Starts `grapevine run` for a home on an OS-chosen port (of loopback, unless `listen` says
+    /// otherwise) and waits for its status.
+    func start(_ name: String, listen: String = "127.0.0.1:0", extra: [String] = []) throws -> NodeStatus {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", "--home", home(name), "--listen", "127.0.0.1:0", "--log-level", "info"] + extra
+        process.arguments = ["run", "--home", home(name), "--listen", listen, "--log-level", "info"] + extra
         let log = home(name) + ".log"
         FileManager.default.createFile(atPath: log, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: log)
@@ -108,6 +110,29 @@ final class NodeHarness: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.1)
         }
         return nil
+    }
+
+    /// Two nodes, `a` and `b`, where `b` joined through `a`'s invite: `a`'s status, port and key,
+    /// for tests that send datagrams to `a` while `b` shows it still converges.
+    func startInvitedPair() throws -> (a: NodeStatus, port: UInt16, key: PublicIdentity) {
+        for name in ["a", "b"] {
+            guard try cli(name, ["init", "--name", name]).code == 0 else { throw HarnessError("init \(name) failed") }
+        }
+        let a = try start("a")
+        guard let token = try cli("a", ["invite"]).stdout.split(separator: "\n").last.map(String.init) else {
+            throw HarnessError("a printed no invite")
+        }
+        _ = try start("b", extra: ["--peer", token])
+        guard let port = port("a") else { throw HarnessError("a has no port") }
+        return (a, port, try PublicIdentity(parsing: a.identity))
+    }
+}
+
+extension DatagramSealer {
+    /// Seals as a test's peer would; a payload too large to seal fails the test.
+    mutating func sealedForTest(_ payload: [UInt8], to peer: PublicIdentity) throws -> [UInt8] {
+        guard let datagram = seal(payload, to: peer) else { throw HarnessError("could not seal") }
+        return datagram
     }
 }
 

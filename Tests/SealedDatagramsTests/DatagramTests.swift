@@ -39,6 +39,24 @@ struct DatagramTests {
         #expect(opened.epoch == 7 && opened.counter == 1)
     }
 
+    @Test("v2 datagrams carry version 2 in byte 0; a v1 datagram opens with its version so its sender can be named, a later version is not opened")
+    func versionByte() throws {
+        #expect(DatagramFormat.magic == 0x92)
+        var sealer = DatagramSealer(signingKey: alice, epoch: 7)
+        var opener = DatagramOpener(signingKey: bob)
+        var old = try sealed(&sealer, [1], to: bobID)
+        old[0] = 0x91
+        let opened = try opener.open(old, source: "a", nowMillis: now).get()
+        #expect(opened.version == 1 && opened.sender == PublicIdentity(alice))
+        let current = try opener.open(try sealed(&sealer, [2], to: bobID), source: "a", nowMillis: now).get()
+        #expect(current.version == 2)
+        var newer = try sealed(&sealer, [3], to: bobID)
+        newer[0] = 0x93
+        var fresh = DatagramOpener(signingKey: bob)
+        #expect(drop(&fresh, newer, source: "a", nowMillis: now) == .newerVersion)
+        #expect(fresh.keyDerivations == 0, "a later version's sealing may differ: nothing is derived for it")
+    }
+
     @Test("a replayed datagram is dropped, and so is one from an earlier boot")
     func replays() throws {
         var sealer = DatagramSealer(signingKey: alice, epoch: 10)
@@ -88,7 +106,9 @@ struct DatagramTests {
         #expect(drop(&opener, Array(good.prefix(40)), source: "a", nowMillis: now) == .tooSmall)
         #expect(drop(&opener, good + [UInt8](repeating: 0, count: 1200), source: "a", nowMillis: now) == .tooLarge)
         var magic = good
-        magic[0] = 0x92
+        magic[0] = 0x81
+        #expect(drop(&opener, magic, source: "a", nowMillis: now) == .badMagic)
+        magic[0] = 0x90
         #expect(drop(&opener, magic, source: "a", nowMillis: now) == .badMagic)
         var own = DatagramSealer(signingKey: bob, epoch: 1)
         let fromSelf = try sealed(&own, [1], to: PublicIdentity(alice))

@@ -47,7 +47,8 @@ CARD_FIELDS = {
     "impp": ("IMPP", True), "categories": ("CATEGORIES", True),
 }
 
-KIND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction-response"}
+KIND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction-response",
+              6: "grant", 7: "introduction-request", 8: "device-record"}
 
 P = 2**255 - 19
 L = 2**252 + 27742317777372353535851937790883648493
@@ -577,7 +578,7 @@ def parse_identity(text):
         raise ValueError("wrong-length")
     bits = "".join(f"{BASE32_ALPHABET.index(c.lower()):05b}" for c in rest)
     if int(bits[288:], 2) != 0:
-        raise ValueError("wrong-length")
+        raise ValueError("checksum-mismatch")
     data = int(bits[:288], 2).to_bytes(36, "big")
     key, checksum = data[:32], data[32:]
     if blake2b256(ID_DOMAIN, key)[:4] != checksum:
@@ -672,6 +673,24 @@ def check_entries(doc, tally):
             expect(resigned == entry["signature"], "re-signing the body gives another signature")
             expect(v.get("kept", True) is True, "a positive vector must be kept")
         tally.check(f"entry {v['name']}", one)
+    by_id = {v["id"]: bytes.fromhex(v["entry"]) for v in doc["vectors"]}
+    for v in doc["other_signatures"]:
+        def other(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            expect(entry["id"].hex() == v["id"], "id")
+            if v.get("kept") is not None:
+                # Section 9.6: of two signatures of one body, a node keeps the smaller.
+                first = check_entry(by_id[v["id"]])
+                smaller = min(first, entry, key=lambda e: e["signature"])
+                expect(first["signature"] != entry["signature"], "not another signature")
+                expect(encode_signed_entry(smaller) == bytes.fromhex(v["kept"]), "kept")
+        tally.check(f"entry with another signature: {v['name']}", other)
+
+
+def encode_signed_entry(entry):
+    """Section 1.4.6: the canonical SignedEntry of a body and a signature."""
+    body = entry["body"]
+    return b"\x0a" + encode_varint(len(body)) + body + b"\x12\x40" + entry["signature"]
 
 
 def check_negative(doc, tally):
@@ -690,9 +709,12 @@ def check_negative(doc, tally):
 # Merge (PROTOCOL.md section 9)
 
 SET_FINGERPRINT_DOMAIN = b"grapevine/set-fingerprint/v1\x00"
-BOUNDS_V1 = {"card": 32, "endpoint": 1, "edge": 2048, "introduction": 256, "introduction_response": 512,
+# The bound K of every kind in the table of section 5.1; kinds it does not list share "unknown".
+BOUNDS_V2 = {"card": 32, "endpoint": 1, "edge": 2048, "introduction": 256, "introduction_response": 512,
+             "grant": 2048, "introduction_request": 256, "device_record": 16,
              "unknown": 64, "quarantine_per_author": 64, "quarantine_total": 4096}
-BOUND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction_response"}
+BOUND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction_response",
+               6: "grant", 7: "introduction_request", 8: "device_record"}
 
 
 def set_fingerprint(ids):
@@ -783,38 +805,43 @@ def merge_incrementally(entries, now, tolerance, bounds):
 
 def check_merge(doc, tally):
     expect(bytes.fromhex(doc["fingerprint_domain_hex"]) == SET_FINGERPRINT_DOMAIN, "fingerprint_domain_hex")
-    expect(doc["bounds"] == BOUNDS_V1, f"bounds {doc['bounds']} differ from PROTOCOL.md section 9.4")
+    expect(doc["bounds"] == BOUNDS_V2, f"bounds {doc['bounds']} differ from the kinds table, PROTOCOL.md section 5.1")
     for case in doc["cases"]:
         def one(case=case):
             entries = [check_entry(bytes.fromhex(h)) for h in case["entries"]]
             now, tolerance = case["physical_millis"], case["future_tolerance_millis"]
             expect(tolerance == 600000, "future_tolerance_millis")
-            retained, quarantined = merge_by_definition(entries, now, tolerance, BOUNDS_V1)
+            retained, quarantined = merge_by_definition(entries, now, tolerance, BOUNDS_V2)
             expect([i.hex() for i in retained] == case["retained"], f"retained {[i.hex() for i in retained]}")
             expect([i.hex() for i in quarantined] == case["quarantined"], "quarantined")
             expect(set_fingerprint(retained).hex() == case["digest"], f"digest {set_fingerprint(retained).hex()}")
             expect(set_fingerprint(retained + quarantined).hex() == case["held_fingerprint"], "held_fingerprint")
             orders = [entries, entries[::-1], sorted(entries, key=order), sorted(entries, key=lambda e: e["body"])]
             for arrival in orders:
-                result = merge_incrementally(arrival, now, tolerance, BOUNDS_V1)
+                result = merge_incrementally(arrival, now, tolerance, BOUNDS_V2)
                 expect(result == (retained, quarantined), "the incremental merge depends on arrival order")
         tally.check(f"merge {case['name']}", one)
 
 
-DATAGRAM_MAGIC = 0x91
+PROTOCOL_VERSION = 2
+DATAGRAM_MAGIC = 0x90 | PROTOCOL_VERSION
 DATAGRAM_MAX = 1200
 DATAGRAM_HEADER = 57
 DATAGRAM_MAC = 16
 
 
 def open_datagram(datagram, recipient_seed):
-    """Opens a sealed datagram as PROTOCOL.md section 10.3 says; returns (reason, sender, payload)."""
+    """Opens a sealed datagram as PROTOCOL.md section 10.3 says (no replay or rate state: a fresh
+    recipient); returns (reason, sender, payload)."""
     if len(datagram) < DATAGRAM_HEADER + DATAGRAM_MAC:
         return "too-small", None, None
     if len(datagram) > DATAGRAM_MAX:
         return "too-large", None, None
-    if datagram[0] != DATAGRAM_MAGIC:
+    version = datagram[0] & 0x0F
+    if datagram[0] >> 4 != 0x9 or version == 0:
         return "bad-magic", None, None
+    if version > PROTOCOL_VERSION:
+        return "newer-version", None, None
     signing_key = nacl.signing.SigningKey(recipient_seed)
     sender, nonce = datagram[1:33], datagram[33:57]
     if sender == bytes(signing_key.verify_key):
@@ -831,6 +858,9 @@ def open_datagram(datagram, recipient_seed):
         payload = nacl.bindings.crypto_box_open_afternm(datagram[57:], nonce, shared)
     except Exception:
         return "forged", None, None
+    if version != PROTOCOL_VERSION:
+        # Section 10.3 step 11: version 1 seals alike; it is opened only to learn who sent it.
+        return "old-version", sender, payload
     return None, sender, payload
 
 
@@ -858,9 +888,41 @@ def check_datagrams(doc, tally):
         tally.check(f"datagram {v['name']}", one)
     for d in doc["drops"]:
         def one(d=d):
-            reason, _, _ = open_datagram(bytes.fromhex(d["datagram"]), bytes.fromhex(d["recipient_seed"]))
+            reason, sender, payload = open_datagram(bytes.fromhex(d["datagram"]), bytes.fromhex(d["recipient_seed"]))
+            if reason is None:
+                # Section 11.2 step 2: a payload of another version is dropped before anything in it.
+                stated = parse_message(payload, "GossipMessage")["version"]
+                if stated and stated != PROTOCOL_VERSION:
+                    reason = "old-version" if stated < PROTOCOL_VERSION else "newer-version"
             expect(reason == d["reason"], f"{d['name']}: dropped as {reason}, expected {d['reason']}")
+            if d.get("sender") is not None:
+                # Section 15.2: the sender is named only from what opened, with its payload's version.
+                expect(sender.hex() == d["sender"], "the authenticated sender")
+                stated = parse_message(payload, "GossipMessage")["version"]
+                expect(stated == d["stated_version"], f"the payload states version {stated}")
         tally.check(f"datagram drop {d['name']}", one)
+    def replay():
+        # Section 10.4: highest epoch, highest counter h, and bit d set when h - d was seen (d < 64).
+        window = None
+        for step in doc["replay_window"]:
+            epoch, counter = step["epoch"], step["counter"]
+            if window is None:
+                window, verdict = [epoch, counter, 1], "fresh"
+            elif epoch < window[0] or (epoch == window[0] and counter + 64 <= window[1]):
+                verdict = "stale"
+            elif epoch > window[0]:
+                window, verdict = [epoch, counter, 1], "fresh"
+            elif counter > window[1]:
+                shift = counter - window[1]
+                window[2] = 1 if shift >= 64 else ((window[2] << shift) | 1) & (2**64 - 1)
+                window[1], verdict = counter, "fresh"
+            elif window[2] >> (window[1] - counter) & 1:
+                verdict = "replayed"
+            else:
+                window[2] |= 1 << (window[1] - counter)
+                verdict = "fresh"
+            expect(verdict == step["verdict"], f"({epoch}, {counter}): {verdict}, expected {step['verdict']}")
+    tally.check("replay window", replay)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -987,7 +1049,7 @@ def encode_ranges(lower, ranges):
 
 
 def encode_reconcile_payload(frame):
-    """A GossipMessage holding only version 1 and the frame, in field order with defaults left out
+    """A GossipMessage holding only version 2 and the frame, in field order with defaults left out
     (the canonical form of section 1.4.2, which the vectors use)."""
     session, round_, lower, ranges = frame
     def field(number, raw):
@@ -1001,10 +1063,50 @@ def encode_reconcile_payload(frame):
     encoded = encode_ranges(lower, ranges)
     if encoded:
         inner += field(5, encoded)
-    return encode_varint(1 << 3 | VARINT) + encode_varint(1) + field(8, bytes(inner))
+    return encode_varint(1 << 3 | VARINT) + encode_varint(PROTOCOL_VERSION) + field(8, bytes(inner))
 
 
-def answer_frame(frame, items, branching, threshold):
+CLOSING_RESERVE = 1 + 10 + 32 + 16  # the largest fingerprint range: header, delta, prefix, fingerprint
+
+
+def pack(ranges, session, round_, lower, span_end, items, range_budget, max_frames):
+    """Section 12.1, "Frames fit one datagram": cuts an answer's ranges into frames."""
+    frames, current, used = [], [], 0
+    current_lower, previous = lower, lower
+    def close():
+        while current and current[-1][1] == RANGE_SKIP:
+            current.pop()
+        if current:
+            frames.append((session, round_, current_lower, list(current)))
+    for upper, mode, payload in ranges:
+        if not current and mode == RANGE_SKIP:
+            current_lower = previous = upper
+            continue
+        size = len(encode_ranges(previous, [(upper, mode, payload)]))
+        last = len(frames) == max_frames - 1
+        budget = range_budget - CLOSING_RESERVE if last else range_budget
+        if used + size > budget and current:
+            cut = current[-1][0]
+            if last:
+                rest = set_fingerprint([x[1] for x in in_range(items, cut, span_end)])
+                current.append((span_end, RANGE_FINGERPRINT, rest))
+                frames.append((session, round_, current_lower, list(current)))
+                return frames
+            close()
+            current, used, current_lower, previous = [], 0, cut, cut
+            if mode == RANGE_SKIP:
+                current_lower = previous = upper
+                continue
+            size = len(encode_ranges(previous, [(upper, mode, payload)]))
+        current.append((upper, mode, payload))
+        used += size
+        if upper is not None:
+            previous = upper
+    close()
+    return frames
+
+
+def answer_frame(frame, items, branching, threshold, range_budget=PAYLOAD_BUDGET - FRAME_OVERHEAD, max_frames=4):
     """Section 12.1 step 2-3: (frames to send back, ids to send, ids to request)."""
     session, round_, lower, ranges = frame
     out, have, need = [], [], []
@@ -1031,49 +1133,71 @@ def answer_frame(frame, items, branching, threshold):
         previous = upper
     if round_ >= MAX_ROUNDS:
         return [], have, need
-    start = lower
-    while out and out[0][1] == RANGE_SKIP:
-        start = out.pop(0)[0]
-    while out and out[-1][1] == RANGE_SKIP:
-        out.pop()
-    if not out:
-        return [], have, need
-    expect(len(encode_ranges(start, out)) <= PAYLOAD_BUDGET - FRAME_OVERHEAD,
-           "an answer needs more than one frame; this checker covers single-frame answers only")
-    return [(session, round_ + 1, start, out)], have, need
+    return pack(out, session, round_ + 1, lower, previous, items, range_budget, max_frames), have, need
+
+
+def check_exchange(doc):
+    """Replays one exchange of section 12.1 from its sets and compares every payload."""
+    branching, threshold = doc["branching"], doc["id_list_threshold"]
+    range_budget = max(128, doc.get("payload_budget", PAYLOAD_BUDGET) - FRAME_OVERHEAD)
+    max_frames = doc.get("max_frames_per_answer", 4)
+    sets = {side: sorted((x["stamp"], bytes.fromhex(x["id"])) for x in doc[side]) for side in ("a", "b")}
+    a_items = sets["a"]
+    opening = (decode_opening_session(doc), 0, MIN_WIRE,
+               [(None, RANGE_FINGERPRINT, set_fingerprint([x[1] for x in a_items]))])
+    frames, turn, sends, cuts = [opening], "b", {"a": set(), "b": set()}, 0
+    expect(len(doc["messages"]) >= 1, "no messages")
+    for number, payloads in enumerate(doc["messages"]):
+        expect(frames, f"message {number}: the exchange had already ended")
+        expected = [encode_reconcile_payload(f).hex() for f in frames]
+        expect(payloads == expected, f"message {number}: payloads {expected}")
+        for payload in payloads:
+            decoded = parse_message(bytes.fromhex(payload), "GossipMessage")
+            expect(decoded["version"] == PROTOCOL_VERSION, f"message {number}: version {decoded['version']}")
+            frame = decoded["reconcile"]
+            lower = (frame["lower_stamp"], frame["lower_id"])
+            ranges = decode_ranges(frame["ranges"], lower)
+            expect((frame["session"], frame["round"], lower, ranges) in frames, f"message {number}: decoding")
+        answers, other = [], "a" if turn == "b" else "b"
+        for frame in frames:
+            next_frames, have, need = answer_frame(frame, sets[turn], branching, threshold, range_budget, max_frames)
+            cuts += max(0, len(next_frames) - 1)
+            answers += next_frames
+            sends[turn].update(have)
+            sends[other].update(need)
+        frames, turn = answers, other
+    expect(not frames, "the exchange goes on after the last message")
+    for side in ("a", "b"):
+        expect(sorted(i.hex() for i in sends[side]) == doc[f"{side}_sends"], f"{side}_sends")
+    a_ids, b_ids = {x[1] for x in sets["a"]}, {x[1] for x in sets["b"]}
+    expect(sends["a"] == a_ids - b_ids and sends["b"] == b_ids - a_ids, "the exchange missed a difference")
+    return cuts
+
+
+def check_payload_case(case):
+    """Section 11.2 step 6 and section 12.3 on one whole payload: invalid-ranges, or the bounds read."""
+    try:
+        frame = parse_message(bytes.fromhex(case["payload"]), "GossipMessage")["reconcile"]
+        if len(frame["lower_id"]) > 32:
+            raise Reject("invalid-ranges", "lower_id over 32 bytes")
+        lower = (frame["lower_stamp"], frame["lower_id"])
+        ranges = decode_ranges(frame["ranges"], lower)
+    except Reject as rejection:
+        expect(case["result"] == rejection.reason, f"{case['name']}: {rejection}")
+        return
+    expect(case["result"] == "ok", f"{case['name']}: accepted")
+    uppers = [None if u is None else [u[0], u[1].hex()] for u, _, _ in ranges]
+    expect(uppers == case["uppers"], f"{case['name']}: bounds {uppers}")
 
 
 def check_reconciliation(doc, tally):
-    branching, threshold = doc["branching"], doc["id_list_threshold"]
-    sets = {side: sorted((x["stamp"], bytes.fromhex(x["id"])) for x in doc[side]) for side in ("a", "b")}
-    def exchange():
-        a_items = sets["a"]
-        opening = (decode_opening_session(doc), 0, MIN_WIRE,
-                   [(None, RANGE_FINGERPRINT, set_fingerprint([x[1] for x in a_items]))])
-        frames, turn, sends = [opening], "b", {"a": set(), "b": set()}
-        expect(len(doc["messages"]) >= 1, "no messages")
-        for number, payloads in enumerate(doc["messages"]):
-            expect(frames, f"message {number}: the exchange had already ended")
-            expected = [encode_reconcile_payload(f).hex() for f in frames]
-            expect(payloads == expected, f"message {number}: payloads {expected}")
-            for payload in payloads:
-                decoded = parse_message(bytes.fromhex(payload), "GossipMessage")["reconcile"]
-                lower = (decoded["lower_stamp"], decoded["lower_id"])
-                ranges = decode_ranges(decoded["ranges"], lower)
-                expect((decoded["session"], decoded["round"], lower, ranges) in frames, f"message {number}: decoding")
-            answers, other = [], "a" if turn == "b" else "b"
-            for frame in frames:
-                next_frames, have, need = answer_frame(frame, sets[turn], branching, threshold)
-                answers += next_frames
-                sends[turn].update(have)
-                sends[other].update(need)
-            frames, turn = answers, other
-        expect(not frames, "the exchange goes on after the last message")
-        for side in ("a", "b"):
-            expect(sorted(i.hex() for i in sends[side]) == doc[f"{side}_sends"], f"{side}_sends")
-        a_ids, b_ids = {x[1] for x in sets["a"]}, {x[1] for x in sets["b"]}
-        expect(sends["a"] == a_ids - b_ids and sends["b"] == b_ids - a_ids, "the exchange missed a difference")
-    tally.check("reconciliation exchange", exchange)
+    tally.check("reconciliation exchange", lambda: check_exchange(doc))
+    def cut():
+        cuts = check_exchange(doc["cut_exchange"])
+        expect(cuts > 0, "the cut exchange never cut an answer into frames")
+    tally.check("reconciliation exchange with cut answers", cut)
+    for case in doc["payloads"]:
+        tally.check(f"reconciliation payload {case['name']}", lambda case=case: check_payload_case(case))
     for name, ranges_hex, lower in (("mode 3", "03", MIN_WIRE), ("prefix of 33 bytes", "8500", MIN_WIRE),
                                     ("range after max", "fc00", MIN_WIRE), ("not ascending", "0000", MIN_WIRE),
                                     ("fingerprint cut short", "fd0102", MIN_WIRE)):
@@ -1097,7 +1221,7 @@ INVITE_DOMAIN = b"grapevine/invite/v1\x00"
 
 def parse_invite(text):
     """Returns (error code, entry) for an invite token, as PROTOCOL.md section 13 says."""
-    compact = "".join(text.split())
+    compact = "".join(c for c in text if c not in WHITE_SPACE)
     if not compact.lower().startswith("gvi1"):
         return "missing-prefix", None
     body = compact[4:].lower()
@@ -1105,7 +1229,7 @@ def parse_invite(text):
         return "invalid-character", None
     bits = "".join(format("abcdefghijklmnopqrstuvwxyz234567".index(c), "05b") for c in body)
     usable = len(bits) - len(bits) % 8
-    if "1" in bits[usable:]:
+    if len(bits) - usable >= 5 or "1" in bits[usable:]:
         return "checksum-mismatch", None
     data = bytes(int(bits[i:i + 8], 2) for i in range(0, usable, 8))
     if len(data) <= 4:
@@ -1135,6 +1259,46 @@ def check_invites(doc, tally):
         tally.check(f"invalid invite {bad['error']}", one)
 
 
+# ---------------------------------------------------------------------------------------------
+# Addresses a node never sends to (PROTOCOL.md section 11.3)
+
+
+def unusable(ip, port, loopback_listener):
+    """The kind of address a node must not send to, or None: section 11.3's list, in its words."""
+    if port == 0:
+        return "port-0"
+    if len(ip) == 16 and ip[:10] == bytes(10) and ip[10:12] == b"\xff\xff":
+        ip = ip[12:]  # IPv4-mapped: judged as the IPv4 address it carries
+    if len(ip) == 4:
+        if ip[0] == 0:
+            return "unspecified"  # 0.0.0.0/8
+        if ip == b"\xff\xff\xff\xff":
+            return "broadcast"
+        if 224 <= ip[0] <= 239:
+            return "multicast"  # 224.0.0.0/4
+        loopback = ip[0] == 127  # 127.0.0.0/8
+    else:
+        if ip == bytes(16):
+            return "unspecified"
+        if ip[0] == 0xFF:
+            return "multicast"  # ff00::/8
+        loopback = ip == bytes(15) + b"\x01"
+    return "loopback" if loopback and not loopback_listener else None
+
+
+def check_addresses(doc, tally):
+    for v in doc["vectors"]:
+        def one(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            expect(entry["kind"] == 2, "not an endpoint entry")
+            for field, loopback_listener in (("usable_loopback_listener", True), ("usable_other_listener", False)):
+                usable = [{"kind": a["kind"], "ip": a["ip"], "port": a["port"]} for a in entry["content"]["addresses"]
+                          if unusable(a["ip"], a["port"], loopback_listener) is None]
+                stated = expected_content(2, {"addresses": v[field]})["addresses"]
+                expect(usable == stated, f"{field}: {usable}, the vector says {stated}")
+        tally.check(f"addresses {v['name']}", one)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: check_vectors.py VECTORS_DIR", file=sys.stderr)
@@ -1148,6 +1312,7 @@ def main(argv):
         ("datagrams.json", check_datagrams),
         ("invites.json", check_invites),
         ("reconciliation.json", check_reconciliation),
+        ("addresses.json", check_addresses),
     ]
     passed = failed = 0
     for filename, fn in checks:

@@ -11,7 +11,8 @@ import GrapevineCore
 /// table holds, after which a new node must still be able to join. Spoofing the victim's address,
 /// it asks for entries: what reaches the victim must not exceed what the liar sent. It also slanders: host 3 dead just above its incarnation
 /// and host 2 suspect at the greatest incarnation there is; every host must stay up and hold both
-/// alive again.
+/// alive again. Then it pushes valid endpoints of other identities at addresses no node may send
+/// to (`UnusableEndpointLies`): every host must survive them as the same process and converge.
 struct LiarScenario {
     let network: LabNetwork
     static let liarHost = 100
@@ -146,6 +147,8 @@ struct LiarScenario {
         outcome.figures["liar.reflection_ratio"] = (ratio * 100).rounded() / 100
         network.say("spoofing the victim: the liar sent \(sent) bytes, the victim received \(reflected)")
         outcome.check(sent > 0 && ratio <= 1, "requests from a spoofed source were amplified \(ratio)× toward the victim")
+
+        try UnusableEndpointLies(network: network).run(honest: honest, keyFile: keyFile, into: &outcome)
 
         // Someone new still gets in: the made-up members must not have taken its place.
         try newcomer.start(peers: [try network.node(1).invite()])
