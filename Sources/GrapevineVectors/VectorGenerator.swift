@@ -36,6 +36,7 @@ public enum VectorGenerator {
             ("datagrams.json", try VectorJSON.encode(DatagramVectors.make())),
             ("invites.json", try VectorJSON.encode(InviteVectors.make())),
             ("addresses.json", try VectorJSON.encode(AddressVectors.make())),
+            ("nat.json", try VectorJSON.encode(NATVectors.make())),
         ]
     }
 
@@ -147,7 +148,9 @@ public enum VectorGenerator {
             c.field = u.field
             c.values = u.values.map { .init(value: $0.value, type: $0.type) }
         case .endpoint(let e):
-            c.addresses = e.addresses.map { .init(kind: $0.kind, ip: IPText.format($0.ip), port: $0.port) }
+            c.addresses = e.addresses.map {
+                .init(kind: $0.kind, ip: IPText.format($0.ip), port: $0.port, origin: $0.origin?.description)
+            }
         case .edge(let e):
             c.target = Hex.encode(e.target.bytes)
             c.state = e.state == .connected ? "connected" : "removed"
