@@ -101,7 +101,9 @@ extension Lab {
         try Command.ok(ip, ["-n", namespace, "route", "add", Self.internet, "dev", device])
     }
 
-    /// The router's nftables: its mapping, the `ct state` filter, and counters of the datagrams
+    /// The router's nftables: its mapping, the `ct state` filter (also toward the router itself:
+    /// an unasked datagram it accepted would hold a conntrack entry that makes the mapping of a
+    /// later flow to the same peer collide, and the router drop it), and counters of the datagrams
     /// it forwards between its homes and other routers' WAN addresses (a direct home-to-home path).
     private func applyRouterRules(_ router: NATRouter) throws {
         let lanSubnets = router.homes.map { $0.gateway.dropLast(1) + "0/24" }.joined(separator: ", ")
@@ -163,6 +165,10 @@ extension Lab {
               chain post {
                 type nat hook postrouting priority srcnat; policy accept;
                 \(post)
+              }
+              chain input_f {
+                type filter hook input priority filter; policy accept;
+                iifname "wan0" ct state new drop
               }
               chain forward_f {
                 type filter hook forward priority filter; policy drop;
