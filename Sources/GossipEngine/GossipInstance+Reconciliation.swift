@@ -78,10 +78,12 @@ extension GossipInstance {
             return
         }
         guard open.resends < config.reconciliationResends else {
-            // Given up with work left: another member may answer better, now rather than at the
-            // next interval.
+            // Given up with work left: when the peer had answered, loss cut the session short,
+            // and another member may do better now rather than at the next interval. A peer that
+            // never answered may not re-send or answer settled frames (an older node): then the
+            // interval stands.
             session = nil
-            startReconciliation(store: store)
+            if !open.answered.isEmpty { startReconciliation(store: store) }
             return
         }
         open.resends += 1

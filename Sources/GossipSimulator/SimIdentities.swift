@@ -40,6 +40,9 @@ public final class SimIdentities: @unchecked Sendable {
     }
 
     public var count: Int { identities.count }
+
+    /// The network node `i` sits on: one 10.0.0.0/8 subnet with every other simulated node.
+    public func network(_ i: Int) -> LocalNetwork { Simulator.simulatedNetwork(addresses[i]) }
 }
 
 public struct SimError: Error, CustomStringConvertible {

@@ -90,7 +90,14 @@ public final class Simulator {
     private func makeInstance(_ i: Int, knownPeers: [KnownPeer]) -> GossipInstance<SeededRandom> {
         GossipInstance(identity: ids.identities[i], config: config,
                        random: SeededRandom(seed: seed &* 0x9e37_79b9 &+ UInt64(i) &+ UInt64(restarts) << 40),
-                       now: now, incarnation: now / 1000, endpoint: ids.endpoints[i], knownPeers: knownPeers)
+                       now: now, incarnation: now / 1000, endpoint: ids.endpoints[i], knownPeers: knownPeers,
+                       network: Self.simulatedNetwork(ids.addresses[i]))
+    }
+
+    /// Every simulated node sits on one 10.0.0.0/8 subnet: they try each other's addresses, and
+    /// their observations of each other (over a private path) say nothing about a NAT.
+    public static func simulatedNetwork(_ address: PeerAddress) -> LocalNetwork {
+        LocalNetwork(interfaces: IPPrefix(ip: address.ip, length: 8).map { [$0] } ?? [])
     }
 
     // MARK: - Running
@@ -171,7 +178,7 @@ public final class Simulator {
                 if !fresh.isEmpty { step(i, .merged(fresh)) }
             case .membershipChanged(let change):
                 if recordMembership { membershipLog.append((now, i, change)) }
-            case .refused:
+            case .refused, .publishObserved:
                 continue
             }
         }

@@ -5,19 +5,35 @@ public enum EntryContent: Sendable, Equatable {
     case edge(EdgeInfo)
     case introduction(IntroductionInfo)
     case introductionResponse(IntroductionAnswer)
+    /// The author's card key sealed to one recipient, or an empty grant that withdraws it.
+    case grant(GrantInfo)
     /// A kind this version does not know: verified, bounded and carried as opaque bytes.
     case unknown(payload: [UInt8])
 }
 
-/// Sets one card field; no values clears it.
+/// Sets one card field: to public `values`, or to values sealed for the author's connections;
+/// no values and no sealed bytes clears it.
 public struct CardUpdate: Sendable, Equatable {
     public var field: String
+    /// The public values; empty when the field is sealed.
     public var values: [CardItem]
+    /// The connections-only values, which only holders of the author's card key can open.
+    public var sealed: SealedValue?
 
     public init(field: String, values: [CardItem]) {
         self.field = field
         self.values = values
+        self.sealed = nil
     }
+
+    public init(field: String, sealed: SealedValue) {
+        self.field = field
+        self.values = []
+        self.sealed = sealed
+    }
+
+    /// True when the entry neither sets public values nor carries sealed ones.
+    public var clears: Bool { values.isEmpty && sealed == nil }
 }
 
 /// One value of a card field, with an optional vCard TYPE token such as `work` or `cell`.
@@ -40,8 +56,8 @@ public struct EndpointInfo: Sendable, Equatable {
     }
 }
 
-/// A network address carried in an endpoint entry. Only `udp` is defined in v1; other kinds
-/// are reserved (relays) and kept opaque.
+/// A network address carried in an endpoint entry. Only `udp` is defined; other kinds are
+/// reserved (relays).
 public struct NodeAddress: Sendable, Equatable, Hashable {
     public static let udpKind: UInt32 = 1
 
@@ -50,12 +66,35 @@ public struct NodeAddress: Sendable, Equatable, Hashable {
     public var ip: [UInt8]
     public var port: UInt16
     public var relay: String
+    /// How the author knows the address (PROTOCOL.md §5.4), which decides who tries it and in
+    /// what order; nil when the entry does not say.
+    public var origin: AddressOrigin?
 
-    public init(kind: UInt32 = NodeAddress.udpKind, ip: [UInt8], port: UInt16, relay: String = "") {
+    public init(kind: UInt32 = NodeAddress.udpKind, ip: [UInt8], port: UInt16, relay: String = "",
+                origin: AddressOrigin? = nil) {
         self.kind = kind
         self.ip = ip
         self.port = port
         self.relay = relay
+        self.origin = origin
+    }
+}
+
+/// How a node knows one of its own addresses (the `origin` of an endpoint address).
+public enum AddressOrigin: UInt32, Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// An address of one of its network interfaces.
+    case interface = 1
+    /// Where its peers see its datagrams come from: the public side of its NAT mapping.
+    case observed = 2
+    /// Given by its user (`--advertise`): a port forward, or an address the node cannot see.
+    case forwarded = 3
+
+    public var description: String {
+        switch self {
+        case .interface: "interface"
+        case .observed: "observed"
+        case .forwarded: "forwarded"
+        }
     }
 }
 

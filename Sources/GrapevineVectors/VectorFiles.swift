@@ -70,6 +70,15 @@ public struct VectorContent: Codable, Equatable, Sendable {
         public var kind: UInt32
         public var ip: String
         public var port: UInt16
+        /// `interface`, `observed` or `forwarded` (PROTOCOL.md §5.4); absent when unsaid.
+        public var origin: String?
+
+        public init(kind: UInt32, ip: String, port: UInt16, origin: String? = nil) {
+            self.kind = kind
+            self.ip = ip
+            self.port = port
+            self.origin = origin
+        }
     }
 
     public var field: String?
@@ -83,6 +92,10 @@ public struct VectorContent: Codable, Equatable, Sendable {
     public var introduction: String?
     public var answer: String?
     public var payload: String?
+    public var sealed: String?
+    public var recipient: String?
+    public var keyId: String?
+    public var sealedKey: String?
 
     public init() {}
 }

@@ -22,6 +22,7 @@ actor NodeDriver {
     let home: GrapevineHome
     let options: NodeOptions
     let identity: PublicIdentity
+    let signingKey: Ed25519.SigningKey
     let store: Store
     let ingestor: Ingestor
     var engine: GossipInstance<SeededRandom>
@@ -46,8 +47,10 @@ actor NodeDriver {
     var sendFailureLog = SendFailureLog()
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
-         endpoint: SignedEntry, advertised: [NodeAddress], listenDescription: String, logger: Logger) {
+         endpoint: SignedEntry, advertised: [NodeAddress], network: LocalNetwork, listenDescription: String,
+         logger: Logger) {
         self.home = home
+        self.signingKey = signingKey
         self.options = options
         self.identity = PublicIdentity(signingKey)
         self.store = store
@@ -68,7 +71,7 @@ actor NodeDriver {
         for byte in Sodium.randomBytes(8) { seed = seed << 8 | UInt64(byte) }
         self.engine = GossipInstance(
             identity: PublicIdentity(signingKey), config: options.gossip, random: SeededRandom(seed: seed), now: now,
-            incarnation: epoch, endpoint: endpoint, knownPeers: known)
+            incarnation: epoch, endpoint: endpoint, knownPeers: known, network: network)
         if options.mergeLog {
             let path = home.path + "/merge.log"
             if !FileManager.default.fileExists(atPath: path) {
@@ -101,6 +104,7 @@ actor NodeDriver {
 
     /// Joins through the peers of invites given on the command line.
     func join(_ invites: [Invite]) -> [OutgoingDatagram] {
+        catchUpPrivateFields()
         var out: [OutgoingDatagram] = []
         for invite in invites {
             _ = try? ingestor.ingest([invite.entry.encoded], physicalMillis: now)
@@ -214,6 +218,8 @@ actor NodeDriver {
                     if let version = error.spokenVersion {
                         noteOtherVersion(sender, version: version, from: source)
                     }
+                case .publishObserved(let observed):
+                    if let entry = publishEndpoint(observed: observed) { pending.append(.localEntry(entry)) }
                 }
             }
         }
@@ -228,6 +234,25 @@ actor NodeDriver {
         logger.warning("could not send a datagram", metadata: [
             "address": "\(address)", "reason": "\(reason)", "note": "logged once a minute per address",
         ])
+    }
+
+    /// Signs a new endpoint entry: the advertised addresses, and the observed one (PROTOCOL.md
+    /// §11.7) when it fits and differs from them.
+    private func publishEndpoint(observed: PeerAddress?) -> SignedEntry? {
+        var addresses = advertised
+        if let observed, !addresses.contains(where: { PeerAddress($0) == observed }) {
+            addresses = Array(addresses.prefix(Limits.maxAddresses - 1))
+                + [NodeAddress(ip: observed.ip, port: observed.port, origin: .observed)]
+        }
+        do {
+            let entry = try store.write(.endpoint(EndpointInfo(addresses: addresses)), signingKey: signingKey,
+                                        physicalMillis: now)
+            logger.info("endpoint published", metadata: ["observed": "\(observed.map { "\($0)" } ?? "-")"])
+            return entry
+        } catch {
+            logger.error("could not publish the endpoint", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// Verifies, merges and persists entries; returns the ones the store newly merged, and the
@@ -252,6 +277,7 @@ actor NodeDriver {
             merged.append(entry)
             if let mergeLog { mergeLog.write(Data("\(stamp) \(entry.id.hex)\n".utf8)) }
         }
+        followPrivateFields(merged)
         return (merged, quarantined)
     }
 
@@ -294,13 +320,15 @@ actor NodeDriver {
             return NodeStatus.Member(
                 id: change.member.text, fingerprint: change.member.fingerprint, state: change.report.rawValue,
                 incarnation: change.incarnation, address: change.verified.map { "\($0)" },
+                path: change.verified == nil ? nil : change.path.rawValue,
                 lastSeenMillis: lastSeen.peek(change.member), tried: attempts.map { $0.addresses.map { "\($0)" } },
                 triedSinceMillis: attempts?.firstTriedAt, forgetAtMillis: attempts?.forgetAt)
         }
         let status = NodeStatus(
             pid: getpid(), identity: identity.text, listen: listenDescription,
             advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
-            members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex, entries: store.retainedCount)
+            members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex,
+            entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability))
         do {
             try status.write(home: home)
         } catch {

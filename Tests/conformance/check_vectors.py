@@ -35,9 +35,11 @@ MAX_VALUE_LENGTH = 256
 MAX_NOTE_LENGTH = 700
 MAX_LIST_LENGTH = 8
 MAX_TOKEN_LENGTH = 32
-MAX_ADDRESSES = 4
+MAX_ADDRESSES = 8
 MAX_INTRODUCTION_NOTE_LENGTH = 280
 MAX_DEPTH = 100
+# Address origins (section 5.4); 0 is "unsaid".
+ORIGINS = {0: None, 1: "interface", 2: "observed", 3: "forwarded"}
 
 # name -> (vCard property, multi-valued)
 CARD_FIELDS = {
@@ -49,6 +51,15 @@ CARD_FIELDS = {
 
 KIND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction-response",
               6: "grant", 7: "introduction-request", 8: "device-record"}
+
+# Private card fields (PROTOCOL.md section 5.9)
+SEALED_FIELD_DOMAIN = b"grapevine/sealed-field/v1\x00"
+CARD_KEY_ID_DOMAIN = b"grapevine/card-key-id/v1\x00"
+CARD_KEY_ID_LENGTH = 16
+SEALED_NONCE_LENGTH = 24
+AEAD_TAG_LENGTH = 16
+SEAL_BUCKETS = (64, 128, 256, 512, 768)
+SEALED_KEY_LENGTH = 32 + 48
 
 P = 2**255 - 19
 L = 2**252 + 27742317777372353535851937790883648493
@@ -98,12 +109,14 @@ SCHEMAS = {
         4: ("kind", "uint32", False), 5: ("key", "bytes", False), 6: ("payload", "bytes", False),
         7: ("signer", "bytes", False),
     },
-    "CardField": {1: ("field", "string", False), 2: ("values", "CardValue", True)},
+    "CardField": {1: ("field", "string", False), 2: ("values", "CardValue", True), 3: ("sealed", "bytes", False)},
+    "CardValues": {1: ("values", "CardValue", True)},
+    "Grant": {1: ("recipient", "bytes", False), 2: ("key_id", "bytes", False), 3: ("sealed_key", "bytes", False)},
     "CardValue": {1: ("value", "string", False), 2: ("type", "string", False)},
     "Endpoint": {1: ("addresses", "Address", True), 2: ("transport_key", "bytes", False)},
     "Address": {
         1: ("kind", "uint32", False), 2: ("ip", "bytes", False), 3: ("port", "uint32", False),
-        4: ("relay", "string", False),
+        4: ("relay", "string", False), 5: ("origin", "uint32", False),
     },
     "Edge": {1: ("target", "bytes", False), 2: ("state", "uint32", False)},
     "Introduction": {1: ("a", "bytes", False), 2: ("b", "bytes", False), 3: ("note", "string", False)},
@@ -113,10 +126,13 @@ SCHEMAS = {
         1: ("version", "uint32", False), 2: ("capabilities", "uint64", False), 3: ("ping", "Ping", False),
         4: ("ack", "Ack", False), 5: ("ping_request", "PingRequest", False), 6: ("members", "MemberUpdate", True),
         7: ("entries", "bytes", True), 8: ("reconcile", "ReconcileFrame", False), 9: ("request", "EntryRequest", False),
-        10: ("nack", "Nack", False),
+        10: ("nack", "Nack", False), 11: ("punch_request", "PunchRequest", False), 12: ("punch", "Punch", False),
     },
     "Ping": {1: ("sequence", "uint64", False)},
-    "Ack": {1: ("sequence", "uint64", False)},
+    "Ack": {1: ("sequence", "uint64", False), 2: ("observed", "SocketAddress", False)},
+    "SocketAddress": {1: ("ip", "bytes", False), 2: ("port", "uint32", False)},
+    "PunchRequest": {1: ("target", "bytes", False), 2: ("endpoint", "bytes", False)},
+    "Punch": {1: ("peer", "bytes", False), 2: ("endpoint", "bytes", False), 3: ("delay_ms", "uint32", False)},
     "Nack": {1: ("sequence", "uint64", False)},
     "PingRequest": {1: ("sequence", "uint64", False), 2: ("target", "bytes", False)},
     "MemberUpdate": {
@@ -346,24 +362,48 @@ def check_text(text, what, max_bytes, allow_newline, allow_empty):
 # ---------------------------------------------------------------------------------------------
 # Payloads (PROTOCOL.md section 5)
 
+def check_card_values(field, raw_values):
+    """Section 5.2 step 4 and 5: the values of a public field, or of an opened sealed one."""
+    spec = CARD_FIELDS.get(field)
+    max_items = MAX_LIST_LENGTH if spec is None or spec[1] else 1
+    if len(raw_values) > max_items:
+        raise Reject("invalid-field", f"{len(raw_values)} values, at most {max_items}")
+    is_note = field == "note"
+    values = []
+    for v in raw_values:
+        check_text(v["value"], "card value", MAX_NOTE_LENGTH if is_note else MAX_VALUE_LENGTH,
+                   allow_newline=is_note, allow_empty=False)
+        check_token(v["type"], "card value type", allow_empty=True)
+        values.append({"value": v["value"], "type": v["type"]})
+    return values
+
+
 def decode_payload(kind, payload, key, author):
     if kind == 1:
         m = decode_canonical(payload, "CardField")
         check_token(m["field"], "card field name", allow_empty=False)
         if m["field"].encode("utf-8") != key:
             raise Reject("key-mismatch", "a card entry's key must be its field name")
-        spec = CARD_FIELDS.get(m["field"])
-        max_items = MAX_LIST_LENGTH if spec is None or spec[1] else 1
-        if len(m["values"]) > max_items:
-            raise Reject("invalid-field", f"{len(m['values'])} values, at most {max_items}")
-        is_note = m["field"] == "note"
-        values = []
-        for v in m["values"]:
-            check_text(v["value"], "card value", MAX_NOTE_LENGTH if is_note else MAX_VALUE_LENGTH,
-                       allow_newline=is_note, allow_empty=False)
-            check_token(v["type"], "card value type", allow_empty=True)
-            values.append({"value": v["value"], "type": v["type"]})
-        return {"field": m["field"], "values": values}
+        if m["sealed"] != b"":
+            if m["values"]:
+                raise Reject("invalid-field", "a field carries values and sealed bytes at once")
+            overhead = CARD_KEY_ID_LENGTH + SEALED_NONCE_LENGTH + AEAD_TAG_LENGTH
+            if len(m["sealed"]) - overhead not in SEAL_BUCKETS:
+                raise Reject("invalid-field", f"sealed bytes of {len(m['sealed'])} are not a padded bucket")
+            return {"field": m["field"], "values": [], "sealed": m["sealed"]}
+        return {"field": m["field"], "values": check_card_values(m["field"], m["values"])}
+    if kind == 6:
+        m = decode_canonical(payload, "Grant")
+        if len(m["recipient"]) != 32:
+            raise Reject("invalid-field", "grant recipient is not 32 bytes")
+        if m["recipient"] != key:
+            raise Reject("key-mismatch", "a grant's key must be its recipient")
+        if m["recipient"] == author:
+            raise Reject("invalid-field", "a grant cannot be addressed to its author")
+        empty = m["key_id"] == b"" and m["sealed_key"] == b""
+        if not empty and (len(m["key_id"]) != CARD_KEY_ID_LENGTH or len(m["sealed_key"]) != SEALED_KEY_LENGTH):
+            raise Reject("invalid-field", "a grant carries a 16-byte key id and an 80-byte sealed key, or neither")
+        return {"recipient": m["recipient"], "key_id": m["key_id"], "sealed_key": m["sealed_key"]}
     if kind == 2:
         m = decode_canonical(payload, "Endpoint")
         if key != b"":
@@ -382,7 +422,12 @@ def decode_payload(kind, payload, key, author):
                 raise Reject("invalid-field", f"port {a['port']}")
             if a["relay"] != "":
                 raise Reject("invalid-field", "relay is reserved")
-            addresses.append({"kind": 1, "ip": a["ip"], "port": a["port"]})
+            if a["origin"] not in ORIGINS:
+                raise Reject("invalid-field", f"address origin {a['origin']}")
+            address = {"kind": 1, "ip": a["ip"], "port": a["port"]}
+            if a["origin"]:
+                address["origin"] = ORIGINS[a["origin"]]
+            addresses.append(address)
         return {"addresses": addresses}
     if kind == 3:
         m = decode_canonical(payload, "Edge")
@@ -637,11 +682,21 @@ def check_identities(doc, tally):
 def expected_content(kind, content):
     """The vector's JSON content in the shape decode_payload returns."""
     if kind == 1:
-        return {"field": content["field"],
-                "values": [{"value": x["value"], "type": x.get("type", "")} for x in content["values"]]}
+        expected = {"field": content["field"],
+                    "values": [{"value": x["value"], "type": x.get("type", "")} for x in content.get("values", [])]}
+        if "sealed" in content:
+            expected["sealed"] = bytes.fromhex(content["sealed"])
+        return expected
+    if kind == 6:
+        return {"recipient": bytes.fromhex(content["recipient"]), "key_id": bytes.fromhex(content.get("key_id", "")),
+                "sealed_key": bytes.fromhex(content.get("sealed_key", ""))}
     if kind == 2:
-        return {"addresses": [{"kind": a["kind"], "ip": ipaddress.ip_address(a["ip"]).packed, "port": a["port"]}
-                              for a in content["addresses"]]}
+        def address(a):
+            out = {"kind": a["kind"], "ip": ipaddress.ip_address(a["ip"]).packed, "port": a["port"]}
+            if a.get("origin"):
+                out["origin"] = a["origin"]
+            return out
+        return {"addresses": [address(a) for a in content["addresses"]]}
     if kind == 3:
         return {"target": bytes.fromhex(content["target"]), "state": content["state"]}
     if kind == 4:
@@ -703,6 +758,143 @@ def check_negative(doc, tally):
             else:
                 raise Mismatch(f"accepted, expected {v['reason']}")
         tally.check(f"negative {v['name']}", one)
+
+
+# ---------------------------------------------------------------------------------------------
+# Private card fields (PROTOCOL.md section 5.9)
+
+def card_key_id(key):
+    h = hashlib.blake2b(digest_size=CARD_KEY_ID_LENGTH)
+    h.update(CARD_KEY_ID_DOMAIN + key)
+    return h.digest()
+
+
+def sealed_associated_data(author, field, key_id):
+    return SEALED_FIELD_DOMAIN + author + key_id + field.encode("utf-8")
+
+
+def unpad(padded):
+    """ISO/IEC 7816-4: strip trailing zeros and the 0x80 before them."""
+    stripped = padded.rstrip(b"\x00")
+    if not stripped or stripped[-1] != 0x80:
+        raise Reject("unreadable", "padding does not end in 0x80 and zeros")
+    return stripped[:-1]
+
+
+def open_sealed(author, field, sealed, key):
+    """The values inside a sealed field, or Reject("unreadable") when the key does not open it."""
+    key_id, nonce = sealed[:CARD_KEY_ID_LENGTH], sealed[CARD_KEY_ID_LENGTH:CARD_KEY_ID_LENGTH + SEALED_NONCE_LENGTH]
+    if key_id != card_key_id(key):
+        raise Reject("unreadable", "sealed under another key")
+    ciphertext = sealed[CARD_KEY_ID_LENGTH + SEALED_NONCE_LENGTH:]
+    try:
+        padded = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            ciphertext, sealed_associated_data(author, field, key_id), nonce, key)
+    except nacl.exceptions.CryptoError:
+        raise Reject("unreadable", "the tag does not verify")
+    plain = unpad(padded)
+    return check_card_values(field, decode_canonical(plain, "CardValues")["values"]), padded, plain
+
+
+def open_grant(content, recipient_seed):
+    """The card key a grant holds for the recipient with this Ed25519 seed (section "Grants")."""
+    signing_key = nacl.signing.SigningKey(recipient_seed)
+    ed_public = bytes(signing_key.verify_key)
+    x_public = nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(ed_public)
+    x_secret = nacl.bindings.crypto_sign_ed25519_sk_to_curve25519(recipient_seed + ed_public)
+    key = nacl.bindings.crypto_box_seal_open(content["sealed_key"], x_public, x_secret)
+    expect(len(key) == 32 and card_key_id(key) == content["key_id"], "the grant's key id names the key inside")
+    return key
+
+
+def check_private(doc, tally):
+    expect(bytes.fromhex(doc["field_domain_hex"]) == SEALED_FIELD_DOMAIN, "field_domain_hex")
+    expect(bytes.fromhex(doc["key_id_domain_hex"]) == CARD_KEY_ID_DOMAIN, "key_id_domain_hex")
+    expect(tuple(doc["buckets"]) == SEAL_BUCKETS, "buckets")
+    keys = {}
+    for k in doc["keys"]:
+        key = bytes.fromhex(k["key"])
+        def one(k=k, key=key):
+            expect(card_key_id(key).hex() == k["key_id"], "key id")
+        keys[k["name"]] = key
+        tally.check(f"private key {k['name']}", one)
+    for v in doc["sealed"]:
+        def one(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            expect(entry["id"].hex() == v["id"], "id")
+            content = entry["content"]
+            expect(content["field"] == v["field"] and content["values"] == [], "a sealed field carries no values")
+            expect(content["sealed"].hex() == v["sealed"], "sealed bytes")
+            key = keys[v["key"]]
+            key_id = content["sealed"][:CARD_KEY_ID_LENGTH]
+            expect(sealed_associated_data(entry["author"], v["field"], key_id).hex() == v["associated_data"],
+                   "associated data")
+            try:
+                values, padded, plain = open_sealed(entry["author"], v["field"], content["sealed"], key)
+            except Reject as rejection:
+                expect(not v["readable"], f"does not open: {rejection}")
+                return
+            expect(v["readable"], "an unreadable vector opened")
+            expect(padded.hex() == v["padded"] and plain.hex() == v["plaintext"], "padding")
+            expect(len(padded) == min(b for b in SEAL_BUCKETS if b > len(plain)), "the smallest bucket")
+            expect(values == [{"value": x["value"], "type": x.get("type", "")} for x in v["values"]], "values")
+            resealed = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
+                padded, sealed_associated_data(entry["author"], v["field"], key_id), bytes.fromhex(v["nonce"]), key)
+            expect(key_id + bytes.fromhex(v["nonce"]) + resealed == content["sealed"], "re-sealing gives the same bytes")
+        tally.check(f"private sealed {v['name']}", one)
+    for v in doc["grants"]:
+        def one(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            expect(entry["kind"] == 6 and entry["id"].hex() == v["id"], "a grant entry with its id")
+            content = entry["content"]
+            expect(content["recipient"].hex() == v["recipient"] == entry["key"].hex(), "recipient is the key")
+            if v.get("key") is None:
+                expect(content["key_id"] == b"" and content["sealed_key"] == b"", "an empty grant")
+                return
+            expect(open_grant(content, bytes.fromhex(v["recipient_seed"])) == keys[v["key"]], "the granted key")
+            other = nacl.signing.SigningKey(blake2b256(b"not the recipient")).encode()
+            try:
+                open_grant(content, other)
+            except nacl.exceptions.CryptoError:
+                pass
+            else:
+                raise Mismatch("a grant opened for someone it was not sealed to")
+        tally.check(f"private grant {v['name']}", one)
+    rotation = doc["rotation"]
+    def rotate():
+        entries = [check_entry(bytes.fromhex(e)) for e in rotation["entries"]]
+        winners = {}
+        for e in entries:
+            slot = (e["author"], e["kind"], e["key"])
+            if slot not in winners or order(e) > order(winners[slot]):
+                winners[slot] = e
+        expect(sorted(e["id"].hex() for e in winners.values()) == sorted(rotation["retained"]), "retained set")
+        for reader in rotation["readers"]:
+            seed = bytes.fromhex(reader["seed"])
+            me = bytes(nacl.signing.SigningKey(seed).verify_key)
+            held = [keys[name] for name in reader["kept_keys"]]
+            granted = None
+            for e in winners.values():
+                if e["kind"] == 6 and e["content"]["recipient"] == me and e["content"]["key_id"] != b"":
+                    granted = open_grant(e["content"], seed)
+            expect((granted is None) == (reader.get("granted_key") is None), f"{reader['name']}'s grant")
+            if granted is not None:
+                expect(granted == keys[reader["granted_key"]], f"{reader['name']}'s granted key")
+                held.append(granted)
+            reads = {}
+            for e in winners.values():
+                if e["kind"] != 1 or "sealed" not in e["content"]:
+                    continue
+                for key in held:
+                    try:
+                        values, _, _ = open_sealed(e["author"], e["content"]["field"], e["content"]["sealed"], key)
+                    except Reject:
+                        continue
+                    reads[e["content"]["field"]] = values
+            want = {f: [{"value": x["value"], "type": x.get("type", "")} for x in vs] for f, vs in reader["reads"].items()}
+            expect(reads == want, f"what {reader['name']} reads: {reads}")
+    tally.check("private rotation", rotate)
+    check_negative({"vectors": doc["invalid"]}, tally)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1299,6 +1491,64 @@ def check_addresses(doc, tally):
         tally.check(f"addresses {v['name']}", one)
 
 
+# ---------------------------------------------------------------------------------------------
+# Observed addresses and punching (PROTOCOL.md sections 11.2, 11.7 and 11.8)
+
+def nat_frame_verdict(payload):
+    """Section 11.2's checks 8 and 9 on a version-2 payload: None if accepted, else the reason."""
+    m = parse_message(payload, "GossipMessage")
+    expect(m["version"] == PROTOCOL_VERSION, f"version {m['version']}")
+    ack = m["ack"]
+    if ack is not None and ack["observed"] is not None:
+        observed = ack["observed"]
+        if len(observed["ip"]) not in (4, 16) or not 1 <= observed["port"] <= 65535:
+            return "invalid-field", m
+    for name, key in (("punch_request", "target"), ("punch", "peer")):
+        frame = m[name]
+        if frame is not None and (len(frame[key]) != 32 or len(frame["endpoint"]) > MAX_ENTRY_SIZE):
+            return "invalid-field", m
+    return None, m
+
+
+def check_nat(doc, tally):
+    for v in doc["frames"]:
+        def one(v=v):
+            reason, m = nat_frame_verdict(bytes.fromhex(v["payload"]))
+            expect(reason == v.get("dropped"), f"verdict {reason}, the vector says {v.get('dropped')}")
+            if reason:
+                return
+            if "ack_sequence" in v:
+                expect(m["ack"]["sequence"] == v["ack_sequence"], "ack sequence")
+                observed = m["ack"]["observed"]
+                if "observed" in v:
+                    stated = v["observed"]
+                    expect(observed is not None and observed["ip"] == ipaddress.ip_address(stated["ip"]).packed
+                           and observed["port"] == stated["port"], f"observed {observed}")
+                else:
+                    expect(observed is None, "an observed address the vector does not list")
+            if "target" in v:
+                expect(m["punch_request"]["target"].hex() == v["target"], "punch-request target")
+                expect(m["punch_request"]["endpoint"].hex() == v["endpoint"], "punch-request endpoint")
+                entry = check_entry(m["punch_request"]["endpoint"])
+                expect(entry["kind"] == 2, "a punch request carries an endpoint entry")
+            if "peer" in v:
+                punch = m["punch"]
+                expect(punch["peer"].hex() == v["peer"], "punch peer")
+                expect(punch["endpoint"].hex() == v.get("endpoint", ""), "punch endpoint")
+                expect(punch["delay_ms"] == v.get("delay_ms", 0), "punch delay")
+                if punch["endpoint"]:
+                    entry = check_entry(punch["endpoint"])
+                    expect(entry["kind"] == 2 and entry["author"] == punch["peer"],
+                           "a punch's endpoint entry is the peer's own")
+        tally.check(f"nat frame {v['name']}", one)
+    for v in doc["endpoints"]:
+        def endpoint(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            stated = expected_content(2, {"addresses": v["addresses"]})["addresses"]
+            expect(entry["content"]["addresses"] == stated, f"addresses {entry['content']['addresses']}")
+        tally.check(f"nat endpoint {v['name']}", endpoint)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: check_vectors.py VECTORS_DIR", file=sys.stderr)
@@ -1311,8 +1561,10 @@ def main(argv):
         ("merge.json", check_merge),
         ("datagrams.json", check_datagrams),
         ("invites.json", check_invites),
+        ("private.json", check_private),
         ("reconciliation.json", check_reconciliation),
         ("addresses.json", check_addresses),
+        ("nat.json", check_nat),
     ]
     passed = failed = 0
     for filename, fn in checks:
