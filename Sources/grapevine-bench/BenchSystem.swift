@@ -35,9 +35,18 @@ enum BenchSystem {
     }
 
     /// Resident set size in MB, from /proc/self/status.
-    static func residentMB() -> Double {
+    static func residentMB() -> Double { statusMB("VmRSS:") }
+
+    /// The most resident memory this process has had, in MB (getrusage's ru_maxrss).
+    static func peakResidentMB() -> Double {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    private static func statusMB(_ field: String) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field) {
             let digits = line.split(separator: " ").compactMap { Double($0) }
             return (digits.first ?? 0) / 1024
         }

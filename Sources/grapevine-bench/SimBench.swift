@@ -7,8 +7,9 @@ import GrapevineCore
 /// on the deterministic simulator running the real engine and merge cores, beside the Serf
 /// convergence model. Seeds run on every core at once; each seed's run is deterministic.
 enum SimBench {
-    static let seeds = 30
-    static let configurations: [(n: Int, loss: Double)] = [(100, 0), (100, 0.5), (1000, 0), (1000, 0.5)]
+    static let configurations: [(n: Int, loss: Double, seeds: Int)] = [
+        (100, 0, 30), (100, 0.5, 30), (1000, 0, 30), (1000, 0.5, 30), (3000, 0, 5), (3000, 0.3, 5),
+    ]
     /// Virtual time before the write, so the nodes' timers are spread out and probing is under way.
     static let warmUpMillis: UInt64 = 1500
     /// A run in which the entry never reaches every node counts as this long, and is reported.
@@ -32,12 +33,18 @@ enum SimBench {
         let config = GossipConfig()
         var peakKbps = 0.0
         var identities: [Int: SimIdentities] = [:]
-        for (n, loss) in configurations {
+        // Freed simulators stay in the allocator's heap and the peak cannot be reset, so growth
+        // is the process's peak above the section's start: an upper bound per node, close for
+        // the largest row.
+        let baseline = BenchSystem.peakResidentMB()
+        for (n, loss, seeds) in configurations {
             let ids = try identities[n] ?? SimIdentities(count: n)
             identities[n] = ids
             let started = Date()
-            let runs = try runSeeds(ids: ids, loss: loss, config: config)
+            let runs = try runSeeds(ids: ids, loss: loss, seeds: seeds, config: config)
             let wall = Date().timeIntervalSince(started)
+            let concurrent = min(seeds, ProcessInfo.processInfo.activeProcessorCount)
+            let perNode = max(0, BenchSystem.peakResidentMB() - baseline) / Double(concurrent * n)
             let times = Percentiles(runs.map(\.seconds))
             let model = modelSeconds(n: n, loss: loss, config: config)
             let missed = runs.filter { !$0.converged }.count
@@ -45,6 +52,7 @@ enum SimBench {
             let kbpsIn = Double(busiest?.peakIn ?? 0) * 8 / 1000
             let kbpsOut = Double(busiest?.peakOut ?? 0) * 8 / 1000
             let key = "sim.n\(n).loss\(Int(loss * 100))"
+            let label = "N=\(n), loss \(Int(loss * 100))%"
             out.record("\(key).p50_s", times.at(50))
             if n == 1000 {
                 out.record("\(key).p95_s", times.at(95))
@@ -52,7 +60,14 @@ enum SimBench {
                 out.record("\(key).model_s", model)
                 peakKbps = max(peakKbps, kbpsIn, kbpsOut)
             }
-            let label = "N=\(n), loss \(Int(loss * 100))%"
+            if n >= 3000 {
+                out.record("\(key).p95_s", times.at(95))
+                out.record("\(key).model_s", model)
+                out.record("\(key).peak_kbps", max(kbpsIn, kbpsOut))
+                out.record("\(key).mb_per_node", perNode)
+                out.row("\(label): memory per simulated node (peak RSS so far above the section's start / \(concurrent) runs at once / N)",
+                        "\(format(perNode * 1024, 1)) KB")
+            }
             out.row("\(label): time to 100% p50 / p95 / max",
                     "\(format(times.at(50), 2)) / \(format(times.at(95), 2)) / \(format(times.sorted.last ?? 0, 2)) s",
                     target: "p50 ≤ model \(format(model, 1)) s (\(modelRounds(n: n, loss: loss, config: config)) rounds)")
@@ -66,14 +81,14 @@ enum SimBench {
         out.record("sim.n1000.peak_kbps", peakKbps)
         out.row("N=1000: busiest node, peak 1-s window (max of in, out, over both losses)",
                 "\(format(peakKbps, 1)) kbit/s", target: "≤ \(format(bandwidthTargetKbps, 0)) kbit/s")
-        out.notes.append("\(seeds) seeds per row; link latency \(latencyMillis) ± \(jitterMillis) ms, loss on every datagram independently; λ = \(config.retransmitMultiplier) (each update sent λ·⌈log10(n+1)⌉ times), fanout \(config.fanout), gossip interval \(config.gossipIntervalMillis) ms, probe interval \(config.probeIntervalMillis) ms, reconciliation interval \(config.reconciliationIntervalMillis) ms, payload budget \(config.payloadBudget) B.")
+        out.notes.append("30 seeds per row at N ≤ 1000, 5 at N = 3000; link latency \(latencyMillis) ± \(jitterMillis) ms, loss on every datagram independently; λ = \(config.retransmitMultiplier) (each update sent λ·⌈log10(n+1)⌉ times), fanout \(config.fanout), gossip interval \(config.gossipIntervalMillis) ms, probe interval \(config.probeIntervalMillis) ms, reconciliation interval \(config.reconciliationIntervalMillis) ms, payload budget \(config.payloadBudget) B.")
         out.notes.append("Warm start: every node starts with full membership (every other node verified) and every node's endpoint entry, as after joining; then \(warmUpMillis) ms of virtual time run before one node writes one entry. Time to 100% runs from that write's commit to the last node's merge of it. Bandwidth is counted from the write until 1 s after the last merge, as payload bytes (the sealed-datagram overhead of 73 B per datagram not included).")
         out.notes.append("Serf model: fraction after r rounds = 1/(1+(N+1)·e^(−0.5·fanout·(1−loss)·r)); model time = the first whole round where it reaches 99.99% (every node, for N ≤ 1000), times the gossip interval.")
         return out
     }
 
     /// Runs every seed of one configuration, as many at once as there are cores.
-    static func runSeeds(ids: SimIdentities, loss: Double, config: GossipConfig) throws -> [Run] {
+    static func runSeeds(ids: SimIdentities, loss: Double, seeds: Int, config: GossipConfig) throws -> [Run] {
         let results = SeedResults(count: seeds)
         DispatchQueue.concurrentPerform(iterations: seeds) { index in
             results.set(index, Result { try once(ids: ids, seed: UInt64(index + 1), loss: loss, config: config) })
