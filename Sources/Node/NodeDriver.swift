@@ -246,7 +246,7 @@ actor NodeDriver {
         let stamp = now
         for (item, result) in zip(checked.items, results) {
             counters.entry(result.outcome)
-            guard case .success(let entry) = item else { continue }
+            guard case .verified(let entry) = item else { continue }
             if result.outcome == .quarantined { quarantined.append(entry) }
             guard result.outcome == .new else { continue }
             merged.append(entry)

@@ -26,6 +26,14 @@ do {
         try IngestBench.rawVerifyChild()
         exit(0)
     }
+    if arguments.first == "ingest-dup", arguments.count == 2, let workers = Int(arguments[1]) {
+        try IngestBench.duplicateChild(workers: workers)
+        exit(0)
+    }
+    if arguments.first == "ingest-mix", arguments.count == 2, let workers = Int(arguments[1]) {
+        try IngestBench.gossipMixChild(workers: workers)
+        exit(0)
+    }
     if arguments.first == "ingest-pipeline", arguments.count == 2, let workers = Int(arguments[1]) {
         try IngestBench.pipelineChild(workers: workers)
         exit(0)
