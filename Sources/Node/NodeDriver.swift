@@ -22,6 +22,7 @@ actor NodeDriver {
     let home: GrapevineHome
     let options: NodeOptions
     let identity: PublicIdentity
+    let signingKey: Ed25519.SigningKey
     let store: Store
     let ingestor: Ingestor
     var engine: GossipInstance<SeededRandom>
@@ -50,6 +51,7 @@ actor NodeDriver {
         self.home = home
         self.options = options
         self.identity = PublicIdentity(signingKey)
+        self.signingKey = signingKey
         self.store = store
         self.ingestor = Ingestor(store: store)
         self.advertised = advertised
@@ -101,6 +103,7 @@ actor NodeDriver {
 
     /// Joins through the peers of invites given on the command line.
     func join(_ invites: [Invite]) -> [OutgoingDatagram] {
+        catchUpPrivateFields()
         var out: [OutgoingDatagram] = []
         for invite in invites {
             _ = try? ingestor.ingest([invite.entry.encoded], physicalMillis: now)
@@ -252,6 +255,7 @@ actor NodeDriver {
             merged.append(entry)
             if let mergeLog { mergeLog.write(Data("\(stamp) \(entry.id.hex)\n".utf8)) }
         }
+        followPrivateFields(merged)
         return (merged, quarantined)
     }
 
