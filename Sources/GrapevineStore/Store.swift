@@ -30,6 +30,9 @@ public final class Store: @unchecked Sendable {
     /// The writer's page cache while it scans the whole entry table at load: 2 MB.
     static let scanCacheSize = -2048
 
+    /// WAL pages (4 KiB) after which a commit checkpoints.
+    static let checkpointPages = 8192
+
     /// How long a second writer waits for the write lock before giving up.
     public static let busyTimeout: TimeInterval = 30
 
@@ -52,6 +55,9 @@ public final class Store: @unchecked Sendable {
             // process rather than asking the kernel for each one. No mmap: every mapped page a
             // scan touches would count against the node's resident memory.
             try db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
+            // Checkpoint once the WAL holds 32 MB rather than 4 MB: a page that several ingest
+            // batches dirty is then copied into the database file once, not after every batch.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
