@@ -24,6 +24,8 @@ public final class Store: @unchecked Sendable {
     var generation: Int64 = -1
     /// The held (id, signature) pairs, for recognising exact duplicates before any verification.
     let held = HeldSignatures()
+    /// The merge core's index, digest and count as of the last commit, for readers off the writer.
+    let published = PublishedState()
 
     /// The page cache of each connection: 64 MB (negative sizes are in KiB).
     static let cacheSize = -65536
@@ -254,6 +256,7 @@ public final class Store: @unchecked Sendable {
                 }
                 generation = committedGeneration
                 committedHeld?.publish()
+                published.publish(core)
                 guard let result else { throw StoreError.database("transaction ended without a result") }
                 return result
             }

@@ -54,6 +54,21 @@ enum BenchSystem {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
+    /// CPU time this process has used on all its threads: under other load, rates per CPU-second
+    /// compare what the work costs where rates per wall second also measure the neighbours.
+    static func processCPUNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// The 1, 5 and 15 minute load averages, as /proc/loadavg gives them: how busy the machine
+    /// was with other work, which wall-clock ratios cannot factor out.
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
     static func removeStore(_ path: String) {
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }

@@ -57,14 +57,16 @@ enum IngestBench {
     static func rawVerifyChild() throws {
         let parsed = try dataset().map { try ParsedEntry.parse($0) }
         let start = BenchSystem.monotonicNanos()
+        let cpuStart = BenchSystem.processCPUNanos()
         var ok = 0
         for entry in parsed where Ed25519.verify(signature: entry.signature, message: SignedEntry.domain + entry.body,
                                                  publicKey: entry.author.bytes) {
             ok += 1
         }
         let seconds = BenchSystem.seconds(since: start)
+        let cpu = Double(BenchSystem.processCPUNanos() - cpuStart) / 1e9
         guard ok == parsed.count else { throw BenchError("\(parsed.count - ok) entries failed raw verification") }
-        try BenchSystem.report(["rate": Double(parsed.count) / seconds])
+        try BenchSystem.report(["rate": Double(parsed.count) / seconds, "cpu_rate": Double(parsed.count) / cpu])
     }
 
     /// Child: the whole pipeline into a fresh store with `workers` verification threads.
@@ -78,15 +80,18 @@ enum IngestBench {
         let batches = chunked(entries)
         var acknowledged = 0
         let start = BenchSystem.monotonicNanos()
+        let cpuStart = BenchSystem.processCPUNanos()
         let times = try ingestor.ingest(batches: batches, clock: { StoreClock.nowMillis() }) { _, outcomes in
             acknowledged += outcomes.count
         }
         let seconds = BenchSystem.seconds(since: start)
+        let cpu = Double(BenchSystem.processCPUNanos() - cpuStart) / 1e9
         guard acknowledged == entries.count else { throw BenchError("only \(acknowledged) acknowledged") }
         let stats = try store.stats()
         let n = Double(max(times.entries, 1))
         try BenchSystem.report([
-            "rate": Double(entries.count) / seconds,
+            "rate": Double(entries.count) / seconds, "cpu_rate": Double(entries.count) / cpu,
+            "probe_us": Double(times.probeNanos) / n / 1000,
             "decode_us": Double(times.decodeNanos) / n / 1000, "verify_us": Double(times.verifyNanos) / n / 1000,
             "merge_us": Double(times.mergeNanos) / n / 1000, "persist_us": Double(times.persistNanos) / n / 1000,
             "retained": Double(stats.retained), "pruned": Double(stats.pruned), "authors": Double(stats.authors),
@@ -163,8 +168,10 @@ enum IngestBench {
 
     static func run() throws -> BenchOutput {
         var out = BenchOutput(section: "ingest")
+        let load = BenchSystem.loadAverage()
         let entries = try dataset()
-        let raw = try BenchSystem.child(["ingest-raw"], cpus: [0])["rate"] ?? 0
+        let rawRun = try BenchSystem.child(["ingest-raw"], cpus: [0])
+        let raw = rawRun["rate"] ?? 0
         let one = try BenchSystem.child(["ingest-pipeline", "1"], cpus: [0])
         let two = try BenchSystem.child(["ingest-pipeline", "2"], cpus: [0, 1])
         let dup = try BenchSystem.child(["ingest-dup", "1"], cpus: [0])["rate"] ?? 0
@@ -177,14 +184,16 @@ enum IngestBench {
         out.row("ingest, 2 cores (entries/s)", format(rate2, 0))
         out.row("ratio, 1 core", format(rate1 / raw, 2), target: ">= 0.6")
         out.row("ratio, 2 cores", format(rate2 / raw, 2), target: ">= 1.0")
+        let cpuRatio = (one["cpu_rate"] ?? 0) / max(rawRun["cpu_rate"] ?? 1, 1)
+        out.row("ratio per CPU-second, 1 core (what the work costs, whatever else runs)", format(cpuRatio, 2))
         out.row("duplicates, 1 core, cpu 0 (entries/s)", format(dup, 0))
         out.row("duplicate ratio, 1 core (cpu 0)", format(dup / raw, 2), target: ">= 20")
         out.row("gossip mix, \(arrivals) arrivals each, 2 cores (new entries/s)", format(mix, 0))
         out.row("gossip mix ratio, 2 cores (cpus 0,1)", format(mix / raw, 2), target: ">= 1.0")
         for (cores, t) in [(1, one), (2, two)] {
             let stage = { (key: String) in format(t[key] ?? 0, 1) }
-            out.row("µs/entry core-time, \(cores) core(s): decode / verify / merge / persist",
-                    "\(stage("decode_us")) / \(stage("verify_us")) / \(stage("merge_us")) / \(stage("persist_us"))")
+            out.row("µs/entry core-time, \(cores) core(s): probe / decode / verify / merge / persist",
+                    "\(stage("probe_us")) / \(stage("decode_us")) / \(stage("verify_us")) / \(stage("merge_us")) / \(stage("persist_us"))")
         }
         out.notes.append("each figure is a fresh process pinned with taskset; the store after ingest holds \(Int(one["retained"] ?? 0)) retained entries (\(Int(one["pruned"] ?? 0)) pruned) from \(Int(one["authors"] ?? 0)) authors.")
         out.notes.append("duplicates: the whole data set ingested a second time into the store that holds it, on cpu 0. "
@@ -197,10 +206,12 @@ enum IngestBench {
         out.record("ingest.raw_verify_per_s", raw)
         out.record("ingest.ratio_1core", rate1 / raw)
         out.record("ingest.ratio_2core", rate2 / raw)
+        out.record("ingest.cpu_ratio_1core", cpuRatio)
         out.record("ingest.dup_per_s_1core", dup)
         out.record("ingest.dup_ratio", dup / raw)
         out.record("ingest.gossip_mix_per_s_2core", mix)
         out.record("ingest.gossip_mix_ratio", mix / raw)
+        out.notes.append("load average (1, 5, 15 min) at the start: \(load), at the end: \(BenchSystem.loadAverage()), on \(System.coreCount) cores.")
         return out
     }
 }
