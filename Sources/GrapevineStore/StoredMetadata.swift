@@ -19,7 +19,7 @@ struct StoredMetadata {
     {
         var retained: [EntryMeta] = []
         var quarantined: [EntryMeta] = []
-        var held = FingerprintSet()
+        var fingerprints: [UInt64] = []
         let statement = try db.makeStatement(sql: "SELECT id, author, kind, rkey, stamp, state, signature FROM entry")
         let s = statement.sqliteStatement
         let rows = try Row.fetchCursor(statement)
@@ -38,13 +38,16 @@ struct StoredMetadata {
             let key = kind == .introduction ? [UInt8](keyBytes) : interner.bytes(keyBytes)
             let meta = EntryMeta(id: id, author: author, kind: kind, replacementKey: key,
                                  stamp: HLCStamp(databaseValue: sqlite3_column_int64(s, 4)))
-            held.insert(HeldSignatures.fingerprint(id, signature: Self.blob(s, 6)))
+            fingerprints.append(HeldSignatures.fingerprint(id, signature: Self.blob(s, 6)))
             if sqlite3_column_int64(s, 5) == StoredEntry.quarantinedState {
                 quarantined.append(meta)
             } else {
                 retained.append(meta)
             }
         }
+        // Sized once for all of them, rather than rebuilt as it grows.
+        var held = FingerprintSet(reservingCapacity: fingerprints.count)
+        for fingerprint in fingerprints { held.insert(fingerprint) }
         return (retained, quarantined, held)
     }
 

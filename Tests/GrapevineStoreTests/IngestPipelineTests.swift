@@ -102,3 +102,35 @@ import Testing
         #expect(!pipeline.submit([entries[6].encoded], tag: 4))
     }
 }
+
+/// What the gossip engine reads of the store while the writer works.
+@Suite struct PublishedStateTests {
+    typealias F = StoreFixtures
+
+    @Test("the held index is read while a write transaction is open, and shows the last commit, not the open one")
+    func heldIndexIsReadWithoutTheWritersLock() throws {
+        let store = try F.openStore(F.temporaryDirectory())
+        let first = try F.sign(F.card("fn", "First"), F.key(60), millis: F.baseMillis - 100)
+        let second = try F.sign(F.card("fn", "Second"), F.key(61), millis: F.baseMillis - 100)
+        _ = try store.ingest([.success(first)], physicalMillis: F.baseMillis)
+        let read = DispatchSemaphore(value: 0)
+        let seen = SeenCount()
+        let answered: Bool = try store.transaction(physicalMillis: F.baseMillis) { db, work in
+            _ = try store.merge(second, db: db, physicalMillis: F.baseMillis, work: &work)
+            DispatchQueue.global().async {
+                seen.value = store.heldIndex.count
+                read.signal()
+            }
+            // A reader that took the writer's lock would wait for this transaction, which waits for it.
+            return read.wait(timeout: .now() + 30) == .success
+        }
+        #expect(answered)
+        #expect(seen.value == 1)
+        #expect(store.heldIndex.count == 2)
+    }
+
+    /// Written by the reader before it signals, read after the wait.
+    private final class SeenCount: @unchecked Sendable {
+        var value = -1
+    }
+}
