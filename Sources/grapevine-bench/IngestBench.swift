@@ -114,6 +114,7 @@ enum IngestBench {
     static func run() throws -> BenchOutput {
         var out = BenchOutput(section: "ingest")
         let entries = try dataset()
+        let loadBefore = BenchSystem.loadAverages()
         let raw = try BenchSystem.child(["ingest-raw"], cpus: [0])["rate"] ?? 0
         let one = try BenchSystem.child(["ingest-pipeline", "1"], cpus: [0])
         let two = try BenchSystem.child(["ingest-pipeline", "2"], cpus: [0, 1])
@@ -153,6 +154,7 @@ enum IngestBench {
         out.record("ingest.ratio_2core", rate2 / raw)
         out.record("ingest.sealed_ratio_1core", sealedRatio1)
         out.record("ingest.sealed_ratio_2core", sealedRatio2)
+        out.notes.append("load averages (1, 5, 15 min) at the start: \(loadBefore); at the end: \(BenchSystem.loadAverages()), on \(ProcessInfo.processInfo.activeProcessorCount) cores shared with other work.")
         out.notes.append("sealed: the same data set with a third of its card entries sealed (XChaCha20-Poly1305, padded to 64 bytes), ratios against raw verification of that data set in the same run; a node checks sealed bytes by length alone, so no decryption is on the ingest path.")
         return out
     }
