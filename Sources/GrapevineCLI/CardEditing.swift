@@ -50,6 +50,46 @@ public enum CardEditing {
         return CardUpdate(field: spec.name, values: current.filter { $0.value != value })
     }
 
+    /// The fields that are for connections unless the user says otherwise: contact details.
+    public static let connectionsByDefault: Set<String> = ["email", "tel"]
+
+    /// What `--visibility` names, or nil when it was not given.
+    public static func visibility(_ text: String?) throws(CLIError) -> FieldVisibility? {
+        guard let text else { return nil }
+        guard let visibility = FieldVisibility(rawValue: text.lowercased()) else {
+            throw CLIError("--visibility \"\(text)\" must be public (everyone) or connections (only my mutual connections)")
+        }
+        return visibility
+    }
+
+    /// The visibility an edit of `field` gets: the one asked for, else the one the field has now,
+    /// else the field's default (email and tel for connections, the rest public).
+    public static func visibility(_ asked: FieldVisibility?, field: String, current: OwnField?) -> FieldVisibility {
+        if let asked { return asked }
+        if let current, !current.values.isEmpty { return current.visibility }
+        return connectionsByDefault.contains(field) ? .connections : .public
+    }
+
+    /// The longest prefix of `values` that can be sealed (PROTOCOL.md §5.9.3), for importing a
+    /// connections-only list that is too long.
+    public static func fittingSealed(_ values: [CardItem]) -> [CardItem] {
+        var kept = values
+        while !kept.isEmpty, ((try? CardSealing.plaintext(kept).count) ?? Int.max) > CardSealing.maxPlaintextLength {
+            kept.removeLast()
+        }
+        return kept
+    }
+
+    /// Refuses an edit whose values break the field's limits, or that cannot be sealed.
+    public static func check(_ edit: FieldEdit) throws(CLIError) {
+        try ValueLimits.check(.card(CardUpdate(field: edit.field, values: edit.values)))
+        guard edit.visibility == .connections, !edit.values.isEmpty else { return }
+        let length = (try? CardSealing.plaintext(edit.values).count) ?? Int.max
+        guard length <= CardSealing.maxPlaintextLength else {
+            throw CLIError(CardSealing.TooLong(field: edit.field, length: length).description)
+        }
+    }
+
     /// The current values of each field of a card; cleared fields are left out.
     public static func values(of card: CardDetail) -> [String: [CardItem]] {
         var result: [String: [CardItem]] = [:]

@@ -92,18 +92,23 @@ public final class HomeSession {
         return entry
     }
 
-    /// Edits my card from what it holds now: `decide` gets my card's fields as the store's write
-    /// transaction reads them and returns the fields to write, so edits made at the same time by
-    /// other processes are never lost (see `Store.write(signingKey:physicalMillis:deciding:)`).
+    /// Edits my card from what it holds now: `decide` gets my card's fields, my connections-only
+    /// ones opened, as the store's write transaction reads them, and returns the fields to write
+    /// with their visibility. Edits made at the same time by other processes are never lost, and
+    /// connections-only values are sealed and my grants kept in step in the same transaction
+    /// (see `Store.editCard(signingKey:physicalMillis:randomness:deciding:)`).
     @discardableResult
-    public func editCard(_ decide: (_ current: [String: [CardItem]]) throws(CLIError) -> [CardUpdate]) throws
+    public func editCard(_ decide: (_ current: [String: OwnField]) throws(CLIError) -> [FieldEdit]) throws
         -> [SignedEntry]
     {
-        let entries = try store.write(signingKey: key, physicalMillis: context.physicalMillis()) {
-            current throws(CLIError) -> [EntryContent] in
-            let contents = try decide(current).map { EntryContent.card($0) }
-            for content in contents { try ValueLimits.check(content) }
-            return contents
+        let entries = try store.editCard(signingKey: key, physicalMillis: context.physicalMillis()) {
+            current throws(CLIError) -> [FieldEdit] in
+            let edits = try decide(current)
+            for edit in edits {
+                for item in edit.values { try NameText.checkOwnName(field: edit.field, value: item.value) }
+                try CardEditing.check(edit)
+            }
+            return edits
         }
         for entry in entries {
             logger.debug("wrote entry", metadata: ["entry": "\(entry.id.hex)", "kind": "\(entry.kind.name)"])

@@ -42,12 +42,25 @@ public struct CardItemJSON: Codable, Sendable, Equatable {
 public struct CardJSON: Codable, Sendable, Equatable {
     public var id: String
     public var fingerprint: String
+    /// The fields this node can read: public ones, and connections-only ones it holds the key of.
     public var fields: [String: [CardItemJSON]]
+    /// `public` or `connections`, for every field that holds a value, readable or not.
+    public var visibility: [String: String]
+    /// Connections-only fields this node holds no key for, and those its key does not open.
+    public var privateFields: [String]
+    public var unreadableFields: [String]
 
-    public init(id: PublicIdentity, fields: [String: [CardItem]]) {
+    public init(id: PublicIdentity, card: CardDetail) {
         self.id = id.text
         self.fingerprint = id.fingerprint
-        self.fields = fields.mapValues { $0.map(CardItemJSON.init) }
+        self.fields = CardEditing.values(of: card).mapValues { $0.map(CardItemJSON.init) }
+        var visibility: [String: String] = [:]
+        for field in card.fields where !field.values.isEmpty || field.access != nil {
+            visibility[field.field] = field.visibility.rawValue
+        }
+        self.visibility = visibility
+        self.privateFields = card.fields.filter { $0.access == .private }.map(\.field)
+        self.unreadableFields = card.fields.filter { $0.access == .unreadable }.map(\.field)
     }
 }
 
@@ -62,6 +75,8 @@ public struct ContactJSON: Codable, Sendable, Equatable {
     public var me: Bool
     /// The ``NameFlag`` raw values of the name.
     public var flags: [String]
+    /// How many connections-only fields of the card this node cannot read.
+    public var privateFields: Int
 
     public init(_ summary: ContactSummary, person: ShownPerson) {
         id = summary.identity
@@ -72,6 +87,7 @@ public struct ContactJSON: Codable, Sendable, Equatable {
         locality = summary.locality
         me = person.isMe
         flags = person.flags.map(\.rawValue)
+        privateFields = summary.privateFields
     }
 }
 

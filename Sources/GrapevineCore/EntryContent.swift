@@ -5,19 +5,35 @@ public enum EntryContent: Sendable, Equatable {
     case edge(EdgeInfo)
     case introduction(IntroductionInfo)
     case introductionResponse(IntroductionAnswer)
+    /// The author's card key sealed to one recipient, or an empty grant that withdraws it.
+    case grant(GrantInfo)
     /// A kind this version does not know: verified, bounded and carried as opaque bytes.
     case unknown(payload: [UInt8])
 }
 
-/// Sets one card field; no values clears it.
+/// Sets one card field: to public `values`, or to values sealed for the author's connections;
+/// no values and no sealed bytes clears it.
 public struct CardUpdate: Sendable, Equatable {
     public var field: String
+    /// The public values; empty when the field is sealed.
     public var values: [CardItem]
+    /// The connections-only values, which only holders of the author's card key can open.
+    public var sealed: SealedValue?
 
     public init(field: String, values: [CardItem]) {
         self.field = field
         self.values = values
+        self.sealed = nil
     }
+
+    public init(field: String, sealed: SealedValue) {
+        self.field = field
+        self.values = []
+        self.sealed = sealed
+    }
+
+    /// True when the entry neither sets public values nor carries sealed ones.
+    public var clears: Bool { values.isEmpty && sealed == nil }
 }
 
 /// One value of a card field, with an optional vCard TYPE token such as `work` or `cell`.

@@ -14,8 +14,7 @@ public struct EntryKind: RawRepresentable, Hashable, Comparable, Sendable, Custo
     public static let edge = EntryKind(rawValue: 3)
     public static let introduction = EntryKind(rawValue: 4)
     public static let introductionResponse = EntryKind(rawValue: 5)
-    /// Reserved in v2 for private card fields: a card key sealed to one recipient. Its bound is fixed
-    /// now, so nodes that do not parse it yet retain what the nodes that do retain.
+    /// Private card fields: a card key sealed to one recipient (PROTOCOL.md §5.9.4).
     public static let grant = EntryKind(rawValue: 6)
     /// Reserved in v2 for the next round: asking a mutual connection for an introduction.
     public static let introductionRequest = EntryKind(rawValue: 7)
@@ -23,12 +22,12 @@ public struct EntryKind: RawRepresentable, Hashable, Comparable, Sendable, Custo
     public static let deviceRecord = EntryKind(rawValue: 8)
 
     /// The kinds whose payloads this version parses and checks, in number order.
-    public static let known: [EntryKind] = [.card, .endpoint, .edge, .introduction, .introductionResponse]
+    public static let known: [EntryKind] = [.card, .endpoint, .edge, .introduction, .introductionResponse, .grant]
     /// The kinds the table reserves, with their bounds, whose payloads this version keeps opaque.
-    public static let reserved: [EntryKind] = [.grant, .introductionRequest, .deviceRecord]
+    public static let reserved: [EntryKind] = [.introductionRequest, .deviceRecord]
 
-    public var isKnown: Bool { (1...5).contains(rawValue) }
-    public var isReserved: Bool { (6...8).contains(rawValue) }
+    public var isKnown: Bool { (1...6).contains(rawValue) }
+    public var isReserved: Bool { (7...8).contains(rawValue) }
 
     /// The stable name used in vectors, JSON output and stats.
     public var name: String {

@@ -1,7 +1,7 @@
 import Foundation
 import GrapevineWire
 
-/// Encoding and validation of the v1 kinds' payloads (PROTOCOL.md, "Entry kinds" and "Limits").
+/// Encoding and validation of the known kinds' payloads (PROTOCOL.md, "Entry kinds" and "Limits").
 enum EntryPayloads {
     // MARK: Decoding
 
@@ -19,6 +19,8 @@ enum EntryPayloads {
             return .introduction(try decodeIntroduction(payload, key: key, author: author))
         case .introductionResponse:
             return .introductionResponse(try decodeResponse(payload, key: key))
+        case .grant:
+            return .grant(try decodeGrant(payload, key: key, author: author))
         default:
             guard key.count <= Limits.maxUnknownKeyLength else {
                 throw EntryError(.invalidField, "key of \(key.count) bytes exceeds \(Limits.maxUnknownKeyLength)")
@@ -30,26 +32,69 @@ enum EntryPayloads {
     private static func decodeCard(_ payload: [UInt8], key: [UInt8]) throws(EntryError) -> CardUpdate {
         let m = try Canonical.decode(Grapevine_V1_CardField.self, payload, what: "CardField")
         guard m.values.allSatisfy({ $0.unknownFields.data.isEmpty }) else {
-            throw EntryError(.nonCanonical, "CardValue has a field that protocol v1 does not declare")
+            throw EntryError(.nonCanonical, "CardValue has a field that protocol v2 does not declare")
         }
         try checkToken(m.field, what: "card field name", allowEmpty: false)
         guard Array(m.field.utf8) == key else {
             throw EntryError(.keyMismatch, "a card entry's key must be its field name \"\(m.field)\"")
         }
-        let spec = CardFields.spec(named: m.field)
+        if !m.sealed.isEmpty {
+            guard m.values.isEmpty else {
+                throw EntryError(.invalidField, "field \(m.field) carries both values and sealed bytes")
+            }
+            guard let sealed = SealedValue(bytes: [UInt8](m.sealed)) else {
+                throw EntryError(.invalidField, "sealed bytes of \(m.field) are \(m.sealed.count) long, not a padded bucket")
+            }
+            return CardUpdate(field: m.field, sealed: sealed)
+        }
+        return CardUpdate(field: m.field, values: try checkedValues(m.values, field: m.field))
+    }
+
+    /// The values inside an opened sealed field: a canonical `CardValues` whose values pass the
+    /// same checks as public ones.
+    static func decodeSealedValues(_ plaintext: [UInt8], field: String) throws(EntryError) -> [CardItem] {
+        let m = try Canonical.decode(Grapevine_V1_CardValues.self, plaintext, what: "CardValues")
+        guard m.values.allSatisfy({ $0.unknownFields.data.isEmpty }) else {
+            throw EntryError(.nonCanonical, "CardValue has a field that protocol v2 does not declare")
+        }
+        return try checkedValues(m.values, field: field)
+    }
+
+    private static func checkedValues(_ values: [Grapevine_V1_CardValue], field: String) throws(EntryError)
+        -> [CardItem]
+    {
+        let spec = CardFields.spec(named: field)
         let maxItems = (spec?.isMultiValued ?? true) ? Limits.maxListLength : 1
-        guard m.values.count <= maxItems else {
-            throw EntryError(.invalidField, "field \(m.field) has \(m.values.count) values, at most \(maxItems)")
+        guard values.count <= maxItems else {
+            throw EntryError(.invalidField, "field \(field) has \(values.count) values, at most \(maxItems)")
         }
         var items: [CardItem] = []
-        for v in m.values {
+        for v in values {
             try checkText(
-                v.value, what: "value of \(m.field)", maxBytes: spec?.maxValueLength ?? Limits.maxValueLength,
+                v.value, what: "value of \(field)", maxBytes: spec?.maxValueLength ?? Limits.maxValueLength,
                 allowNewlines: spec?.allowsNewlines ?? false, allowEmpty: false)
-            try checkToken(v.type, what: "type of \(m.field)", allowEmpty: true)
+            try checkToken(v.type, what: "type of \(field)", allowEmpty: true)
             items.append(CardItem(v.value, type: v.type))
         }
-        return CardUpdate(field: m.field, values: items)
+        return items
+    }
+
+    private static func decodeGrant(_ payload: [UInt8], key: [UInt8], author: PublicIdentity) throws(EntryError)
+        -> GrantInfo
+    {
+        let m = try Canonical.decode(Grapevine_V1_Grant.self, payload, what: "Grant")
+        guard let recipient = PublicIdentity(bytes: [UInt8](m.recipient)) else {
+            throw EntryError(.invalidField, "grant recipient is \(m.recipient.count) bytes, not 32")
+        }
+        guard recipient.bytes == key else { throw EntryError(.keyMismatch, "a grant's key must be its recipient") }
+        guard recipient != author else { throw EntryError(.invalidField, "a grant cannot be addressed to its own author") }
+        let keyID = [UInt8](m.keyID)
+        let sealedKey = [UInt8](m.sealedKey)
+        let isEmpty = keyID.isEmpty && sealedKey.isEmpty
+        guard isEmpty || (keyID.count == CardKey.idLength && sealedKey.count == GrantInfo.sealedKeyLength) else {
+            throw EntryError(.invalidField, "a grant carries a \(CardKey.idLength)-byte key id and a \(GrantInfo.sealedKeyLength)-byte sealed key, or neither")
+        }
+        return GrantInfo(recipient: recipient, keyID: keyID, sealedKey: sealedKey)
     }
 
     private static func decodeEndpoint(_ payload: [UInt8], key: [UInt8]) throws(EntryError) -> EndpointInfo {
@@ -148,6 +193,7 @@ enum EntryPayloads {
                 v.type = item.type
                 return v
             }
+            m.sealed = Data(update.sealed?.bytes ?? [])
             return (.card, try Canonical.encode(m), Array(update.field.utf8))
         case .endpoint(let info):
             var m = Grapevine_V1_Endpoint()
@@ -177,6 +223,12 @@ enum EntryPayloads {
             m.introduction = Data(answer.introduction.bytes)
             m.answer = answer.answer.rawValue
             return (.introductionResponse, try Canonical.encode(m), answer.introduction.bytes)
+        case .grant(let grant):
+            var m = Grapevine_V1_Grant()
+            m.recipient = Data(grant.recipient.bytes)
+            m.keyID = Data(grant.keyID)
+            m.sealedKey = Data(grant.sealedKey)
+            return (.grant, try Canonical.encode(m), grant.recipient.bytes)
         case .unknown(let payload):
             return (nil, payload, [])
         }

@@ -168,24 +168,24 @@ public enum MergeVectors {
             entries: entries, physicalMillis: now)
     }
 
-    /// Kinds the table reserves have their own bound, before their payloads are defined; kinds it does
-    /// not list share the unknown bound. A v1 node would keep only 64 of the grants.
+    /// Kinds of the table have their own bound (grants 2048, like the edges they follow); kinds it
+    /// does not list share the unknown bound. A v1 node would keep only 64 of the grants.
     private static func tableBounds() throws -> MergeVectorFile.Case {
         let alice = try key("alice")
         let count = RetentionBounds.v2.unknown + 1
         var entries: [SignedEntry] = []
         for i in 0..<count {
-            let recipient = BLAKE2b.hash(Array("recipient".utf8), [UInt8(i)], outputLength: 32)
-            entries.append(try SignedEntry.sign(.unknown(payload: [UInt8(i)]), kind: .grant, key: recipient,
-                                                stamp: stamp(UInt64(i)), with: alice))
+            guard let recipient = PublicIdentity(bytes: BLAKE2b.hash(Array("recipient".utf8), [UInt8(i)], outputLength: 32))
+            else { throw GenerationError(description: "a 32-byte hash is a recipient") }
+            entries.append(try SignedEntry.sign(.grant(.empty(to: recipient)), stamp: stamp(UInt64(i)), with: alice))
             entries.append(try SignedEntry.sign(.unknown(payload: [UInt8(i)]), kind: EntryKind(rawValue: 99),
                                                 key: Array("k-\(i)".utf8), stamp: stamp(UInt64(i)), with: alice))
         }
         return makeCase(
             name: "table-bounds",
-            description: "alice writes \(count) entries of kind 6 (grant, reserved: bound \(RetentionBounds.v2.grant)) "
+            description: "alice writes \(count) empty grants (kind 6, bound \(RetentionBounds.v2.grant)) to distinct recipients "
                 + "and \(count) of kind 99 (not in the table: bound \(RetentionBounds.v2.unknown)), each with its own key, "
-                + "at +0…+\(count - 1). Every grant is retained, payload unparsed; of kind 99 the one at +0 is pruned.",
+                + "at +0…+\(count - 1). Every grant is retained; of kind 99 the one at +0 is pruned.",
             entries: entries, physicalMillis: baseMillis + 1000)
     }
 }

@@ -25,10 +25,11 @@ enum DerivedTables {
         switch content {
         case .card(let update):
             try db.run("""
-                    INSERT OR REPLACE INTO card_field (author, field, items, display, stamp, entry_id)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO card_field (author, field, items, display, stamp, entry_id, sealed)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [author.blob, update.field, itemsJSON(update.values), display(update), stamp.databaseValue, idData])
+                arguments: [author.blob, update.field, itemsJSON(update.values), display(update), stamp.databaseValue, idData,
+                            update.sealed.map { Data($0.bytes) }])
         case .edge(let info):
             try db.run("INSERT OR REPLACE INTO edge (author, target, state, stamp, entry_id) VALUES (?, ?, ?, ?, ?)",
                 arguments: [author.blob, info.target.blob, Int64(info.state.rawValue), stamp.databaseValue, idData])
@@ -45,6 +46,13 @@ enum DerivedTables {
         case .endpoint(let info):
             try db.run("INSERT OR REPLACE INTO endpoint (author, addresses, stamp, entry_id) VALUES (?, ?, ?, ?)",
                 arguments: [author.blob, addressesJSON(info.addresses), stamp.databaseValue, idData])
+        case .grant(let grant):
+            try db.run("""
+                    INSERT OR REPLACE INTO grant_entry (author, recipient, key_id, sealed_key, stamp, entry_id)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [author.blob, grant.recipient.blob, Data(grant.keyID), Data(grant.sealedKey),
+                            stamp.databaseValue, idData])
         case .unknown:
             break
         }
@@ -70,6 +78,9 @@ enum DerivedTables {
                            arguments: [answer.introduction.blob, author.blob, idData])
         case .endpoint:
             try db.run("DELETE FROM endpoint WHERE author = ? AND entry_id = ?", arguments: [author.blob, idData])
+        case .grant(let grant):
+            try db.run("DELETE FROM grant_entry WHERE author = ? AND recipient = ? AND entry_id = ?",
+                       arguments: [author.blob, grant.recipient.blob, idData])
         case .unknown:
             break
         }
@@ -155,6 +166,8 @@ enum DerivedTables {
         }
     }
 
+    /// The searchable text of a field: its public values; a sealed field gives none, so no
+    /// plaintext of it ever reaches the search index.
     static func display(_ update: CardUpdate) -> String {
         update.values.map(\.value).joined(separator: update.field == "categories" ? ", " : "; ")
     }

@@ -10,12 +10,33 @@ public struct ContactSummary: Codable, Sendable, Equatable {
     public var org: String
     public var title: String
     public var locality: String
+    /// Connections-only fields of the card; the reader lowers it by those it can open.
+    public var privateFields: Int = 0
 }
 
 /// One value of a card field.
 public struct CardValue: Codable, Sendable, Equatable {
     public var value: String
     public var type: String
+
+    public init(value: String, type: String) {
+        self.value = value
+        self.type = type
+    }
+}
+
+/// Who may read a card field: everyone, or only the holders of its author's card key.
+public enum FieldVisibility: String, Codable, Sendable, Equatable {
+    case `public`
+    case connections
+}
+
+/// What this node can do with a connections-only value: read it, not read it because it holds
+/// no key of that id, or not read it because the key it holds does not open it.
+public enum FieldAccess: String, Codable, Sendable, Equatable {
+    case readable
+    case `private`
+    case unreadable
 }
 
 /// A value this node saw for a field before a newer entry replaced it.
@@ -23,6 +44,15 @@ public struct SupersededValue: Codable, Sendable, Equatable {
     public var values: [CardValue]
     public var stamp: String
     public var entryID: String
+    public var visibility: FieldVisibility
+    /// Nil for a public value; for a sealed one, whether this node could open it.
+    public var access: FieldAccess?
+    /// The sealed bytes, for the reader to open; not part of the JSON shape.
+    public var sealed: SealedValue?
+
+    enum CodingKeys: String, CodingKey {
+        case values, stamp, entryID, visibility, access
+    }
 }
 
 /// The current value of one field, the entry it comes from, and what it replaced.
@@ -33,6 +63,15 @@ public struct FieldProvenance: Codable, Sendable, Equatable {
     public var entryID: String
     /// Newest first, at most ``DerivedTables/historyPerField``.
     public var superseded: [SupersededValue]
+    public var visibility: FieldVisibility
+    /// Nil for a public field; for a sealed one, whether this node could open it.
+    public var access: FieldAccess?
+    /// The sealed bytes, for the reader to open; not part of the JSON shape.
+    public var sealed: SealedValue?
+
+    enum CodingKeys: String, CodingKey {
+        case field, values, stamp, entryID, superseded, visibility, access
+    }
 }
 
 /// One card with per-field provenance. `fields` is sorted by field name.

@@ -69,11 +69,19 @@ public final class Store: @unchecked Sendable {
 
     /// The local write path: ticks the persisted clock, signs, merges, stores and queues the entry
     /// for gossip, all in one transaction, so the CLI and the node never issue clashing stamps.
+    /// When the entry changes who my mutual connections are (an edge), the grants of my card key
+    /// follow in the same transaction (PROTOCOL.md §5.9.5, §5.9.6).
     public func write(_ content: EntryContent, signingKey: Ed25519.SigningKey, physicalMillis: UInt64)
         throws(StoreError) -> SignedEntry
     {
-        try transaction(physicalMillis: physicalMillis) { db, work in
-            try writeLocal(content, signingKey: signingKey, physicalMillis: physicalMillis, db: db, work: &work)
+        let me = try author(of: signingKey)
+        return try transaction(physicalMillis: physicalMillis) { db, work in
+            let entry = try writeLocal(content, signingKey: signingKey, physicalMillis: physicalMillis, db: db, work: &work)
+            if case .edge = content {
+                _ = try maintain(me, signingKey: signingKey, physicalMillis: physicalMillis, randomness: .system,
+                                 db: db, work: &work)
+            }
+            return entry
         }
     }
 
@@ -109,7 +117,7 @@ public final class Store: @unchecked Sendable {
     }
 
     /// One local entry inside a write transaction: tick, sign, merge, store, queue.
-    private func writeLocal(
+    func writeLocal(
         _ content: EntryContent, signingKey: Ed25519.SigningKey, physicalMillis: UInt64, db: Database,
         work: inout MergeWork
     ) throws -> SignedEntry {
@@ -353,8 +361,9 @@ public final class Store: @unchecked Sendable {
 
     /// Keeps a superseded card value in the bounded local history.
     private func remember(author: PublicIdentity, update: CardUpdate, stamp: HLCStamp, id: EntryID, db: Database) throws {
-        try db.run("INSERT OR IGNORE INTO history (author, field, items, stamp, entry_id) VALUES (?, ?, ?, ?, ?)",
-            arguments: [author.blob, update.field, DerivedTables.itemsJSON(update.values), stamp.databaseValue, id.blob])
+        try db.run("INSERT OR IGNORE INTO history (author, field, items, stamp, entry_id, sealed) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [author.blob, update.field, DerivedTables.itemsJSON(update.values), stamp.databaseValue, id.blob,
+                        update.sealed.map { Data($0.bytes) }])
         try db.run("""
                 DELETE FROM history WHERE author = ?1 AND field = ?2 AND seq NOT IN (
                     SELECT seq FROM history WHERE author = ?1 AND field = ?2

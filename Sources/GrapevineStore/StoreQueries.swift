@@ -59,28 +59,46 @@ extension Store {
         }
     }
 
+    /// The identities whose cards hold connections-only fields, with how many each holds.
+    public func sealedFieldCounts() throws(StoreError) -> [PublicIdentity: Int] {
+        try guarded {
+            try pool.read { db in
+                var counts: [PublicIdentity: Int] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT author, count(*) FROM card_field WHERE sealed IS NOT NULL GROUP BY author") {
+                    if let author = PublicIdentity(bytes: row.bytes(0)) { counts[author] = row[1] }
+                }
+                return counts
+            }
+        }
+    }
+
     /// One card with each field's value, stamp and entry id, and the values it superseded.
     public func card(_ identity: PublicIdentity) throws(StoreError) -> CardDetail {
         try guarded {
             try pool.read { db in
                 let rows = try Row.fetchAll(
-                    db, sql: "SELECT field, items, stamp, entry_id FROM card_field WHERE author = ? ORDER BY field",
+                    db, sql: "SELECT field, items, stamp, entry_id, sealed FROM card_field WHERE author = ? ORDER BY field",
                     arguments: [identity.blob])
                 let fields = try rows.map { row -> FieldProvenance in
                     let field: String = row[0]
                     let history = try Row.fetchAll(
                         db, sql: """
-                            SELECT items, stamp, entry_id FROM history WHERE author = ? AND field = ?
+                            SELECT items, stamp, entry_id, sealed FROM history WHERE author = ? AND field = ?
                             ORDER BY stamp DESC, entry_id DESC
                             """,
                         arguments: [identity.blob, field])
+                    let sealed = Self.sealed(row, column: 4)
                     return FieldProvenance(
                         field: field, values: try Self.values(row[1]),
                         stamp: HLCStamp(databaseValue: row[2]).description, entryID: Hex.encode(row.bytes(3)),
                         superseded: try history.map { h in
-                            SupersededValue(values: try Self.values(h[0]), stamp: HLCStamp(databaseValue: h[1]).description,
-                                            entryID: Hex.encode(h.bytes(2)))
-                        })
+                            let sealed = Self.sealed(h, column: 3)
+                            return SupersededValue(
+                                values: try Self.values(h[0]), stamp: HLCStamp(databaseValue: h[1]).description,
+                                entryID: Hex.encode(h.bytes(2)), visibility: sealed == nil ? .public : .connections,
+                                sealed: sealed)
+                        },
+                        visibility: sealed == nil ? .public : .connections, sealed: sealed)
                 }
                 return CardDetail(identity: identity.text, fields: fields)
             }
@@ -230,6 +248,12 @@ extension Store {
         ContactSummary(
             identity: identity.text, name: fields["fn"] ?? fields["n"] ?? "", org: fields["org"] ?? "",
             title: fields["title"] ?? "", locality: fields["locality"] ?? "")
+    }
+
+    /// The sealed bytes in `column`, or nil for a public value (NULL).
+    static func sealed(_ row: Row, column: Int) -> SealedValue? {
+        let bytes = row.bytes(column)
+        return bytes.isEmpty ? nil : SealedValue(bytes: bytes)
     }
 
     static func values(_ json: String) throws -> [CardValue] {

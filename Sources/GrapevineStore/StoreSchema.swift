@@ -3,12 +3,14 @@ import GRDB
 /// The store's tables, created by versioned migrations so an old store upgrades in place.
 ///
 /// `entry` holds the signed entries verbatim and is the source of truth. `card`, `card_field`,
-/// `card_fts`, `edge`, `introduction`, `introduction_response` and `endpoint` are derived from
-/// the retained entries (``DerivedTables``). `history`, `clock`, `outbox`, `rejection`,
-/// `set_aside` and `counter` are this node's own bookkeeping and are not derived.
+/// `card_fts`, `edge`, `introduction`, `introduction_response`, `endpoint` and `grant_entry` are
+/// derived from the retained entries (``DerivedTables``). `history`, `clock`, `outbox`,
+/// `rejection`, `set_aside`, `counter` and `card_key` are this node's own bookkeeping and are not
+/// derived.
 enum StoreSchema {
     /// The tables that ``DerivedTables/rebuild(_:)`` recomputes, in the order a rebuild clears them.
-    static let derivedTables = ["card_fts", "card", "card_field", "edge", "introduction", "introduction_response", "endpoint"]
+    static let derivedTables = ["card_fts", "card", "card_field", "edge", "introduction", "introduction_response", "endpoint",
+                                "grant_entry"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -120,6 +122,35 @@ enum StoreSchema {
                 """)
             try StoreUpgrade.recheck(db)
             try db.execute(sql: "UPDATE counter SET value = value + 1 WHERE name = 'generation'")
+        }
+        // The derived tables are rebuilt at the end of the last migration below, once every column
+        // the current code writes exists: so a store set aside entries in "v2" loses their rows.
+        // Private card fields: a card field's sealed bytes beside its public items, the grants, and
+        // the card keys this node made or opened (PROTOCOL.md §5.9). Grants stored before were kept
+        // as an opaque kind; the rebuild gives them their rows, and drops those of entries "v2" set aside.
+        migrator.registerMigration("private-fields") { db in
+            try db.execute(sql: """
+                ALTER TABLE card_field ADD COLUMN sealed BLOB;
+                ALTER TABLE history ADD COLUMN sealed BLOB;
+                CREATE TABLE grant_entry (
+                    author BLOB NOT NULL,
+                    recipient BLOB NOT NULL,
+                    key_id BLOB NOT NULL,
+                    sealed_key BLOB NOT NULL,
+                    stamp INTEGER NOT NULL,
+                    entry_id BLOB NOT NULL,
+                    PRIMARY KEY (author, recipient)
+                ) WITHOUT ROWID;
+                CREATE INDEX grant_by_recipient ON grant_entry(recipient, author);
+                CREATE TABLE card_key (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    author BLOB NOT NULL,
+                    key_id BLOB NOT NULL,
+                    key BLOB NOT NULL,
+                    UNIQUE (author, key_id)
+                );
+                """)
+            try DerivedTables.rebuild(db)
         }
         return migrator
     }

@@ -10,7 +10,8 @@ enum StoreUpgrade {
     /// The reason for a row whose id, author, kind, replacement key or stamp columns disagree with its bytes.
     static let metadataMismatch = "metadata-mismatch"
 
-    /// Re-checks every row of `entry`; returns how many were set aside.
+    /// Re-checks every row of `entry`; returns how many were set aside. The derived tables still
+    /// hold rows of what was set aside: the caller rebuilds them once the schema is complete.
     @discardableResult
     static func recheck(_ db: Database) throws -> Int {
         var refused: [(id: [UInt8], reason: String, detail: String, body: [UInt8], signature: [UInt8])] = []
@@ -28,7 +29,6 @@ enum StoreUpgrade {
                        arguments: [Data(item.id), item.reason, item.detail, Data(item.body), Data(item.signature)])
             try db.run("DELETE FROM entry WHERE id = ?", arguments: [Data(item.id)])
         }
-        if !refused.isEmpty { try DerivedTables.rebuild(db) }
         return refused.count
     }
 

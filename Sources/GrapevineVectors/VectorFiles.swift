@@ -92,6 +92,10 @@ public struct VectorContent: Codable, Equatable, Sendable {
     public var introduction: String?
     public var answer: String?
     public var payload: String?
+    public var sealed: String?
+    public var recipient: String?
+    public var keyId: String?
+    public var sealedKey: String?
 
     public init() {}
 }

@@ -36,6 +36,7 @@ public enum VectorGenerator {
             ("datagrams.json", try VectorJSON.encode(DatagramVectors.make())),
             ("invites.json", try VectorJSON.encode(InviteVectors.make())),
             ("addresses.json", try VectorJSON.encode(AddressVectors.make())),
+            ("private.json", try VectorJSON.encode(PrivateFieldVectors.make())),
             ("nat.json", try VectorJSON.encode(NATVectors.make())),
         ]
     }
@@ -108,8 +109,8 @@ public enum VectorGenerator {
         _ = try add("unknown-kind-kept", .unknown(payload: [0x0a, 0x03, 0x66, 0x6f, 0x6f, 0x10, 0x2a]),
                     stamp: stamp(11), kind: EntryKind(rawValue: 77), key: Array("future-key".utf8))
         // A reserved kind whose payload rules are not yet defined: kept opaque, under its own bound.
-        _ = try add("reserved-kind-grant-kept", .unknown(payload: [0x0a, 0x01, 0x00]),
-                    stamp: stamp(12), kind: .grant, key: bob.bytes)
+        _ = try add("reserved-kind-introduction-request-kept", .unknown(payload: [0x0a, 0x01, 0x00]),
+                    stamp: stamp(12), kind: .introductionRequest, key: bob.bytes)
         let first = try SignedEntry.decode(try vectors[0].entry.hexBytes())
         let second = try SignatureVectors.secondSignature(of: first, by: try key("alice"))
         let kept = first.signature.lexicographicallyPrecedes(second.signature) ? first : second
@@ -147,6 +148,7 @@ public enum VectorGenerator {
         case .card(let u):
             c.field = u.field
             c.values = u.values.map { .init(value: $0.value, type: $0.type) }
+            c.sealed = u.sealed.map { Hex.encode($0.bytes) }
         case .endpoint(let e):
             c.addresses = e.addresses.map {
                 .init(kind: $0.kind, ip: IPText.format($0.ip), port: $0.port, origin: $0.origin?.description)
@@ -161,6 +163,10 @@ public enum VectorGenerator {
         case .introductionResponse(let r):
             c.introduction = r.introduction.hex
             c.answer = r.answer == .accept ? "accept" : "decline"
+        case .grant(let g):
+            c.recipient = Hex.encode(g.recipient.bytes)
+            c.keyId = g.isEmpty ? nil : Hex.encode(g.keyID)
+            c.sealedKey = g.isEmpty ? nil : Hex.encode(g.sealedKey)
         case .unknown(let payload):
             c.payload = Hex.encode(payload)
         }

@@ -41,6 +41,7 @@ public nonisolated enum Grapevine_V1_EntryKind: SwiftProtobuf.Enum, Swift.CaseIt
   case edge // = 3
   case introduction // = 4
   case introductionResponse // = 5
+  case grant // = 6
   case UNRECOGNIZED(Int)
 
   public init() {
@@ -55,6 +56,7 @@ public nonisolated enum Grapevine_V1_EntryKind: SwiftProtobuf.Enum, Swift.CaseIt
     case 3: self = .edge
     case 4: self = .introduction
     case 5: self = .introductionResponse
+    case 6: self = .grant
     default: self = .UNRECOGNIZED(rawValue)
     }
   }
@@ -67,6 +69,7 @@ public nonisolated enum Grapevine_V1_EntryKind: SwiftProtobuf.Enum, Swift.CaseIt
     case .edge: return 3
     case .introduction: return 4
     case .introductionResponse: return 5
+    case .grant: return 6
     case .UNRECOGNIZED(let i): return i
     }
   }
@@ -79,6 +82,7 @@ public nonisolated enum Grapevine_V1_EntryKind: SwiftProtobuf.Enum, Swift.CaseIt
     .edge,
     .introduction,
     .introductionResponse,
+    .grant,
   ]
 
 }
@@ -132,13 +136,31 @@ public nonisolated struct Grapevine_V1_EntryBody: Sendable {
   public init() {}
 }
 
-/// kind 1. Sets one field of the author's card; no values clears it. key = the field name in UTF-8.
+/// kind 1. Sets one field of the author's card; no values and no sealed bytes clears it.
+/// key = the field name in UTF-8. A field carries `values` (public) or `sealed` (connections only,
+/// PROTOCOL.md "Private card fields"), never both.
 public nonisolated struct Grapevine_V1_CardField: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var field: String = String()
+
+  public var values: [Grapevine_V1_CardValue] = []
+
+  /// key id (16) ‖ nonce (24) ‖ XChaCha20-Poly1305 ciphertext of a padded CardValues
+  public var sealed: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The plaintext of a sealed field, before padding: the field's values, canonical.
+public nonisolated struct Grapevine_V1_CardValues: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
 
   public var values: [Grapevine_V1_CardValue] = []
 
@@ -156,6 +178,27 @@ public nonisolated struct Grapevine_V1_CardValue: Sendable {
 
   /// a vCard TYPE token such as "work" or "cell"; empty for none
   public var type: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// kind 6. The author's card key, sealed to one recipient. key = recipient. An empty grant (no
+/// key_id, no sealed_key) says the recipient no longer holds the author's current key.
+public nonisolated struct Grapevine_V1_Grant: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 32-byte Ed25519 public key the key is sealed to
+  public var recipient: Data = Data()
+
+  /// 16 bytes: the id of the card key (PROTOCOL.md "Key ids")
+  public var keyID: Data = Data()
+
+  /// 80 bytes: crypto_box_seal of the 32-byte card key to the recipient's X25519 key
+  public var sealedKey: Data = Data()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -553,7 +596,7 @@ public nonisolated struct Grapevine_V1_EntryRequest: Sendable {
 fileprivate nonisolated let _protobuf_package = "grapevine.v1"
 
 nonisolated extension Grapevine_V1_EntryKind: SwiftProtobuf._ProtoNameProviding {
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ENTRY_KIND_UNSPECIFIED\0\u{1}ENTRY_KIND_CARD\0\u{1}ENTRY_KIND_ENDPOINT\0\u{1}ENTRY_KIND_EDGE\0\u{1}ENTRY_KIND_INTRODUCTION\0\u{1}ENTRY_KIND_INTRODUCTION_RESPONSE\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0ENTRY_KIND_UNSPECIFIED\0\u{1}ENTRY_KIND_CARD\0\u{1}ENTRY_KIND_ENDPOINT\0\u{1}ENTRY_KIND_EDGE\0\u{1}ENTRY_KIND_INTRODUCTION\0\u{1}ENTRY_KIND_INTRODUCTION_RESPONSE\0\u{1}ENTRY_KIND_GRANT\0")
 }
 
 nonisolated extension Grapevine_V1_SignedEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -653,7 +696,7 @@ nonisolated extension Grapevine_V1_EntryBody: SwiftProtobuf.Message, SwiftProtob
 
 nonisolated extension Grapevine_V1_CardField: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CardField"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}field\0\u{1}values\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}field\0\u{1}values\0\u{1}sealed\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -663,6 +706,7 @@ nonisolated extension Grapevine_V1_CardField: SwiftProtobuf.Message, SwiftProtob
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.field) }()
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.values) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.sealed) }()
       default: break
       }
     }
@@ -675,11 +719,45 @@ nonisolated extension Grapevine_V1_CardField: SwiftProtobuf.Message, SwiftProtob
     if !self.values.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.values, fieldNumber: 2)
     }
+    if !self.sealed.isEmpty {
+      try visitor.visitSingularBytesField(value: self.sealed, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Grapevine_V1_CardField, rhs: Grapevine_V1_CardField) -> Bool {
     if lhs.field != rhs.field {return false}
+    if lhs.values != rhs.values {return false}
+    if lhs.sealed != rhs.sealed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_CardValues: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CardValues"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}values\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.values) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.values.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.values, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_CardValues, rhs: Grapevine_V1_CardValues) -> Bool {
     if lhs.values != rhs.values {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
@@ -716,6 +794,46 @@ nonisolated extension Grapevine_V1_CardValue: SwiftProtobuf.Message, SwiftProtob
   public static func ==(lhs: Grapevine_V1_CardValue, rhs: Grapevine_V1_CardValue) -> Bool {
     if lhs.value != rhs.value {return false}
     if lhs.type != rhs.type {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_Grant: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Grant"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}recipient\0\u{3}key_id\0\u{3}sealed_key\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.recipient) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.keyID) }()
+      case 3: try { try decoder.decodeSingularBytesField(value: &self.sealedKey) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.recipient.isEmpty {
+      try visitor.visitSingularBytesField(value: self.recipient, fieldNumber: 1)
+    }
+    if !self.keyID.isEmpty {
+      try visitor.visitSingularBytesField(value: self.keyID, fieldNumber: 2)
+    }
+    if !self.sealedKey.isEmpty {
+      try visitor.visitSingularBytesField(value: self.sealedKey, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_Grant, rhs: Grapevine_V1_Grant) -> Bool {
+    if lhs.recipient != rhs.recipient {return false}
+    if lhs.keyID != rhs.keyID {return false}
+    if lhs.sealedKey != rhs.sealedKey {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

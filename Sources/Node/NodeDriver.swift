@@ -22,6 +22,7 @@ actor NodeDriver {
     let home: GrapevineHome
     let options: NodeOptions
     let identity: PublicIdentity
+    let signingKey: Ed25519.SigningKey
     let store: Store
     let ingestor: Ingestor
     var engine: GossipInstance<SeededRandom>
@@ -44,8 +45,6 @@ actor NodeDriver {
     /// Set once the store file is found deleted or replaced: the node then stops.
     private(set) var storeLost: StoreFileLost?
     var sendFailureLog = SendFailureLog()
-
-    let signingKey: Ed25519.SigningKey
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
          endpoint: SignedEntry, advertised: [NodeAddress], network: LocalNetwork, listenDescription: String,
@@ -105,6 +104,7 @@ actor NodeDriver {
 
     /// Joins through the peers of invites given on the command line.
     func join(_ invites: [Invite]) -> [OutgoingDatagram] {
+        catchUpPrivateFields()
         var out: [OutgoingDatagram] = []
         for invite in invites {
             _ = try? ingestor.ingest([invite.entry.encoded], physicalMillis: now)
@@ -277,6 +277,7 @@ actor NodeDriver {
             merged.append(entry)
             if let mergeLog { mergeLog.write(Data("\(stamp) \(entry.id.hex)\n".utf8)) }
         }
+        followPrivateFields(merged)
         return (merged, quarantined)
     }
 

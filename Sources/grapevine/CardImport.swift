@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GrapevineCLI
 import GrapevineCore
+import GrapevineStore
 import VCard
 
 struct CardImport: ParsableCommand {
@@ -28,6 +29,11 @@ struct CardImport: ParsableCommand {
     @Argument(help: ArgumentHelp("The vCard file.", valueName: "file.vcf"))
     var file: String
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Who may read it: public (everyone) or connections (only my mutual connections; the network carries it sealed). For every field imported. Default: what each field has now, else connections for email and tel and public for the rest.",
+        valueName: "public|connections"))
+    var visibility: String?
+
     struct Result: Encodable {
         /// Every field whose value changed, the cleared ones included.
         var changed: [String]
@@ -48,12 +54,29 @@ struct CardImport: ParsableCommand {
         }
         let imported = VCardImport(vCard)
         notes += imported.notes
+        let asked = try CardEditing.visibility(visibility)
         let session = try options.open()
-        var updates: [CardUpdate] = []
+        var updates: [FieldEdit] = []
+        var trimmed: [String] = []
         try session.editCard { card throws(CLIError) in
-            updates = imported.fields.filter { (card[$0.field] ?? []) != $0.values }
+            trimmed = []
+            updates = imported.fields.map { update in
+                let visibility = CardEditing.visibility(asked, field: update.field, current: card[update.field])
+                guard visibility == .connections else {
+                    return FieldEdit(field: update.field, values: update.values, visibility: visibility)
+                }
+                let kept = CardEditing.fittingSealed(update.values)
+                if kept.count < update.values.count {
+                    trimmed.append("\(update.field) values are too long together for a connections-only field (\(CardSealing.maxPlaintextLength) bytes sealed): kept the first \(kept.count) of \(update.values.count)")
+                }
+                return FieldEdit(field: update.field, values: kept, visibility: visibility)
+            }.filter { edit in
+                let current = card[edit.field]
+                return (current?.values ?? []) != edit.values || (!edit.values.isEmpty && current?.visibility != edit.visibility)
+            }
             return updates
         }
+        notes += trimmed
         let result = Result(changed: updates.map(\.field), cleared: updates.filter(\.values.isEmpty).map(\.field),
                             notes: notes)
         if output.json {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import GrapevineCLI
 import GrapevineCore
+import GrapevineStore
 
 struct CardRemove: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,11 +30,11 @@ struct CardRemove: ParsableCommand {
         let session = try options.open()
         var left = 0
         let entries = try session.editCard { card throws(CLIError) in
-            let update = try CardEditing.removing(value, from: card[spec.name] ?? [], spec: spec)
+            let update = try CardEditing.removing(value, from: card[spec.name]?.values ?? [], spec: spec)
             left = update.values.count
-            return [update]
+            return [FieldEdit(field: spec.name, values: update.values, visibility: card[spec.name]?.visibility ?? .public)]
         }
-        if output.json, let entry = entries.first {
+        if output.json, let entry = entries.first(where: { $0.kind == .card }) {
             try session.printJSON(WriteJSON(entry: entry, target: nil))
         } else if left == 0 {
             session.context.print("removed \"\(value)\": \(spec.name) is now empty")

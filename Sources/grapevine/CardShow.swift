@@ -8,7 +8,9 @@ struct CardShow: ParsableCommand {
         commandName: "show",
         abstract: "Show my card, or the card of WHO.",
         discussion: """
-            WHO is me, an identity or fingerprint, a unique prefix of either, or a unique display name.
+            WHO is me, an identity or fingerprint, a unique prefix of either, or a unique display name. \
+            Each field shows who may read it: public, or connections (sealed for my mutual connections). \
+            Someone else's connections-only fields show as (private) unless they granted me their key.
 
             Example:
               grapevine card show
@@ -25,24 +27,36 @@ struct CardShow: ParsableCommand {
         let session = try options.open()
         let resolver = try session.resolver()
         let identity = try who.map { try resolver.resolve($0).identity } ?? session.me
-        let fields = CardEditing.values(of: try session.store.card(identity))
+        let card = try session.openCard(identity)
         if output.json {
-            try session.printJSON(CardJSON(id: identity, fields: fields))
+            try session.printJSON(CardJSON(id: identity, card: card))
             return
         }
         session.context.print(resolver.names.label(identity))
         session.context.print(identity.text)
         let rows = CardFields.all.flatMap { spec -> [[String]] in
-            (fields[spec.name] ?? []).enumerated().map { index, item in
-                [index == 0 ? spec.name : "",
-                 NameText.escaped(item.value.replacingOccurrences(of: "\n", with: " ⏎ ")).text
-                    + (item.type.isEmpty ? "" : " (\(item.type))")]
+            guard let field = card.fields.first(where: { $0.field == spec.name }) else { return [] }
+            let visibility = field.visibility.rawValue
+            switch field.access {
+            case .private?: return [[spec.name, "(private)", visibility]]
+            case .unreadable?: return [[spec.name, "(unreadable)", visibility]]
+            default:
+                return field.values.enumerated().map { index, item in
+                    [index == 0 ? spec.name : "",
+                     NameText.escaped(item.value.replacingOccurrences(of: "\n", with: " ⏎ ")).text
+                        + (item.type.isEmpty ? "" : " (\(item.type))"),
+                     index == 0 ? visibility : ""]
+                }
             }
         }
         if rows.isEmpty {
             session.context.print("the card is empty: set fields with `grapevine card set FIELD VALUE`")
         } else {
             session.context.print(TextTable(rows: rows).text)
+        }
+        let hidden = card.fields.filter { $0.access == .private }.count
+        if hidden > 0 {
+            session.context.print("\(hidden) private field\(hidden == 1 ? "" : "s"): only \(resolver.names.label(identity))'s mutual connections can read \(hidden == 1 ? "it" : "them")")
         }
     }
 }

@@ -14,6 +14,9 @@ struct Contacts: ParsableCommand {
             Example:
               grapevine contacts
               grapevine contacts --search "marketing michigan"
+
+            Connections-only fields are shown for the people who granted me their key; PRIVATE \
+            counts the ones I cannot read. Search never finds words of a connections-only field.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -24,7 +27,7 @@ struct Contacts: ParsableCommand {
 
     func run() throws {
         let session = try options.open()
-        let summaries = try search.map { try session.store.search($0) } ?? session.store.contacts()
+        let summaries = try session.openSummaries(try search.map { try session.store.search($0) } ?? session.store.contacts())
         let names = try session.resolver().names
         let people = summaries.compactMap { summary in names.person(text: summary.identity).map { (summary, $0) } }
         let rows = people.map { ContactJSON($0.0, person: $0.1) }
@@ -36,10 +39,15 @@ struct Contacts: ParsableCommand {
             session.context.print(search == nil ? "no cards yet" : "no card matches \"\(search ?? "")\"")
             return
         }
+        // The PRIVATE column appears only when some card has fields I cannot read.
+        let anyPrivate = people.contains { $0.0.privateFields > 0 }
         let table = people.map { summary, person in
             [person.shownName, NameText.escaped(summary.org).text, NameText.escaped(summary.title).text,
-             NameText.escaped(summary.locality).text, person.fingerprintCell]
+             NameText.escaped(summary.locality).text]
+                + (anyPrivate ? [summary.privateFields > 0 ? "(\(summary.privateFields) private)" : ""] : [])
+                + [person.fingerprintCell]
         }
-        session.context.print(TextTable(header: ["NAME", "ORG", "TITLE", "LOCALITY", "FINGERPRINT"], rows: table).text)
+        let header = ["NAME", "ORG", "TITLE", "LOCALITY"] + (anyPrivate ? ["PRIVATE"] : []) + ["FINGERPRINT"]
+        session.context.print(TextTable(header: header, rows: table).text)
     }
 }

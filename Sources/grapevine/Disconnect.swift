@@ -6,7 +6,10 @@ struct Disconnect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Remove my connection to someone.",
         discussion: """
-            The removal supersedes the connection; the old entry is not deleted from other nodes' history.
+            The removal supersedes the connection; the old entry is not deleted from other nodes' history. \
+            If they held my card key, it is replaced at once: my connections-only fields are sealed again \
+            under a new key that only my remaining mutual connections get. They cannot read what I set \
+            from now on, but they keep what they read before, and the values their node kept.
 
             Example:
               grapevine disconnect Jennifer

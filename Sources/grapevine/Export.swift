@@ -12,7 +12,8 @@ struct Export: ParsableCommand {
         discussion: """
             Without WHO, every card in the store. UID is urn:grapevine:<identity>, REV the card's last \
             stamp, and mutual connections are RELATED (X-RELATED in 3.0). Use vcard3 for Outlook and \
-            older phones.
+            older phones. Connections-only fields are exported when their owner granted me the key, and \
+            left out otherwise.
 
             Example:
               grapevine export > contacts.vcf
@@ -44,7 +45,7 @@ struct Export: ParsableCommand {
         }
         let cards = try identities.map { identity in
             VCardExportMapping.vCard(
-                identity: identity, fields: CardEditing.values(of: try session.store.card(identity)),
+                identity: identity, fields: CardEditing.values(of: try session.openCard(identity)),
                 revision: try session.store.cardRevision(of: identity),
                 connections: try session.store.mutualConnections(of: identity))
         }

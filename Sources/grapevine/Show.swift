@@ -8,7 +8,9 @@ struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one card with per-field provenance: stamp, entry, and superseded values.",
         discussion: """
-            --history also lists the values each field held before, as this node saw them.
+            --history also lists the values each field held before, as this node saw them. \
+            Connections-only fields show their values when their owner granted me the key, and \
+            (private) otherwise; old values stay readable with the keys this node kept.
 
             Example:
               grapevine show Jeff
@@ -28,7 +30,7 @@ struct Show: ParsableCommand {
         let session = try options.open()
         let resolver = try session.resolver()
         let identity = try resolver.resolve(who).identity
-        let card = try session.store.card(identity)
+        let card = try session.openCard(identity)
         let connections = try session.store.mutualConnections(of: identity)
         let person = resolver.names.person(identity)
         if output.json {
@@ -40,10 +42,12 @@ struct Show: ParsableCommand {
         context.print(identity.text)
         var rows: [[String]] = []
         for field in card.fields {
-            rows.append([field.field, Self.text(field.values), StampText.human(field.stamp), String(field.entryID.prefix(12))])
+            rows.append([field.field, Self.text(field.values, access: field.access), StampText.human(field.stamp),
+                         String(field.entryID.prefix(12))])
             guard history else { continue }
             for old in field.superseded {
-                rows.append(["  was", Self.text(old.values), StampText.human(old.stamp), String(old.entryID.prefix(12))])
+                rows.append(["  was", Self.text(old.values, access: old.access), StampText.human(old.stamp),
+                             String(old.entryID.prefix(12))])
             }
         }
         if rows.isEmpty {
@@ -53,6 +57,20 @@ struct Show: ParsableCommand {
         }
         let names = connections.map { session.describe($0, resolver) }
         context.print("mutual connections: " + (names.isEmpty ? "none" : names.joined(separator: ", ")))
+        let hidden = card.fields.filter { $0.access == .private }.count
+        if hidden > 0 {
+            context.print("\(hidden) private field\(hidden == 1 ? "" : "s"): only \(person.label)'s mutual connections can read \(hidden == 1 ? "it" : "them")")
+        }
+    }
+
+    /// A value as a row shows it; a sealed one says so, and whether this node could open it.
+    static func text(_ values: [CardValue], access: FieldAccess?) -> String {
+        switch access {
+        case .private?: return "(private)"
+        case .unreadable?: return "(unreadable)"
+        case .readable?: return text(values) + " [connections]"
+        case nil: return text(values)
+        }
     }
 
     static func text(_ values: [CardValue]) -> String {

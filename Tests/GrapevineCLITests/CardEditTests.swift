@@ -55,6 +55,19 @@ import Testing
         #expect(json["cleared"] as? [String] == ["title"])
     }
 
+    @Test("card import refuses a name with a right-to-left override, as card set does, and writes nothing")
+    func importRefusesHiddenCharactersInMyName() throws {
+        let (home, _) = try TestHome.create("Someone")
+        let path = TestHome.temporaryPath() + ".vcf"
+        let vcard = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:\u{202E}ffeJ\r\nTITLE:Impostor\r\nEND:VCARD\r\n"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(vcard.utf8)))
+        let result = home.run("card", "import", path)
+        #expect(result.code == 1)
+        #expect(result.stderr.contains("fn holds \\u{202E}"), "\(result.stderr)")
+        #expect(try Self.card(home)["fn"]?.first?["value"] == "Someone")
+        #expect(try Self.card(home)["title"] == nil)
+    }
+
     @Test("card import refuses a file over 1 MiB without reading it, and a folder, in one line each")
     func importRefusesLargeFiles() throws {
         let (home, _) = try TestHome.create("Someone")

@@ -37,11 +37,23 @@ import Testing
     @Test("values that fit one by one but not together in one entry say how much room the field has")
     func valuesTooLargeTogether() throws {
         let (home, _) = try TestHome.create("Jeff")
-        for i in 1...4 { #expect(home.run("card", "add", "email", Self.bytes(200) + "\(i)").code == 0) }
+        for i in 1...4 {
+            #expect(home.run("card", "add", "email", Self.bytes(200) + "\(i)", "--visibility", "public").code == 0)
+        }
         let fifth = home.run("card", "add", "email", Self.bytes(200) + "5")
         #expect(fifth.code == 1)
         #expect(fifth.stderr == "error: the 5 values of email take 1005 bytes together; all values of a field go in one signed entry, which has room for 904 here: shorten or remove some (`grapevine card remove email VALUE`)\n")
         #expect(!fifth.stderr.contains("oversize"))
+    }
+
+    @Test("a connections-only field whose values do not fit the largest sealed bucket is refused naming the limit")
+    func sealedValuesTooLarge() throws {
+        let (home, _) = try TestHome.create("Jeff")
+        for i in 1...3 { #expect(home.run("card", "add", "email", Self.bytes(200) + "\(i)").code == 0) }
+        let fourth = home.run("card", "add", "email", Self.bytes(200) + "4")
+        #expect(fourth.code == 1)
+        #expect(fourth.stderr == "error: the values of email take 828 bytes once encoded; a connections-only field holds at most 767: shorten or drop a value, or make email public\n")
+        #expect(home.run("card", "add", "email", Self.bytes(200) + "4", "--visibility", "public").code == 0)
     }
 
     @Test("init with a name over the limit is refused before it creates the home")
@@ -73,12 +85,20 @@ import Testing
         let file = TestHome.temporaryPath() + ".vcf"
         try Data((["BEGIN:VCARD", "VERSION:4.0", "FN:Jeff"] + emails + ["END:VCARD", ""]).joined(separator: "\r\n").utf8)
             .write(to: URL(fileURLWithPath: file))
-        let result = home.run("card", "import", file)
+        let result = home.run("card", "import", file, "--visibility", "public")
         #expect(result.code == 0, "\(result.stderr)")
         #expect(result.stdout.contains("note: EMAIL values are too long together for one card entry (1100 bytes): kept the first 3 of 6\n"))
         let json = try #require(try TestHome.json(home.run("card", "show", "--json")) as? [String: Any])
         let fields = try #require(json["fields"] as? [String: [[String: String]]])
         #expect(fields["email"]?.count == 3)
+
+        // For connections, what can be sealed is less.
+        let sealed = home.run("card", "import", file, "--visibility", "connections")
+        #expect(sealed.code == 0, "\(sealed.stderr)")
+        #expect(sealed.stdout.contains("note: email values are too long together for a connections-only field (767 bytes sealed): kept the first 2 of 3\n"))
+        let after = try #require(try TestHome.json(home.run("card", "show", "--json")) as? [String: Any])
+        #expect((after["fields"] as? [String: [[String: String]]])?["email"]?.count == 2)
+        #expect((after["visibility"] as? [String: String])?["email"] == "connections")
     }
 }
 

@@ -36,7 +36,7 @@ import Testing
         let quarantine = try #require(cases["quarantine"])
         #expect(quarantine.quarantined.count == 1 && quarantine.retained.count == 2)
         #expect(quarantine.digest != quarantine.heldFingerprint)
-        // A reserved kind keeps its table bound before its payload is defined; an unlisted kind keeps 64.
+        // Grants keep their table bound (2048); an unlisted kind keeps 64.
         let table = try #require(cases["table-bounds"])
         let count = RetentionBounds.v2.unknown + 1
         #expect(table.entries.count == 2 * count && table.retained.count == count + RetentionBounds.v2.unknown)

@@ -225,7 +225,12 @@ enum RandomHistory {
             let millis = StoreFixtures.baseMillis - 10_000 + UInt64.random(in: 0..<50, using: &rng)
             let counter = UInt16.random(in: 0..<3, using: &rng)
             let content: EntryContent
-            switch Int.random(in: 0..<10, using: &rng) {
+            switch Int.random(in: 0..<12, using: &rng) {
+            case 10:
+                content = try sealedCard(author: ids[a], field: fields[Int.random(in: 0..<fields.count, using: &rng)],
+                                         value: "sealed \(i)", &rng)
+            case 11:
+                content = try grant(to: ids[(a + 1 + Int.random(in: 0..<(authors - 1), using: &rng)) % authors], &rng)
             case 0..<4:
                 let field = fields[Int.random(in: 0..<fields.count, using: &rng)]
                 content = .card(CardUpdate(field: field, values: [CardItem("value \(i) of \(field)")]))
@@ -248,6 +253,29 @@ enum RandomHistory {
         }
         return entries
     }
+
+    /// A connections-only value under one of two card keys, so rows of both keys meet in a slot.
+    static func sealedCard(author: PublicIdentity, field: String, value: String, _ rng: inout SeededGenerator) throws
+        -> EntryContent
+    {
+        let key = cardKeys[Int.random(in: 0..<cardKeys.count, using: &rng)]
+        let nonce = (0..<24).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        return .card(CardUpdate(field: field, sealed: try CardSealing.seal([CardItem(value)], field: field, author: author,
+                                                                           key: key, nonce: nonce)))
+    }
+
+    /// A grant of one of the card keys to `recipient`, or an empty one.
+    static func grant(to recipient: PublicIdentity, _ rng: inout SeededGenerator) throws -> EntryContent {
+        let choice = Int.random(in: 0...cardKeys.count, using: &rng)
+        guard choice < cardKeys.count else { return .grant(.empty(to: recipient)) }
+        let seed = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        guard let info = CardSealing.grant(cardKeys[choice], to: recipient, ephemeralSeed: seed) else {
+            throw StoreError.database("no X25519 form for a test key")
+        }
+        return .grant(info)
+    }
+
+    static let cardKeys = [UInt8(1), 2].compactMap { CardKey(bytes: [UInt8](repeating: $0, count: 32)) }
 }
 
 /// Every derived table's rows as sorted text, with the FTS rows keyed by identity rather than rowid.
@@ -258,7 +286,8 @@ struct DerivedSnapshot: Equatable {
         var snapshot = DerivedSnapshot()
         let queries = [
             "card": "SELECT hex(author) FROM card",
-            "card_field": "SELECT hex(author), field, items, display, stamp, hex(entry_id) FROM card_field",
+            "card_field": "SELECT hex(author), field, items, display, stamp, hex(entry_id), hex(sealed) FROM card_field",
+            "grant_entry": "SELECT hex(author), hex(recipient), hex(key_id), hex(sealed_key), stamp, hex(entry_id) FROM grant_entry",
             "card_fts": """
                 SELECT hex(card.author), name, org, title, locality, note, categories
                 FROM card_fts JOIN card ON card.rowid = card_fts.rowid

@@ -37,7 +37,7 @@ import Testing
             try StoreFixtures.sign(StoreFixtures.card("fn", "Alice"), alice, millis: t),
             try StoreFixtures.sign(StoreFixtures.card("org", "Looms"), alice, millis: t + 1),
             try StoreFixtures.sign(StoreFixtures.card("fn", "Bob"), bob, millis: t + 2),
-            try SignedEntry.sign(.unknown(payload: [1]), kind: .grant, key: Array(repeating: 7, count: 32),
+            try SignedEntry.sign(.grant(.empty(to: try #require(PublicIdentity(bytes: Array(repeating: 7, count: 32))))),
                                  stamp: HLCStamp(millis: t + 3, counter: 0), with: bob),
         ]
         let badSignature = try StoreFixtures.sign(StoreFixtures.card("title", "Forged"), alice, millis: t + 4)

@@ -52,6 +52,15 @@ CARD_FIELDS = {
 KIND_NAMES = {1: "card", 2: "endpoint", 3: "edge", 4: "introduction", 5: "introduction-response",
               6: "grant", 7: "introduction-request", 8: "device-record"}
 
+# Private card fields (PROTOCOL.md section 5.9)
+SEALED_FIELD_DOMAIN = b"grapevine/sealed-field/v1\x00"
+CARD_KEY_ID_DOMAIN = b"grapevine/card-key-id/v1\x00"
+CARD_KEY_ID_LENGTH = 16
+SEALED_NONCE_LENGTH = 24
+AEAD_TAG_LENGTH = 16
+SEAL_BUCKETS = (64, 128, 256, 512, 768)
+SEALED_KEY_LENGTH = 32 + 48
+
 P = 2**255 - 19
 L = 2**252 + 27742317777372353535851937790883648493
 D = (-121665 * pow(121666, P - 2, P)) % P
@@ -100,7 +109,9 @@ SCHEMAS = {
         4: ("kind", "uint32", False), 5: ("key", "bytes", False), 6: ("payload", "bytes", False),
         7: ("signer", "bytes", False),
     },
-    "CardField": {1: ("field", "string", False), 2: ("values", "CardValue", True)},
+    "CardField": {1: ("field", "string", False), 2: ("values", "CardValue", True), 3: ("sealed", "bytes", False)},
+    "CardValues": {1: ("values", "CardValue", True)},
+    "Grant": {1: ("recipient", "bytes", False), 2: ("key_id", "bytes", False), 3: ("sealed_key", "bytes", False)},
     "CardValue": {1: ("value", "string", False), 2: ("type", "string", False)},
     "Endpoint": {1: ("addresses", "Address", True), 2: ("transport_key", "bytes", False)},
     "Address": {
@@ -351,24 +362,48 @@ def check_text(text, what, max_bytes, allow_newline, allow_empty):
 # ---------------------------------------------------------------------------------------------
 # Payloads (PROTOCOL.md section 5)
 
+def check_card_values(field, raw_values):
+    """Section 5.2 step 4 and 5: the values of a public field, or of an opened sealed one."""
+    spec = CARD_FIELDS.get(field)
+    max_items = MAX_LIST_LENGTH if spec is None or spec[1] else 1
+    if len(raw_values) > max_items:
+        raise Reject("invalid-field", f"{len(raw_values)} values, at most {max_items}")
+    is_note = field == "note"
+    values = []
+    for v in raw_values:
+        check_text(v["value"], "card value", MAX_NOTE_LENGTH if is_note else MAX_VALUE_LENGTH,
+                   allow_newline=is_note, allow_empty=False)
+        check_token(v["type"], "card value type", allow_empty=True)
+        values.append({"value": v["value"], "type": v["type"]})
+    return values
+
+
 def decode_payload(kind, payload, key, author):
     if kind == 1:
         m = decode_canonical(payload, "CardField")
         check_token(m["field"], "card field name", allow_empty=False)
         if m["field"].encode("utf-8") != key:
             raise Reject("key-mismatch", "a card entry's key must be its field name")
-        spec = CARD_FIELDS.get(m["field"])
-        max_items = MAX_LIST_LENGTH if spec is None or spec[1] else 1
-        if len(m["values"]) > max_items:
-            raise Reject("invalid-field", f"{len(m['values'])} values, at most {max_items}")
-        is_note = m["field"] == "note"
-        values = []
-        for v in m["values"]:
-            check_text(v["value"], "card value", MAX_NOTE_LENGTH if is_note else MAX_VALUE_LENGTH,
-                       allow_newline=is_note, allow_empty=False)
-            check_token(v["type"], "card value type", allow_empty=True)
-            values.append({"value": v["value"], "type": v["type"]})
-        return {"field": m["field"], "values": values}
+        if m["sealed"] != b"":
+            if m["values"]:
+                raise Reject("invalid-field", "a field carries values and sealed bytes at once")
+            overhead = CARD_KEY_ID_LENGTH + SEALED_NONCE_LENGTH + AEAD_TAG_LENGTH
+            if len(m["sealed"]) - overhead not in SEAL_BUCKETS:
+                raise Reject("invalid-field", f"sealed bytes of {len(m['sealed'])} are not a padded bucket")
+            return {"field": m["field"], "values": [], "sealed": m["sealed"]}
+        return {"field": m["field"], "values": check_card_values(m["field"], m["values"])}
+    if kind == 6:
+        m = decode_canonical(payload, "Grant")
+        if len(m["recipient"]) != 32:
+            raise Reject("invalid-field", "grant recipient is not 32 bytes")
+        if m["recipient"] != key:
+            raise Reject("key-mismatch", "a grant's key must be its recipient")
+        if m["recipient"] == author:
+            raise Reject("invalid-field", "a grant cannot be addressed to its author")
+        empty = m["key_id"] == b"" and m["sealed_key"] == b""
+        if not empty and (len(m["key_id"]) != CARD_KEY_ID_LENGTH or len(m["sealed_key"]) != SEALED_KEY_LENGTH):
+            raise Reject("invalid-field", "a grant carries a 16-byte key id and an 80-byte sealed key, or neither")
+        return {"recipient": m["recipient"], "key_id": m["key_id"], "sealed_key": m["sealed_key"]}
     if kind == 2:
         m = decode_canonical(payload, "Endpoint")
         if key != b"":
@@ -647,8 +682,14 @@ def check_identities(doc, tally):
 def expected_content(kind, content):
     """The vector's JSON content in the shape decode_payload returns."""
     if kind == 1:
-        return {"field": content["field"],
-                "values": [{"value": x["value"], "type": x.get("type", "")} for x in content["values"]]}
+        expected = {"field": content["field"],
+                    "values": [{"value": x["value"], "type": x.get("type", "")} for x in content.get("values", [])]}
+        if "sealed" in content:
+            expected["sealed"] = bytes.fromhex(content["sealed"])
+        return expected
+    if kind == 6:
+        return {"recipient": bytes.fromhex(content["recipient"]), "key_id": bytes.fromhex(content.get("key_id", "")),
+                "sealed_key": bytes.fromhex(content.get("sealed_key", ""))}
     if kind == 2:
         def address(a):
             out = {"kind": a["kind"], "ip": ipaddress.ip_address(a["ip"]).packed, "port": a["port"]}
@@ -717,6 +758,143 @@ def check_negative(doc, tally):
             else:
                 raise Mismatch(f"accepted, expected {v['reason']}")
         tally.check(f"negative {v['name']}", one)
+
+
+# ---------------------------------------------------------------------------------------------
+# Private card fields (PROTOCOL.md section 5.9)
+
+def card_key_id(key):
+    h = hashlib.blake2b(digest_size=CARD_KEY_ID_LENGTH)
+    h.update(CARD_KEY_ID_DOMAIN + key)
+    return h.digest()
+
+
+def sealed_associated_data(author, field, key_id):
+    return SEALED_FIELD_DOMAIN + author + key_id + field.encode("utf-8")
+
+
+def unpad(padded):
+    """ISO/IEC 7816-4: strip trailing zeros and the 0x80 before them."""
+    stripped = padded.rstrip(b"\x00")
+    if not stripped or stripped[-1] != 0x80:
+        raise Reject("unreadable", "padding does not end in 0x80 and zeros")
+    return stripped[:-1]
+
+
+def open_sealed(author, field, sealed, key):
+    """The values inside a sealed field, or Reject("unreadable") when the key does not open it."""
+    key_id, nonce = sealed[:CARD_KEY_ID_LENGTH], sealed[CARD_KEY_ID_LENGTH:CARD_KEY_ID_LENGTH + SEALED_NONCE_LENGTH]
+    if key_id != card_key_id(key):
+        raise Reject("unreadable", "sealed under another key")
+    ciphertext = sealed[CARD_KEY_ID_LENGTH + SEALED_NONCE_LENGTH:]
+    try:
+        padded = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(
+            ciphertext, sealed_associated_data(author, field, key_id), nonce, key)
+    except nacl.exceptions.CryptoError:
+        raise Reject("unreadable", "the tag does not verify")
+    plain = unpad(padded)
+    return check_card_values(field, decode_canonical(plain, "CardValues")["values"]), padded, plain
+
+
+def open_grant(content, recipient_seed):
+    """The card key a grant holds for the recipient with this Ed25519 seed (section "Grants")."""
+    signing_key = nacl.signing.SigningKey(recipient_seed)
+    ed_public = bytes(signing_key.verify_key)
+    x_public = nacl.bindings.crypto_sign_ed25519_pk_to_curve25519(ed_public)
+    x_secret = nacl.bindings.crypto_sign_ed25519_sk_to_curve25519(recipient_seed + ed_public)
+    key = nacl.bindings.crypto_box_seal_open(content["sealed_key"], x_public, x_secret)
+    expect(len(key) == 32 and card_key_id(key) == content["key_id"], "the grant's key id names the key inside")
+    return key
+
+
+def check_private(doc, tally):
+    expect(bytes.fromhex(doc["field_domain_hex"]) == SEALED_FIELD_DOMAIN, "field_domain_hex")
+    expect(bytes.fromhex(doc["key_id_domain_hex"]) == CARD_KEY_ID_DOMAIN, "key_id_domain_hex")
+    expect(tuple(doc["buckets"]) == SEAL_BUCKETS, "buckets")
+    keys = {}
+    for k in doc["keys"]:
+        key = bytes.fromhex(k["key"])
+        def one(k=k, key=key):
+            expect(card_key_id(key).hex() == k["key_id"], "key id")
+        keys[k["name"]] = key
+        tally.check(f"private key {k['name']}", one)
+    for v in doc["sealed"]:
+        def one(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            expect(entry["id"].hex() == v["id"], "id")
+            content = entry["content"]
+            expect(content["field"] == v["field"] and content["values"] == [], "a sealed field carries no values")
+            expect(content["sealed"].hex() == v["sealed"], "sealed bytes")
+            key = keys[v["key"]]
+            key_id = content["sealed"][:CARD_KEY_ID_LENGTH]
+            expect(sealed_associated_data(entry["author"], v["field"], key_id).hex() == v["associated_data"],
+                   "associated data")
+            try:
+                values, padded, plain = open_sealed(entry["author"], v["field"], content["sealed"], key)
+            except Reject as rejection:
+                expect(not v["readable"], f"does not open: {rejection}")
+                return
+            expect(v["readable"], "an unreadable vector opened")
+            expect(padded.hex() == v["padded"] and plain.hex() == v["plaintext"], "padding")
+            expect(len(padded) == min(b for b in SEAL_BUCKETS if b > len(plain)), "the smallest bucket")
+            expect(values == [{"value": x["value"], "type": x.get("type", "")} for x in v["values"]], "values")
+            resealed = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
+                padded, sealed_associated_data(entry["author"], v["field"], key_id), bytes.fromhex(v["nonce"]), key)
+            expect(key_id + bytes.fromhex(v["nonce"]) + resealed == content["sealed"], "re-sealing gives the same bytes")
+        tally.check(f"private sealed {v['name']}", one)
+    for v in doc["grants"]:
+        def one(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            expect(entry["kind"] == 6 and entry["id"].hex() == v["id"], "a grant entry with its id")
+            content = entry["content"]
+            expect(content["recipient"].hex() == v["recipient"] == entry["key"].hex(), "recipient is the key")
+            if v.get("key") is None:
+                expect(content["key_id"] == b"" and content["sealed_key"] == b"", "an empty grant")
+                return
+            expect(open_grant(content, bytes.fromhex(v["recipient_seed"])) == keys[v["key"]], "the granted key")
+            other = nacl.signing.SigningKey(blake2b256(b"not the recipient")).encode()
+            try:
+                open_grant(content, other)
+            except nacl.exceptions.CryptoError:
+                pass
+            else:
+                raise Mismatch("a grant opened for someone it was not sealed to")
+        tally.check(f"private grant {v['name']}", one)
+    rotation = doc["rotation"]
+    def rotate():
+        entries = [check_entry(bytes.fromhex(e)) for e in rotation["entries"]]
+        winners = {}
+        for e in entries:
+            slot = (e["author"], e["kind"], e["key"])
+            if slot not in winners or order(e) > order(winners[slot]):
+                winners[slot] = e
+        expect(sorted(e["id"].hex() for e in winners.values()) == sorted(rotation["retained"]), "retained set")
+        for reader in rotation["readers"]:
+            seed = bytes.fromhex(reader["seed"])
+            me = bytes(nacl.signing.SigningKey(seed).verify_key)
+            held = [keys[name] for name in reader["kept_keys"]]
+            granted = None
+            for e in winners.values():
+                if e["kind"] == 6 and e["content"]["recipient"] == me and e["content"]["key_id"] != b"":
+                    granted = open_grant(e["content"], seed)
+            expect((granted is None) == (reader.get("granted_key") is None), f"{reader['name']}'s grant")
+            if granted is not None:
+                expect(granted == keys[reader["granted_key"]], f"{reader['name']}'s granted key")
+                held.append(granted)
+            reads = {}
+            for e in winners.values():
+                if e["kind"] != 1 or "sealed" not in e["content"]:
+                    continue
+                for key in held:
+                    try:
+                        values, _, _ = open_sealed(e["author"], e["content"]["field"], e["content"]["sealed"], key)
+                    except Reject:
+                        continue
+                    reads[e["content"]["field"]] = values
+            want = {f: [{"value": x["value"], "type": x.get("type", "")} for x in vs] for f, vs in reader["reads"].items()}
+            expect(reads == want, f"what {reader['name']} reads: {reads}")
+    tally.check("private rotation", rotate)
+    check_negative({"vectors": doc["invalid"]}, tally)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1383,6 +1561,7 @@ def main(argv):
         ("merge.json", check_merge),
         ("datagrams.json", check_datagrams),
         ("invites.json", check_invites),
+        ("private.json", check_private),
         ("reconciliation.json", check_reconciliation),
         ("addresses.json", check_addresses),
         ("nat.json", check_nat),
