@@ -131,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "grapevine",
             dependencies: [
-                "GrapevineCLI", "GrapevineCore", "GrapevineStore", "VCard", "Node",
+                "GrapevineCLI", "GrapevineCore", "GrapevineStore", "VCard", "Node", "GossipEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

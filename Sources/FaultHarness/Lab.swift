@@ -6,7 +6,9 @@ import ProcessTestSupport
 /// namespace, so they act on every datagram between two hosts and on nothing else.
 ///
 /// Hosts take addresses from 198.18.0.0/24, part of the range RFC 2544 sets aside for network
-/// tests; it exists only inside the lab's namespaces. Tearing down kills every process started in
+/// tests; it exists only inside the lab's namespaces. The NAT lab (`Lab+NAT.swift`) also puts
+/// public hosts on other /24s of 198.18.0.0/16 and homes behind router namespaces on LANs in
+/// 198.19.0.0/16. Tearing down kills every process started in
 /// a host and deletes every namespace (the veth pairs go with them). It runs from `deinit` too,
 /// and a lab left behind by a killed run is removed by the next one.
 public final class Lab: @unchecked Sendable {
@@ -24,6 +26,10 @@ public final class Lab: @unchecked Sendable {
     private var lossPercent = 0
     private var groups: [[Int]] = []
     private var tornDown = false
+    /// Addresses of hosts placed by `addPublicHost` or `addRouter`; others are 198.18.0.HOST.
+    var placed: [Int: String] = [:]
+    /// The home routers, whose nftables rules name each other's WAN addresses.
+    var routers: [NATRouter] = []
 
     /// Why this machine cannot build a lab, or nil when it can: labs need root, `ip` and `nft`.
     public static let unavailableReason: String? = {
@@ -38,7 +44,7 @@ public final class Lab: @unchecked Sendable {
     /// The namespace a host lives in.
     public func namespace(_ host: Int) -> String { "\(name)-h\(host)" }
     /// A host's address; host numbers run from 1 to 254.
-    public func address(_ host: Int) -> String { "\(Self.subnet).\(host)" }
+    public func address(_ host: Int) -> String { placed[host] ?? "\(Self.subnet).\(host)" }
     var bridgeNamespace: String { "\(name)-net" }
 
     /// Builds the bridge namespace and one namespace per host number given.
@@ -68,7 +74,7 @@ public final class Lab: @unchecked Sendable {
 
     deinit { teardown() }
 
-    private func addNamespace(_ namespace: String) throws {
+    func addNamespace(_ namespace: String) throws {
         try Command.ok(ip, ["netns", "add", namespace])
         namespaces.append(namespace)
         try Command.ok(ip, ["-n", namespace, "link", "set", "lo", "up"])
@@ -209,7 +215,7 @@ public final class Lab: @unchecked Sendable {
             """)
     }
 
-    private func counter(_ namespace: String, _ family: String, _ table: String, _ name: String) throws
+    func counter(_ namespace: String, _ family: String, _ table: String, _ name: String) throws
         -> (packets: Int, bytes: Int)
     {
         let text = try Command.ok(ip, ["netns", "exec", namespace, nft, "list", "counter", family, table, name])

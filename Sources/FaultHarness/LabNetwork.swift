@@ -24,6 +24,19 @@ public final class LabNetwork: @unchecked Sendable {
         nodes = try (1...hosts).map { try LabNode(lab: lab, host: $0, root: root, binaries: binaries) }
     }
 
+    /// Nodes on the given hosts of a lab already built (the NAT lab), each listening on
+    /// `listen` (for example the wildcard a user would use).
+    public init(_ scenario: String, lab: Lab, hosts: [Int], listen: String?, binaries: Binaries,
+                say: @escaping @Sendable (String) -> Void) throws {
+        self.binaries = binaries
+        self.say = say
+        let root = NSTemporaryDirectory() + "grapevine-faults-\(scenario)-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        self.root = root
+        self.lab = lab
+        nodes = try hosts.map { try LabNode(lab: lab, host: $0, root: root, binaries: binaries, listen: listen) }
+    }
+
     /// Stops every node and removes the lab; the homes stay for a post-mortem unless all went well.
     public func teardown(keepFiles: Bool) {
         for node in nodes where node.isRunning { node.crash() }
@@ -31,7 +44,7 @@ public final class LabNetwork: @unchecked Sendable {
         if !keepFiles { try? FileManager.default.removeItem(atPath: root) }
     }
 
-    public func node(_ host: Int) -> LabNode { nodes[host - 1] }
+    public func node(_ host: Int) -> LabNode { nodes.first { $0.host == host } ?? nodes[host - 1] }
 
     /// Starts node 1, then every other node (or the first `count`) with node 1's invite.
     public func startAll(count: Int? = nil, extra: [Int: [String]] = [:]) throws {

@@ -14,10 +14,13 @@ public final class LabNode: @unchecked Sendable {
     let binaries: Binaries
     public private(set) var process: Process?
     public private(set) var identity = ""
+    /// What `--listen` is given; nil: the host's lab address and the lab port.
+    let listen: String?
 
-    init(lab: Lab, host: Int, root: String, binaries: Binaries) throws {
+    init(lab: Lab, host: Int, root: String, binaries: Binaries, listen: String? = nil) throws {
         self.lab = lab
         self.host = host
+        self.listen = listen
         self.home = root + "/h\(host)"
         self.binaries = binaries
         try cliOK(["init", "--name", "Host \(host)"])
@@ -34,7 +37,7 @@ public final class LabNode: @unchecked Sendable {
     /// - Parameter defaultListen: start it without `--listen`, on the node's default address.
     public func start(peers: [String] = [], extra: [String] = [], defaultListen: Bool = false) throws {
         try? FileManager.default.removeItem(atPath: home + "/" + NodeStatus.fileName)
-        let arguments = ["run", "--home", home] + (defaultListen ? [] : ["--listen", address])
+        let arguments = ["run", "--home", home] + (defaultListen ? [] : ["--listen", listen ?? address])
             + ["--merge-log", "--log-level", "info"] + peers.flatMap { ["--peer", $0] } + extra
         let process = try lab.spawn(host: host, binaries.grapevine, arguments, log: logPath)
         self.process = process
@@ -94,6 +97,13 @@ public final class LabNode: @unchecked Sendable {
     public func reaches(_ other: LabNode) -> Bool {
         guard let member = member(other.identity) else { return false }
         return member.state == "alive" && member.address == other.address
+    }
+
+    /// Whether this node holds `other` alive over a verified path, wherever it reaches it (behind
+    /// a NAT, at an address `other` does not listen on).
+    public func holdsVerified(_ other: LabNode) -> Bool {
+        guard let member = member(other.identity) else { return false }
+        return member.state == "alive" && member.address != nil
     }
 
     public func member(_ identity: String) -> NodeStatus.Member? {

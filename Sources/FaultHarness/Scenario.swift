@@ -1,9 +1,15 @@
 import Foundation
 
-/// The fault scenarios of docs/RELIABILITY.md. `make test` runs loss30, partition, crash and
-/// liar; `make faults` runs all six.
+/// The fault scenarios of docs/RELIABILITY.md. `make test` runs loss30, partition, crash, liar,
+/// nat-cone and nat-cone-one-public; `make faults` runs all nine.
 public enum Scenario: String, CaseIterable, Sendable {
     case loss30, partition, crash, skew, flood, liar
+    /// Homes behind endpoint-independent NATs with two public nodes, and again with one.
+    case natCone = "nat-cone"
+    case natConeOnePublic = "nat-cone-one-public"
+    /// Routers with 15-s UDP timeouts and 60-s node intervals: an edit after 2 idle minutes
+    /// reaches every home with keepalives, and not without.
+    case natKeepalive = "nat-keepalive"
 
     /// What a run found: figures for docs/reliability.json, and each acceptance check that failed.
     public struct Outcome: Sendable {
@@ -21,6 +27,11 @@ public enum Scenario: String, CaseIterable, Sendable {
     /// down whatever happens; the nodes' homes and logs are kept when the scenario fails.
     public func run(binaries: Binaries, say: @escaping @Sendable (String) -> Void) throws -> Outcome {
         let say: @Sendable (String) -> Void = { [name = rawValue] in say("[\(name)] " + $0) }
+        if let nat = natScenario(binaries: binaries, say: say) {
+            let outcome = try nat()
+            report(outcome, say: say)
+            return outcome
+        }
         let hosts: Int
         var extra: [Int] = []
         switch self {
@@ -28,6 +39,7 @@ public enum Scenario: String, CaseIterable, Sendable {
         case .crash: hosts = 3; extra = [100]
         case .skew: hosts = 4
         case .liar: hosts = 5; extra = [100, 200]
+        case .natCone, .natConeOnePublic, .natKeepalive: hosts = 0
         }
         if self == .flood { extra = [100] }
         let network = try LabNetwork(rawValue, hosts: hosts, extraHosts: extra, binaries: binaries, say: say)
@@ -40,6 +52,7 @@ public enum Scenario: String, CaseIterable, Sendable {
             case .skew: outcome = try SkewScenario(network: network).run()
             case .flood: outcome = try FloodScenario(network: network).run()
             case .liar: outcome = try LiarScenario(network: network).run()
+            case .natCone, .natConeOnePublic, .natKeepalive: break
             }
         } catch {
             outcome.failures.append("\(error)")
@@ -48,9 +61,25 @@ public enum Scenario: String, CaseIterable, Sendable {
             say("failed; node homes and logs kept in \(network.root)")
         }
         network.teardown(keepFiles: !outcome.passed)
+        report(outcome, say: say)
+        return outcome
+    }
+
+    /// The NAT scenarios build their own lab of routers and homes.
+    private func natScenario(binaries: Binaries, say: @escaping @Sendable (String) -> Void)
+        -> (() throws -> Outcome)?
+    {
+        switch self {
+        case .natCone: { try NATConeScenario(publicHosts: 2, say: say, binaries: binaries).run() }
+        case .natConeOnePublic: { try NATConeScenario(publicHosts: 1, say: say, binaries: binaries).run() }
+        case .natKeepalive: { try NATKeepaliveScenario(say: say, binaries: binaries).run() }
+        default: nil
+        }
+    }
+
+    private func report(_ outcome: Outcome, say: @Sendable (String) -> Void) {
         for (key, value) in outcome.figures.sorted(by: { $0.key < $1.key }) { say("\(key) = \(Self.format(value))") }
         for failure in outcome.failures { say("FAILED: \(failure)") }
-        return outcome
     }
 
     static func format(_ value: Double) -> String {

@@ -60,6 +60,19 @@ public struct GossipConfig: Sendable, Equatable {
     /// is forgotten this long after it became known or lost its verified address: about 300
     /// verification pings at the default probe interval (PROTOCOL.md §11.3).
     public var unverifiedTimeoutMillis: UInt64 = 300_000
+    /// Behind a NAT, a node sends something to each verified public peer and punched peer at
+    /// least this often, so its mappings stay open (RFC 4787 allows mappings as short as 2
+    /// minutes, and many home routers time out sooner). 0 turns keepalives off.
+    public var keepaliveIntervalMillis: UInt64 = 10_000
+    /// Hole punching: probes per punch (DCUtR's 3 attempts), the least time between two punches
+    /// toward one member, and how many punches a node holds scheduled.
+    public var punchAttempts = 3
+    public var punchIntervalMillis: UInt64 = 10_000
+    public var maxPendingPunches = 16
+    /// Observations of this node's address kept, one per observer, newest first.
+    public var maxObservations = 16
+    /// A ping from an address this node has not sent to within this long shows it reachable unasked.
+    public var confirmationWindowMillis: UInt64 = 180_000
     /// Range-based reconciliation: mismatched ranges split `branching` ways; a range holding at most
     /// `idListThreshold` ids is sent as a list.
     public var reconciliationBranching = 8

@@ -34,6 +34,9 @@ public enum GossipDirective: Sendable, Equatable {
     /// The payload of an authenticated datagram from `sender`, arrived from `source`, was dropped unread: count it, and when
     /// it speaks another protocol version, tell the user who does (PROTOCOL.md §15.2).
     case refused(GossipDecodeError, from: PeerAddress, sender: PublicIdentity)
+    /// Sign a new endpoint entry that lists this observed address beside the interface and
+    /// forwarded ones (nil: none), and feed it back as `.localEntry` (PROTOCOL.md §11.7).
+    case publishObserved(PeerAddress?)
 }
 
 /// A member's liveness as this node believes it (SWIM with Lifeguard).
@@ -62,12 +65,16 @@ public struct MembershipChange: Sendable, Equatable {
     public let status: MemberStatus
     public let incarnation: UInt64
     public let verified: PeerAddress?
+    /// How the verified address was found: directly, or by a punch.
+    public let path: MemberPath
 
-    public init(member: PublicIdentity, status: MemberStatus, incarnation: UInt64, verified: PeerAddress?) {
+    public init(member: PublicIdentity, status: MemberStatus, incarnation: UInt64, verified: PeerAddress?,
+                path: MemberPath = .direct) {
         self.member = member
         self.status = status
         self.incarnation = incarnation
         self.verified = verified
+        self.path = path
     }
 }
 

@@ -25,11 +25,10 @@ extension GossipInstance {
             fill(&message, recipient: recipient, withUpdates: withUpdates)
             filled = budgeted && withUpdates
         }
-        let isEmpty = message.ping == nil && message.ack == nil && message.nack == nil && message.pingRequest == nil
-            && message.members.isEmpty && message.entries.isEmpty && message.reconcile == nil && message.request.isEmpty
-        guard !isEmpty else { return }
+        guard !message.isEmpty else { return }
         let payload = message.encoded()
         if filled { piggybackBudget.spend(payload.count) }
+        noteSent(to: address, recipient: recipient)
         output.append(.send(payload, to: address, recipient: recipient))
     }
 

@@ -13,7 +13,7 @@ extension GossipInstance {
                 guard members[slot].isReachable, let address = members[slot].verified else { continue }
                 let scale = UInt64(1 + localHealth)
                 let sequence = nextSequenceNumber()
-                probe = Probe(target: slot, sequence: sequence, pingDeadline: now + config.pingTimeoutMillis * scale,
+                probe = Probe(target: slot, sequence: sequence, sentAt: now, pingDeadline: now + config.pingTimeoutMillis * scale,
                               endsAt: now + config.probeIntervalMillis * scale)
                 var ping = GossipMessage()
                 ping.ping = sequence
@@ -244,43 +244,16 @@ extension GossipInstance {
     mutating func emitChange(_ slot: Int) {
         let m = members[slot]
         output.append(.membershipChanged(MembershipChange(member: m.identity, status: m.status,
-                                                          incarnation: m.incarnation, verified: m.verified)))
+                                                          incarnation: m.incarnation, verified: m.verified, path: m.path)))
     }
 
-    // MARK: - Addresses
-
-    /// A member's addresses come only from its own signed endpoint entry, the newest one seen,
-    /// less those a node never sends to. The entry itself is kept and forwarded as it is.
-    mutating func learnEndpoint(_ entry: SignedEntry) {
-        guard entry.kind == .endpoint, entry.author != identity, case .endpoint(let info) = entry.content else { return }
-        let slot: Int
-        if let known = slots[entry.author] {
-            slot = known
-        } else {
-            guard let created = insert(Member(identity: entry.author, status: .alive, incarnation: 0, unverifiedSince: now))
-            else { return }
-            slot = created
-        }
-        if let seen = members[slot].endpointStamp, seen >= entry.stamp { return }
-        let candidates = usableCandidates(info.addresses)
-        recall(slot)
-        members[slot].endpointStamp = entry.stamp
-        members[slot].candidates = candidates
-        members[slot].nextCandidate = 0
-        if let verified = members[slot].verified, !candidates.contains(verified) {
-            members[slot].verified = nil
-            members[slot].unverifiedSince = now
-            members[slot].firstTriedAt = nil
-            queue.removeUpdate(about: entry.author)
-            emitChange(slot)
-        }
-        verify(slot)
-    }
+    // MARK: - Verification
 
     /// The UDP addresses of an endpoint entry that this node may send to; the others are counted.
-    mutating func usableCandidates(_ addresses: [NodeAddress]) -> [PeerAddress] {
-        addresses.compactMap(PeerAddress.init).filter { address in
-            guard let reason = address.unusable(listensOnLoopback: config.listensOnLoopback) else { return true }
+    mutating func usableCandidates(_ addresses: [NodeAddress]) -> [NodeAddress] {
+        addresses.filter { address in
+            guard let peer = PeerAddress(address) else { return false }
+            guard let reason = peer.unusable(listensOnLoopback: config.listensOnLoopback) else { return true }
             ignoredAddresses[reason, default: 0] += 1
             return false
         }
@@ -292,9 +265,10 @@ extension GossipInstance {
     /// sent this interval's ping.
     mutating func verify(_ slot: Int) {
         let m = members[slot]
-        guard !isLeaving, m.verified == nil, m.isLive, !m.candidates.isEmpty else { return }
+        let order = m.reflexive.map { [$0] + m.candidates.filter { $0 != m.reflexive } } ?? m.candidates
+        guard !isLeaving, m.verified == nil, m.isLive, !order.isEmpty else { return }
         if let last = m.lastVerificationAt, now < last + config.probeIntervalMillis { return }
-        let address = m.candidates[m.nextCandidate % m.candidates.count]
+        let address = order[m.nextCandidate % order.count]
         if now >= verificationWindowEnds {
             verificationWindowEnds = now + config.probeIntervalMillis
             verificationHostsThisWindow = []
@@ -306,13 +280,18 @@ extension GossipInstance {
         members[slot].nextCandidate += 1
         members[slot].lastVerificationAt = now
         if members[slot].firstTriedAt == nil { members[slot].firstTriedAt = now }
+        sendVerificationPing(slot, to: address, punched: false)
+    }
+
+    /// A verification ping: it carries this node's own endpoint, so the member can verify it back.
+    mutating func sendVerificationPing(_ slot: Int, to address: PeerAddress, punched: Bool) {
         let sequence = nextSequenceNumber()
-        verifications.append(Verification(sequence: sequence, member: m.identity, address: address,
-                                          deadline: now + config.probeIntervalMillis))
+        verifications.append(Verification(sequence: sequence, member: members[slot].identity, address: address,
+                                          sentAt: now, deadline: now + config.probeIntervalMillis, punched: punched))
         var ping = GossipMessage()
         ping.ping = sequence
         if let own = selfEndpoint { ping.entries = [own.encoded] }
-        send(ping, to: address, recipient: m.identity, piggyback: false)
+        send(ping, to: address, recipient: members[slot].identity, piggyback: false)
     }
 
     /// Once per probe interval, pings one random dead member at its verified address, telling it

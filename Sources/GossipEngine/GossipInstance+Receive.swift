@@ -18,9 +18,16 @@ extension GossipInstance {
             verify(slot)
         }
         for update in message.members { apply(update, from: sender) }
+        noteSource(source, of: sender)
         if !message.entries.isEmpty { output.append(.ingest(message.entries, from: sender)) }
-        if let sequence = message.ping { answerPing(sequence, from: source, sender: sender) }
-        if let sequence = message.ack { receiveAck(sequence, from: source, sender: sender) }
+        if let sequence = message.ping {
+            noteUnaskedPing(from: source)
+            answerPing(sequence, from: source, sender: sender, pingSize: payload.count)
+        }
+        if let sequence = message.ack {
+            receiveAck(sequence, from: source, sender: sender)
+            if let observed = message.observed { observe(observed, by: sender, at: source) }
+        }
         if let sequence = message.nack, var current = probe, current.sequence == sequence {
             current.nacks += 1
             probe = current
@@ -28,6 +35,8 @@ extension GossipInstance {
         if let request = message.pingRequest {
             relayPing(request.sequence, target: request.target, origin: source, originIdentity: sender)
         }
+        if let request = message.punchRequest { relayPunch(request, from: source, sender: sender) }
+        if let punch = message.punch { acceptPunch(punch, from: source, sender: sender) }
         // Answers that can be larger than what asked for them go only to a verified address: a
         // source address can be forged, and the answer would then hit whoever owns it.
         guard isVerified(sender, at: source) else { return }
@@ -44,7 +53,7 @@ extension GossipInstance {
         slots[member].map { members[$0].verified == address } ?? false
     }
 
-    mutating func answerPing(_ sequence: UInt64, from source: PeerAddress, sender: PublicIdentity) {
+    mutating func answerPing(_ sequence: UInt64, from source: PeerAddress, sender: PublicIdentity, pingSize: Int) {
         var reply = GossipMessage()
         reply.ack = sequence
         // A sender we hold suspect, dead or left learns it at once, so it can refute.
@@ -53,6 +62,7 @@ extension GossipInstance {
             reply.members.append(MemberUpdate(member: m.identity, status: m.status, incarnation: m.incarnation,
                                               reporter: m.status == .suspect ? identity : nil))
         }
+        reply.observed = observedForAck(source, sender: sender, pingSize: pingSize, ack: reply)
         send(reply, to: source, recipient: sender, piggyback: true)
     }
 
@@ -61,14 +71,17 @@ extension GossipInstance {
             current.acked = true
             probe = current
             localHealth = max(0, localHealth - 1)
+            if members[current.target].verified == source { members[current.target].roundTripMillis = now - current.sentAt }
         }
         if let i = verifications.firstIndex(where: { $0.sequence == sequence }) {
             let pending = verifications[i]
             // Verified only when the member itself answered from the very address that was pinged.
             if pending.member == sender, pending.address == source, let slot = slots[sender] {
                 verifications.remove(at: i)
-                if members[slot].verified != source, members[slot].candidates.contains(source) {
+                members[slot].roundTripMillis = now - pending.sentAt
+                if members[slot].verified != source, members[slot].mayVerify(source) {
                     members[slot].verified = source
+                    members[slot].path = pending.punched ? .punched : .direct
                     members[slot].firstTriedAt = nil
                     verifiedHosts.insert(source.ip)
                     addToProbeRound(slot)

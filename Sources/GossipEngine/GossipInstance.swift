@@ -38,6 +38,26 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var verificationWindowEnds: UInt64 = 0
     var verificationHostsThisWindow: Set<[UInt8]> = []
     var verifiedHosts: Set<[UInt8]> = []
+    /// This node's interfaces and private prefixes, from the shell.
+    let network: LocalNetwork
+    /// Verified peers' reports of where they see this node, newest first, one per observer.
+    var observations: [Observation] = []
+    var reachabilityKind: Reachability.Kind = .none
+    var observedAddress: PeerAddress?
+    var observerCount = 0
+    /// The observed address the shell was last asked to publish in this node's endpoint.
+    var publishedObserved: PeerAddress?
+    /// When a ping last arrived unasked from outside this node's subnets (§11.7).
+    var confirmedAt: UInt64?
+    /// When this node last sent to each address, within the confirmation window.
+    var sentTo: [PeerAddress: UInt64] = [:]
+    /// Sources of datagrams from senders not yet in the table, newest last.
+    var unknownSources: [(member: PublicIdentity, source: PeerAddress)] = []
+    var pendingPunches: [PendingPunch] = []
+    /// Punch requests relayed per requester in the current probe interval.
+    var punchWindowEnds: UInt64 = 0
+    var punchesRelayed: [PublicIdentity: Int] = [:]
+    var nextKeepaliveAt: UInt64 = 0
     var queue: BroadcastQueue
     var forwarding: ForwardingBudget
     var piggybackBudget: PiggybackBudget
@@ -53,6 +73,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     struct Probe {
         let target: Int
         let sequence: UInt64
+        let sentAt: UInt64
         let pingDeadline: UInt64
         let endsAt: UInt64
         var acked = false
@@ -70,12 +91,14 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
         let deadline: UInt64
     }
 
-    /// A ping to an unverified endpoint address.
+    /// A ping to an unverified endpoint address; `punched` when it is a punch probe.
     struct Verification {
         let sequence: UInt64
         let member: PublicIdentity
         let address: PeerAddress
+        let sentAt: UInt64
         let deadline: UInt64
+        let punched: Bool
     }
 
     /// - Parameters:
@@ -83,10 +106,13 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     ///     before (for example its boot time in seconds), so a restart outranks its old death.
     ///   - endpoint: this node's own signed endpoint entry, sent along when it introduces itself.
     ///   - knownPeers: peers this node verified before a restart; they are reachable at once.
+    ///   - network: this node's interface addresses and private prefixes (PROTOCOL.md §5.4).
     public init(identity: PublicIdentity, config: GossipConfig = GossipConfig(), random: Random, now: UInt64,
-                incarnation: UInt64 = 0, endpoint: SignedEntry? = nil, knownPeers: [KnownPeer] = []) {
+                incarnation: UInt64 = 0, endpoint: SignedEntry? = nil, knownPeers: [KnownPeer] = [],
+                network: LocalNetwork = LocalNetwork()) {
         self.identity = identity
         self.config = config
+        self.network = network
         self.random = random
         self.now = now
         self.incarnation = incarnation
@@ -115,7 +141,8 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     /// forgotten members are left out.
     public var membership: [MembershipChange] {
         members.filter { !$0.isForgotten }.map {
-            MembershipChange(member: $0.identity, status: $0.status, incarnation: $0.incarnation, verified: $0.verified)
+            MembershipChange(member: $0.identity, status: $0.status, incarnation: $0.incarnation, verified: $0.verified,
+                             path: $0.path)
         }
     }
 
@@ -196,7 +223,14 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             startProbe()
             forgetUnverified()
             retryVerifications()
+            requestPunches()
+            pruneSentTo()
             reconnect()
+        }
+        if !pendingPunches.isEmpty { runPunches() }
+        if now >= nextKeepaliveAt {
+            sendKeepalives()
+            nextKeepaliveAt = now + Self.keepaliveCheckMillis
         }
         expireSuspicions()
         if now >= nextGossipAt {
@@ -225,6 +259,8 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             if !probe.acked, !probe.indirectSent { wake = min(wake, probe.pingDeadline) }
         }
         for relay in relays { wake = min(wake, relay.deadline) }
+        for punch in pendingPunches { wake = min(wake, punch.at) }
+        if isBehindNAT, config.keepaliveIntervalMillis > 0 { wake = min(wake, nextKeepaliveAt) }
         wake = min(wake, earliestSuspicion)
         wake = max(wake, now + 1)
         if scheduled != wake {
@@ -232,6 +268,9 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             output.append(.schedule(at: wake))
         }
     }
+
+    /// How often keepalives due are looked for.
+    static var keepaliveCheckMillis: UInt64 { 1000 }
 
     mutating func nextSequenceNumber() -> UInt64 {
         nextSequence &+= 1

@@ -47,15 +47,26 @@ public struct GossipMessage: Sendable, Equatable {
     public var entries: [[UInt8]] = []
     public var reconcile: ReconcileFrame?
     public var request: [EntryID] = []
+    /// With an ack: the source address the ping came from (PROTOCOL.md §11.7).
+    public var observed: PeerAddress?
+    public var punchRequest: PunchRequest?
+    public var punch: Punch?
 
     public init() {}
+
+    /// Whether the message has no frame at all (it is then not sent).
+    var isEmpty: Bool {
+        ping == nil && ack == nil && nack == nil && pingRequest == nil && members.isEmpty && entries.isEmpty
+            && reconcile == nil && request.isEmpty && punchRequest == nil && punch == nil
+    }
 
     public static func == (lhs: GossipMessage, rhs: GossipMessage) -> Bool {
         lhs.version == rhs.version && lhs.capabilities == rhs.capabilities && lhs.ping == rhs.ping
             && lhs.ack == rhs.ack && lhs.nack == rhs.nack
             && lhs.pingRequest?.sequence == rhs.pingRequest?.sequence && lhs.pingRequest?.target == rhs.pingRequest?.target
             && lhs.members == rhs.members && lhs.entries == rhs.entries && lhs.reconcile == rhs.reconcile
-            && lhs.request == rhs.request
+            && lhs.request == rhs.request && lhs.observed == rhs.observed && lhs.punchRequest == rhs.punchRequest
+            && lhs.punch == rhs.punch
     }
 
     /// The bytes an entry adds to a message, tag and length included.
@@ -66,7 +77,25 @@ public struct GossipMessage: Sendable, Equatable {
         m.version = version
         m.capabilities = capabilities
         if let ping { m.ping = .with { $0.sequence = ping } }
-        if let ack { m.ack = .with { $0.sequence = ack } }
+        if let ack {
+            m.ack = .with {
+                $0.sequence = ack
+                if let observed { $0.observed = .with { $0.ip = Data(observed.ip); $0.port = UInt32(observed.port) } }
+            }
+        }
+        if let punchRequest {
+            m.punchRequest = .with {
+                $0.target = Data(punchRequest.target.bytes)
+                $0.endpoint = Data(punchRequest.endpoint)
+            }
+        }
+        if let punch {
+            m.punch = .with {
+                $0.peer = Data(punch.peer.bytes)
+                $0.endpoint = Data(punch.endpoint)
+                $0.delayMs = punch.delayMillis
+            }
+        }
         if let nack { m.nack = .with { $0.sequence = nack } }
         if let pingRequest {
             m.pingRequest = .with {
@@ -130,7 +159,34 @@ public struct GossipMessage: Sendable, Equatable {
         out.version = m.version
         out.capabilities = m.capabilities
         if m.hasPing { out.ping = m.ping.sequence }
-        if m.hasAck { out.ack = m.ack.sequence }
+        if m.hasAck {
+            out.ack = m.ack.sequence
+            if m.ack.hasObserved {
+                let observed = m.ack.observed
+                guard observed.ip.count == 4 || observed.ip.count == 16, (1...65535).contains(observed.port) else {
+                    throw GossipDecodeError(.invalidField, "observed address is not 4 or 16 bytes with a port 1–65535")
+                }
+                out.observed = PeerAddress(ip: [UInt8](observed.ip), port: UInt16(observed.port))
+            }
+        }
+        if m.hasPunchRequest {
+            guard let target = PublicIdentity(bytes: [UInt8](m.punchRequest.target)) else {
+                throw GossipDecodeError(.invalidField, "punch-request target is not a 32-byte key")
+            }
+            guard m.punchRequest.endpoint.count <= Limits.maxEntrySize else {
+                throw GossipDecodeError(.invalidField, "punch-request endpoint of \(m.punchRequest.endpoint.count) bytes")
+            }
+            out.punchRequest = PunchRequest(target: target, endpoint: [UInt8](m.punchRequest.endpoint))
+        }
+        if m.hasPunch {
+            guard let peer = PublicIdentity(bytes: [UInt8](m.punch.peer)) else {
+                throw GossipDecodeError(.invalidField, "punch peer is not a 32-byte key")
+            }
+            guard m.punch.endpoint.count <= Limits.maxEntrySize else {
+                throw GossipDecodeError(.invalidField, "punch endpoint of \(m.punch.endpoint.count) bytes")
+            }
+            out.punch = Punch(peer: peer, endpoint: [UInt8](m.punch.endpoint), delayMillis: m.punch.delayMs)
+        }
         if m.hasNack { out.nack = m.nack.sequence }
         if m.hasPingRequest {
             guard let target = PublicIdentity(bytes: [UInt8](m.pingRequest.target)) else {
@@ -179,5 +235,31 @@ public struct GossipMessage: Sendable, Equatable {
             }
         }
         return out
+    }
+}
+
+/// "Pass my endpoint to `target`, so we can both send at once" (PROTOCOL.md §11.8).
+public struct PunchRequest: Sendable, Equatable {
+    public var target: PublicIdentity
+    /// The requester's own signed endpoint entry, encoded.
+    public var endpoint: [UInt8]
+
+    public init(target: PublicIdentity, endpoint: [UInt8]) {
+        self.target = target
+        self.endpoint = endpoint
+    }
+}
+
+/// From the mutual member: probe `peer` after `delayMillis`; to a punch request's target it
+/// carries the requester's endpoint entry, to the requester none.
+public struct Punch: Sendable, Equatable {
+    public var peer: PublicIdentity
+    public var endpoint: [UInt8]
+    public var delayMillis: UInt32
+
+    public init(peer: PublicIdentity, endpoint: [UInt8] = [], delayMillis: UInt32) {
+        self.peer = peer
+        self.endpoint = endpoint
+        self.delayMillis = delayMillis
     }
 }

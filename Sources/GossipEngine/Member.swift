@@ -8,10 +8,27 @@ struct Member: Sendable {
     let identity: PublicIdentity
     var status: MemberStatus
     var incarnation: UInt64
-    /// The stamp of the endpoint entry `candidates` came from.
+    /// The stamp of the endpoint entry `advertised` came from.
     var endpointStamp: HLCStamp?
+    /// The UDP addresses of that entry, with their origins.
+    var advertised: [NodeAddress] = []
+    /// The addresses this node tries, in order: those of `advertised` it can use from where it
+    /// is (PROTOCOL.md §5.4), recomputed when this node's observed address changes.
     var candidates: [PeerAddress] = []
+    /// The source address the member's datagrams came from when that is none of its
+    /// candidates (it sits behind a NAT): tried first, verified here only, never gossiped.
+    var reflexive: PeerAddress?
     var verified: PeerAddress?
+    /// How the verified address was found.
+    var path: MemberPath = .direct
+    /// The last round trip of a ping to it, for timing punches.
+    var roundTripMillis: UInt64?
+    /// When this node last sent it anything at its verified address (keepalive).
+    var lastSentAt: UInt64 = 0
+    /// When this node last asked a mutual member to coordinate a punch toward it.
+    var lastPunchAt: UInt64?
+    /// When this node last sent punch probes to it (one punch per punch interval).
+    var lastPunchProbeAt: UInt64?
     var nextCandidate = 0
     var lastVerificationAt: UInt64?
     var suspicionStart: UInt64 = 0
@@ -38,9 +55,18 @@ struct Member: Sendable {
         self.unverifiedSince = unverifiedSince
     }
 
+    /// Every address a ping from this node may verify: candidates and the reflexive one.
+    func mayVerify(_ address: PeerAddress) -> Bool { address == reflexive || candidates.contains(address) }
+
     var isLive: Bool { !isForgotten && (status == .alive || status == .suspect) }
     /// Probed, gossiped to and asked for help only when live and verified.
     var isReachable: Bool { isLive && verified != nil }
+}
+
+/// How this node reaches a member it verified: directly at an address the member listed or
+/// sent from, or through a hole punched with a mutual member's help (PROTOCOL.md §11.8).
+public enum MemberPath: String, Sendable, Equatable {
+    case direct, punched
 }
 
 /// A peer the shell persisted after this engine verified it, so a restart rejoins without an invite.

@@ -56,8 +56,8 @@ public struct EndpointInfo: Sendable, Equatable {
     }
 }
 
-/// A network address carried in an endpoint entry. Only `udp` is defined in v1; other kinds
-/// are reserved (relays) and kept opaque.
+/// A network address carried in an endpoint entry. Only `udp` is defined; other kinds are
+/// reserved (relays).
 public struct NodeAddress: Sendable, Equatable, Hashable {
     public static let udpKind: UInt32 = 1
 
@@ -66,12 +66,35 @@ public struct NodeAddress: Sendable, Equatable, Hashable {
     public var ip: [UInt8]
     public var port: UInt16
     public var relay: String
+    /// How the author knows the address (PROTOCOL.md §5.4), which decides who tries it and in
+    /// what order; nil when the entry does not say.
+    public var origin: AddressOrigin?
 
-    public init(kind: UInt32 = NodeAddress.udpKind, ip: [UInt8], port: UInt16, relay: String = "") {
+    public init(kind: UInt32 = NodeAddress.udpKind, ip: [UInt8], port: UInt16, relay: String = "",
+                origin: AddressOrigin? = nil) {
         self.kind = kind
         self.ip = ip
         self.port = port
         self.relay = relay
+        self.origin = origin
+    }
+}
+
+/// How a node knows one of its own addresses (the `origin` of an endpoint address).
+public enum AddressOrigin: UInt32, Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// An address of one of its network interfaces.
+    case interface = 1
+    /// Where its peers see its datagrams come from: the public side of its NAT mapping.
+    case observed = 2
+    /// Given by its user (`--advertise`): a port forward, or an address the node cannot see.
+    case forwarded = 3
+
+    public var description: String {
+        switch self {
+        case .interface: "interface"
+        case .observed: "observed"
+        case .forwarded: "forwarded"
+        }
     }
 }
 

@@ -123,7 +123,11 @@ enum EntryPayloads {
             guard a.relay.isEmpty else {
                 throw EntryError(.invalidField, "relay is reserved and must be absent for a UDP address")
             }
-            addresses.append(NodeAddress(kind: a.kind, ip: [UInt8](a.ip), port: UInt16(a.port)))
+            guard a.origin == 0 || AddressOrigin(rawValue: a.origin) != nil else {
+                throw EntryError(.invalidField, "address origin \(a.origin) is not 1 (interface), 2 (observed) or 3 (forwarded)")
+            }
+            addresses.append(NodeAddress(kind: a.kind, ip: [UInt8](a.ip), port: UInt16(a.port),
+                                         origin: AddressOrigin(rawValue: a.origin)))
         }
         return EndpointInfo(addresses: addresses)
     }
@@ -199,6 +203,7 @@ enum EntryPayloads {
                 a.ip = Data(address.ip)
                 a.port = UInt32(address.port)
                 a.relay = address.relay
+                a.origin = address.origin?.rawValue ?? 0
                 return a
             }
             return (.endpoint, try Canonical.encode(m), [])

@@ -17,8 +17,9 @@ public enum Limits {
     public static let maxListLength = 8
     /// The longest type token of a card value, and the longest card field name.
     public static let maxTokenLength = 32
-    /// The most addresses in an endpoint.
-    public static let maxAddresses = 4
+    /// The most addresses in an endpoint: room for a node's interface addresses (IPv4 and IPv6),
+    /// its observed address and forwarded ones (PROTOCOL.md §5.4).
+    public static let maxAddresses = 8
     /// The longest note on an introduction, in UTF-8 bytes.
     public static let maxIntroductionNoteLength = 280
 }

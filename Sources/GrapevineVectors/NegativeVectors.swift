@@ -35,6 +35,21 @@ enum NegativeVectors {
         add("non-canonical-s", SignedEntry.envelope(body: card.body, signature: Array(card.signature[0..<32]) + sPlusL),
             .nonCanonicalS, "S replaced by S + L: the equation still holds, but S is not below L")
 
+        func endpointPayload(_ origins: [UInt32]) throws -> [UInt8] {
+            var m = Grapevine_V1_Endpoint()
+            m.addresses = origins.enumerated().map { i, origin in
+                .with { $0.kind = 1; $0.ip = Data([192, 0, 2, UInt8(i + 1)]); $0.port = 7474; $0.origin = origin }
+            }
+            return try m.serializedBytes()
+        }
+        add("endpoint-origin-4", try signBody(author: alice, kind: .endpoint, key: [], payload: endpointPayload([1, 4]),
+                                              stamp: VectorGenerator.stamp(50)), .invalidField,
+            "an address of origin 4: only 1 (interface), 2 (observed) and 3 (forwarded) are defined")
+        add("endpoint-nine-addresses", try signBody(author: alice, kind: .endpoint, key: [],
+                                                    payload: endpointPayload(Array(repeating: 1, count: 9)),
+                                                    stamp: VectorGenerator.stamp(51)), .invalidField,
+            "nine addresses: an endpoint holds at most eight")
+
         add("small-order-r", try smallOrderR(signer: alice), .smallOrderR,
             "R is the identity point and S = k·a mod L, so [S]B = R + [k]A holds")
 

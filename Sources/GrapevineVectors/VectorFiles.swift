@@ -70,6 +70,15 @@ public struct VectorContent: Codable, Equatable, Sendable {
         public var kind: UInt32
         public var ip: String
         public var port: UInt16
+        /// `interface`, `observed` or `forwarded` (PROTOCOL.md §5.4); absent when unsaid.
+        public var origin: String?
+
+        public init(kind: UInt32, ip: String, port: UInt16, origin: String? = nil) {
+            self.kind = kind
+            self.ip = ip
+            self.port = port
+            self.origin = origin
+        }
     }
 
     public var field: String?

@@ -37,6 +37,7 @@ public enum VectorGenerator {
             ("invites.json", try VectorJSON.encode(InviteVectors.make())),
             ("addresses.json", try VectorJSON.encode(AddressVectors.make())),
             ("private.json", try VectorJSON.encode(PrivateFieldVectors.make())),
+            ("nat.json", try VectorJSON.encode(NATVectors.make())),
         ]
     }
 
@@ -149,7 +150,9 @@ public enum VectorGenerator {
             c.values = u.values.map { .init(value: $0.value, type: $0.type) }
             c.sealed = u.sealed.map { Hex.encode($0.bytes) }
         case .endpoint(let e):
-            c.addresses = e.addresses.map { .init(kind: $0.kind, ip: IPText.format($0.ip), port: $0.port) }
+            c.addresses = e.addresses.map {
+                .init(kind: $0.kind, ip: IPText.format($0.ip), port: $0.port, origin: $0.origin?.description)
+            }
         case .edge(let e):
             c.target = Hex.encode(e.target.bytes)
             c.state = e.state == .connected ? "connected" : "removed"

@@ -238,6 +238,9 @@ public nonisolated struct Grapevine_V1_Address: Sendable {
   /// reserved for relay-style address kinds: must be absent for kind 1
   public var relay: String = String()
 
+  /// how the node knows it (section 5.4): 1 interface, 2 observed, 3 forwarded; absent: not said
+  public var origin: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -296,87 +299,114 @@ public nonisolated struct Grapevine_V1_IntroductionResponse: Sendable {
 
 /// One datagram's payload: a compound of frames. Every field is optional, so a frame with nothing
 /// to say costs nothing.
-public nonisolated struct Grapevine_V1_GossipMessage: Sendable {
+public nonisolated struct Grapevine_V1_GossipMessage: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   /// protocol version, 1
-  public var version: UInt32 = 0
+  public var version: UInt32 {
+    get {_storage._version}
+    set {_uniqueStorage()._version = newValue}
+  }
 
   /// capability bits (section 11.2); unknown bits are ignored
-  public var capabilities: UInt64 = 0
+  public var capabilities: UInt64 {
+    get {_storage._capabilities}
+    set {_uniqueStorage()._capabilities = newValue}
+  }
 
   public var ping: Grapevine_V1_Ping {
-    get {_ping ?? Grapevine_V1_Ping()}
-    set {_ping = newValue}
+    get {_storage._ping ?? Grapevine_V1_Ping()}
+    set {_uniqueStorage()._ping = newValue}
   }
   /// Returns true if `ping` has been explicitly set.
-  public var hasPing: Bool {self._ping != nil}
+  public var hasPing: Bool {_storage._ping != nil}
   /// Clears the value of `ping`. Subsequent reads from it will return its default value.
-  public mutating func clearPing() {self._ping = nil}
+  public mutating func clearPing() {_uniqueStorage()._ping = nil}
 
   public var ack: Grapevine_V1_Ack {
-    get {_ack ?? Grapevine_V1_Ack()}
-    set {_ack = newValue}
+    get {_storage._ack ?? Grapevine_V1_Ack()}
+    set {_uniqueStorage()._ack = newValue}
   }
   /// Returns true if `ack` has been explicitly set.
-  public var hasAck: Bool {self._ack != nil}
+  public var hasAck: Bool {_storage._ack != nil}
   /// Clears the value of `ack`. Subsequent reads from it will return its default value.
-  public mutating func clearAck() {self._ack = nil}
+  public mutating func clearAck() {_uniqueStorage()._ack = nil}
 
   public var pingRequest: Grapevine_V1_PingRequest {
-    get {_pingRequest ?? Grapevine_V1_PingRequest()}
-    set {_pingRequest = newValue}
+    get {_storage._pingRequest ?? Grapevine_V1_PingRequest()}
+    set {_uniqueStorage()._pingRequest = newValue}
   }
   /// Returns true if `pingRequest` has been explicitly set.
-  public var hasPingRequest: Bool {self._pingRequest != nil}
+  public var hasPingRequest: Bool {_storage._pingRequest != nil}
   /// Clears the value of `pingRequest`. Subsequent reads from it will return its default value.
-  public mutating func clearPingRequest() {self._pingRequest = nil}
+  public mutating func clearPingRequest() {_uniqueStorage()._pingRequest = nil}
 
   /// piggybacked membership updates
-  public var members: [Grapevine_V1_MemberUpdate] = []
+  public var members: [Grapevine_V1_MemberUpdate] {
+    get {_storage._members}
+    set {_uniqueStorage()._members = newValue}
+  }
 
   /// piggybacked or requested SignedEntry bytes, verbatim
-  public var entries: [Data] = []
+  public var entries: [Data] {
+    get {_storage._entries}
+    set {_uniqueStorage()._entries = newValue}
+  }
 
   public var reconcile: Grapevine_V1_ReconcileFrame {
-    get {_reconcile ?? Grapevine_V1_ReconcileFrame()}
-    set {_reconcile = newValue}
+    get {_storage._reconcile ?? Grapevine_V1_ReconcileFrame()}
+    set {_uniqueStorage()._reconcile = newValue}
   }
   /// Returns true if `reconcile` has been explicitly set.
-  public var hasReconcile: Bool {self._reconcile != nil}
+  public var hasReconcile: Bool {_storage._reconcile != nil}
   /// Clears the value of `reconcile`. Subsequent reads from it will return its default value.
-  public mutating func clearReconcile() {self._reconcile = nil}
+  public mutating func clearReconcile() {_uniqueStorage()._reconcile = nil}
 
   public var request: Grapevine_V1_EntryRequest {
-    get {_request ?? Grapevine_V1_EntryRequest()}
-    set {_request = newValue}
+    get {_storage._request ?? Grapevine_V1_EntryRequest()}
+    set {_uniqueStorage()._request = newValue}
   }
   /// Returns true if `request` has been explicitly set.
-  public var hasRequest: Bool {self._request != nil}
+  public var hasRequest: Bool {_storage._request != nil}
   /// Clears the value of `request`. Subsequent reads from it will return its default value.
-  public mutating func clearRequest() {self._request = nil}
+  public mutating func clearRequest() {_uniqueStorage()._request = nil}
 
   public var nack: Grapevine_V1_Nack {
-    get {_nack ?? Grapevine_V1_Nack()}
-    set {_nack = newValue}
+    get {_storage._nack ?? Grapevine_V1_Nack()}
+    set {_uniqueStorage()._nack = newValue}
   }
   /// Returns true if `nack` has been explicitly set.
-  public var hasNack: Bool {self._nack != nil}
+  public var hasNack: Bool {_storage._nack != nil}
   /// Clears the value of `nack`. Subsequent reads from it will return its default value.
-  public mutating func clearNack() {self._nack = nil}
+  public mutating func clearNack() {_uniqueStorage()._nack = nil}
+
+  /// section 11.8
+  public var punchRequest: Grapevine_V1_PunchRequest {
+    get {_storage._punchRequest ?? Grapevine_V1_PunchRequest()}
+    set {_uniqueStorage()._punchRequest = newValue}
+  }
+  /// Returns true if `punchRequest` has been explicitly set.
+  public var hasPunchRequest: Bool {_storage._punchRequest != nil}
+  /// Clears the value of `punchRequest`. Subsequent reads from it will return its default value.
+  public mutating func clearPunchRequest() {_uniqueStorage()._punchRequest = nil}
+
+  /// section 11.8
+  public var punch: Grapevine_V1_Punch {
+    get {_storage._punch ?? Grapevine_V1_Punch()}
+    set {_uniqueStorage()._punch = newValue}
+  }
+  /// Returns true if `punch` has been explicitly set.
+  public var hasPunch: Bool {_storage._punch != nil}
+  /// Clears the value of `punch`. Subsequent reads from it will return its default value.
+  public mutating func clearPunch() {_uniqueStorage()._punch = nil}
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
-  fileprivate var _ping: Grapevine_V1_Ping? = nil
-  fileprivate var _ack: Grapevine_V1_Ack? = nil
-  fileprivate var _pingRequest: Grapevine_V1_PingRequest? = nil
-  fileprivate var _reconcile: Grapevine_V1_ReconcileFrame? = nil
-  fileprivate var _request: Grapevine_V1_EntryRequest? = nil
-  fileprivate var _nack: Grapevine_V1_Nack? = nil
+  fileprivate var _storage = _StorageClass.defaultInstance
 }
 
 /// "Are you alive?" The receiver answers with an Ack carrying the same sequence number, sent to
@@ -400,6 +430,71 @@ public nonisolated struct Grapevine_V1_Ack: Sendable {
   // methods supported on all messages.
 
   public var sequence: UInt64 = 0
+
+  /// the source address the ping came from (section 11.7)
+  public var observed: Grapevine_V1_SocketAddress {
+    get {_observed ?? Grapevine_V1_SocketAddress()}
+    set {_observed = newValue}
+  }
+  /// Returns true if `observed` has been explicitly set.
+  public var hasObserved: Bool {self._observed != nil}
+  /// Clears the value of `observed`. Subsequent reads from it will return its default value.
+  public mutating func clearObserved() {self._observed = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _observed: Grapevine_V1_SocketAddress? = nil
+}
+
+/// A UDP address as a receiver saw it: 4 or 16 bytes in network order, and a port.
+public nonisolated struct Grapevine_V1_SocketAddress: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var ip: Data = Data()
+
+  public var port: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// "Pass this to `target`, so we can both send at once": the sender's own signed endpoint entry
+/// (SignedEntry bytes) goes along for the target to probe (section 11.8).
+public nonisolated struct Grapevine_V1_PunchRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 32-byte public key
+  public var target: Data = Data()
+
+  /// the requester's SignedEntry of kind endpoint
+  public var endpoint: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// From the mutual member: probe `peer` after `delay_ms`. To the target of a punch request it
+/// carries the requester's endpoint entry; to the requester, none.
+public nonisolated struct Grapevine_V1_Punch: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 32-byte public key
+  public var peer: Data = Data()
+
+  /// SignedEntry of kind endpoint, authored by peer, or empty
+  public var endpoint: Data = Data()
+
+  public var delayMs: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -781,7 +876,7 @@ nonisolated extension Grapevine_V1_Endpoint: SwiftProtobuf.Message, SwiftProtobu
 
 nonisolated extension Grapevine_V1_Address: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Address"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}ip\0\u{1}port\0\u{1}relay\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}kind\0\u{1}ip\0\u{1}port\0\u{1}relay\0\u{1}origin\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -793,6 +888,7 @@ nonisolated extension Grapevine_V1_Address: SwiftProtobuf.Message, SwiftProtobuf
       case 2: try { try decoder.decodeSingularBytesField(value: &self.ip) }()
       case 3: try { try decoder.decodeSingularUInt32Field(value: &self.port) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.relay) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.origin) }()
       default: break
       }
     }
@@ -811,6 +907,9 @@ nonisolated extension Grapevine_V1_Address: SwiftProtobuf.Message, SwiftProtobuf
     if !self.relay.isEmpty {
       try visitor.visitSingularStringField(value: self.relay, fieldNumber: 4)
     }
+    if self.origin != 0 {
+      try visitor.visitSingularUInt32Field(value: self.origin, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -819,6 +918,7 @@ nonisolated extension Grapevine_V1_Address: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.ip != rhs.ip {return false}
     if lhs.port != rhs.port {return false}
     if lhs.relay != rhs.relay {return false}
+    if lhs.origin != rhs.origin {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -936,78 +1036,146 @@ nonisolated extension Grapevine_V1_IntroductionResponse: SwiftProtobuf.Message, 
 
 nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GossipMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}capabilities\0\u{1}ping\0\u{1}ack\0\u{3}ping_request\0\u{1}members\0\u{1}entries\0\u{1}reconcile\0\u{1}request\0\u{1}nack\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}capabilities\0\u{1}ping\0\u{1}ack\0\u{3}ping_request\0\u{1}members\0\u{1}entries\0\u{1}reconcile\0\u{1}request\0\u{1}nack\0\u{3}punch_request\0\u{1}punch\0")
+
+  fileprivate class _StorageClass {
+    var _version: UInt32 = 0
+    var _capabilities: UInt64 = 0
+    var _ping: Grapevine_V1_Ping? = nil
+    var _ack: Grapevine_V1_Ack? = nil
+    var _pingRequest: Grapevine_V1_PingRequest? = nil
+    var _members: [Grapevine_V1_MemberUpdate] = []
+    var _entries: [Data] = []
+    var _reconcile: Grapevine_V1_ReconcileFrame? = nil
+    var _request: Grapevine_V1_EntryRequest? = nil
+    var _nack: Grapevine_V1_Nack? = nil
+    var _punchRequest: Grapevine_V1_PunchRequest? = nil
+    var _punch: Grapevine_V1_Punch? = nil
+
+      // This property is used as the initial default value for new instances of the type.
+      // The type itself is protecting the reference to its storage via CoW semantics.
+      // This will force a copy to be made of this reference when the first mutation occurs;
+      // hence, it is safe to mark this as `nonisolated(unsafe)`.
+      static nonisolated(unsafe) let defaultInstance = _StorageClass()
+
+    private init() {}
+
+    init(copying source: _StorageClass) {
+      _version = source._version
+      _capabilities = source._capabilities
+      _ping = source._ping
+      _ack = source._ack
+      _pingRequest = source._pingRequest
+      _members = source._members
+      _entries = source._entries
+      _reconcile = source._reconcile
+      _request = source._request
+      _nack = source._nack
+      _punchRequest = source._punchRequest
+      _punch = source._punch
+    }
+  }
+
+  fileprivate mutating func _uniqueStorage() -> _StorageClass {
+    if !isKnownUniquelyReferenced(&_storage) {
+      _storage = _StorageClass(copying: _storage)
+    }
+    return _storage
+  }
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.version) }()
-      case 2: try { try decoder.decodeSingularUInt64Field(value: &self.capabilities) }()
-      case 3: try { try decoder.decodeSingularMessageField(value: &self._ping) }()
-      case 4: try { try decoder.decodeSingularMessageField(value: &self._ack) }()
-      case 5: try { try decoder.decodeSingularMessageField(value: &self._pingRequest) }()
-      case 6: try { try decoder.decodeRepeatedMessageField(value: &self.members) }()
-      case 7: try { try decoder.decodeRepeatedBytesField(value: &self.entries) }()
-      case 8: try { try decoder.decodeSingularMessageField(value: &self._reconcile) }()
-      case 9: try { try decoder.decodeSingularMessageField(value: &self._request) }()
-      case 10: try { try decoder.decodeSingularMessageField(value: &self._nack) }()
-      default: break
+    _ = _uniqueStorage()
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      while let fieldNumber = try decoder.nextFieldNumber() {
+        // The use of inline closures is to circumvent an issue where the compiler
+        // allocates stack space for every case branch when no optimizations are
+        // enabled. https://github.com/apple/swift-protobuf/issues/1034
+        switch fieldNumber {
+        case 1: try { try decoder.decodeSingularUInt32Field(value: &_storage._version) }()
+        case 2: try { try decoder.decodeSingularUInt64Field(value: &_storage._capabilities) }()
+        case 3: try { try decoder.decodeSingularMessageField(value: &_storage._ping) }()
+        case 4: try { try decoder.decodeSingularMessageField(value: &_storage._ack) }()
+        case 5: try { try decoder.decodeSingularMessageField(value: &_storage._pingRequest) }()
+        case 6: try { try decoder.decodeRepeatedMessageField(value: &_storage._members) }()
+        case 7: try { try decoder.decodeRepeatedBytesField(value: &_storage._entries) }()
+        case 8: try { try decoder.decodeSingularMessageField(value: &_storage._reconcile) }()
+        case 9: try { try decoder.decodeSingularMessageField(value: &_storage._request) }()
+        case 10: try { try decoder.decodeSingularMessageField(value: &_storage._nack) }()
+        case 11: try { try decoder.decodeSingularMessageField(value: &_storage._punchRequest) }()
+        case 12: try { try decoder.decodeSingularMessageField(value: &_storage._punch) }()
+        default: break
+        }
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    // The use of inline closures is to circumvent an issue where the compiler
-    // allocates stack space for every if/case branch local when no optimizations
-    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
-    // https://github.com/apple/swift-protobuf/issues/1182
-    if self.version != 0 {
-      try visitor.visitSingularUInt32Field(value: self.version, fieldNumber: 1)
+    try withExtendedLifetime(_storage) { (_storage: _StorageClass) in
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every if/case branch local when no optimizations
+      // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+      // https://github.com/apple/swift-protobuf/issues/1182
+      if _storage._version != 0 {
+        try visitor.visitSingularUInt32Field(value: _storage._version, fieldNumber: 1)
+      }
+      if _storage._capabilities != 0 {
+        try visitor.visitSingularUInt64Field(value: _storage._capabilities, fieldNumber: 2)
+      }
+      try { if let v = _storage._ping {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
+      } }()
+      try { if let v = _storage._ack {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
+      } }()
+      try { if let v = _storage._pingRequest {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
+      } }()
+      if !_storage._members.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._members, fieldNumber: 6)
+      }
+      if !_storage._entries.isEmpty {
+        try visitor.visitRepeatedBytesField(value: _storage._entries, fieldNumber: 7)
+      }
+      try { if let v = _storage._reconcile {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+      } }()
+      try { if let v = _storage._request {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+      } }()
+      try { if let v = _storage._nack {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
+      } }()
+      try { if let v = _storage._punchRequest {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 11)
+      } }()
+      try { if let v = _storage._punch {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
+      } }()
     }
-    if self.capabilities != 0 {
-      try visitor.visitSingularUInt64Field(value: self.capabilities, fieldNumber: 2)
-    }
-    try { if let v = self._ping {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 3)
-    } }()
-    try { if let v = self._ack {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 4)
-    } }()
-    try { if let v = self._pingRequest {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 5)
-    } }()
-    if !self.members.isEmpty {
-      try visitor.visitRepeatedMessageField(value: self.members, fieldNumber: 6)
-    }
-    if !self.entries.isEmpty {
-      try visitor.visitRepeatedBytesField(value: self.entries, fieldNumber: 7)
-    }
-    try { if let v = self._reconcile {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
-    } }()
-    try { if let v = self._request {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
-    } }()
-    try { if let v = self._nack {
-      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
-    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Grapevine_V1_GossipMessage, rhs: Grapevine_V1_GossipMessage) -> Bool {
-    if lhs.version != rhs.version {return false}
-    if lhs.capabilities != rhs.capabilities {return false}
-    if lhs._ping != rhs._ping {return false}
-    if lhs._ack != rhs._ack {return false}
-    if lhs._pingRequest != rhs._pingRequest {return false}
-    if lhs.members != rhs.members {return false}
-    if lhs.entries != rhs.entries {return false}
-    if lhs._reconcile != rhs._reconcile {return false}
-    if lhs._request != rhs._request {return false}
-    if lhs._nack != rhs._nack {return false}
+    if lhs._storage !== rhs._storage {
+      let storagesAreEqual: Bool = withExtendedLifetime((lhs._storage, rhs._storage)) { (_args: (_StorageClass, _StorageClass)) in
+        let _storage = _args.0
+        let rhs_storage = _args.1
+        if _storage._version != rhs_storage._version {return false}
+        if _storage._capabilities != rhs_storage._capabilities {return false}
+        if _storage._ping != rhs_storage._ping {return false}
+        if _storage._ack != rhs_storage._ack {return false}
+        if _storage._pingRequest != rhs_storage._pingRequest {return false}
+        if _storage._members != rhs_storage._members {return false}
+        if _storage._entries != rhs_storage._entries {return false}
+        if _storage._reconcile != rhs_storage._reconcile {return false}
+        if _storage._request != rhs_storage._request {return false}
+        if _storage._nack != rhs_storage._nack {return false}
+        if _storage._punchRequest != rhs_storage._punchRequest {return false}
+        if _storage._punch != rhs_storage._punch {return false}
+        return true
+      }
+      if !storagesAreEqual {return false}
+    }
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1045,7 +1213,7 @@ nonisolated extension Grapevine_V1_Ping: SwiftProtobuf.Message, SwiftProtobuf._M
 
 nonisolated extension Grapevine_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Ack"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}sequence\0\u{1}observed\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1054,20 +1222,139 @@ nonisolated extension Grapevine_V1_Ack: SwiftProtobuf.Message, SwiftProtobuf._Me
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularUInt64Field(value: &self.sequence) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._observed) }()
       default: break
       }
     }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
     if self.sequence != 0 {
       try visitor.visitSingularUInt64Field(value: self.sequence, fieldNumber: 1)
     }
+    try { if let v = self._observed {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Grapevine_V1_Ack, rhs: Grapevine_V1_Ack) -> Bool {
     if lhs.sequence != rhs.sequence {return false}
+    if lhs._observed != rhs._observed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_SocketAddress: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SocketAddress"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}ip\0\u{1}port\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.ip) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.port) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.ip.isEmpty {
+      try visitor.visitSingularBytesField(value: self.ip, fieldNumber: 1)
+    }
+    if self.port != 0 {
+      try visitor.visitSingularUInt32Field(value: self.port, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_SocketAddress, rhs: Grapevine_V1_SocketAddress) -> Bool {
+    if lhs.ip != rhs.ip {return false}
+    if lhs.port != rhs.port {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_PunchRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PunchRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}target\0\u{1}endpoint\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.target) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.endpoint) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.target.isEmpty {
+      try visitor.visitSingularBytesField(value: self.target, fieldNumber: 1)
+    }
+    if !self.endpoint.isEmpty {
+      try visitor.visitSingularBytesField(value: self.endpoint, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_PunchRequest, rhs: Grapevine_V1_PunchRequest) -> Bool {
+    if lhs.target != rhs.target {return false}
+    if lhs.endpoint != rhs.endpoint {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_Punch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Punch"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}peer\0\u{1}endpoint\0\u{3}delay_ms\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.peer) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.endpoint) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.delayMs) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.peer.isEmpty {
+      try visitor.visitSingularBytesField(value: self.peer, fieldNumber: 1)
+    }
+    if !self.endpoint.isEmpty {
+      try visitor.visitSingularBytesField(value: self.endpoint, fieldNumber: 2)
+    }
+    if self.delayMs != 0 {
+      try visitor.visitSingularUInt32Field(value: self.delayMs, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_Punch, rhs: Grapevine_V1_Punch) -> Bool {
+    if lhs.peer != rhs.peer {return false}
+    if lhs.endpoint != rhs.endpoint {return false}
+    if lhs.delayMs != rhs.delayMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -49,11 +49,12 @@ actor NodeDriver {
     var sendFailureLog = SendFailureLog()
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
-         endpoint: SignedEntry, advertised: [NodeAddress], listenDescription: String, logger: Logger) {
+         endpoint: SignedEntry, advertised: [NodeAddress], network: LocalNetwork, listenDescription: String,
+         logger: Logger) {
         self.home = home
+        self.signingKey = signingKey
         self.options = options
         self.identity = PublicIdentity(signingKey)
-        self.signingKey = signingKey
         self.store = store
         self.ingestor = Ingestor(store: store)
         self.pipeline = IngestPipeline(
@@ -75,7 +76,7 @@ actor NodeDriver {
         for byte in Sodium.randomBytes(8) { seed = seed << 8 | UInt64(byte) }
         self.engine = GossipInstance(
             identity: PublicIdentity(signingKey), config: options.gossip, random: SeededRandom(seed: seed), now: now,
-            incarnation: epoch, endpoint: endpoint, knownPeers: known)
+            incarnation: epoch, endpoint: endpoint, knownPeers: known, network: network)
         if options.mergeLog {
             let path = home.path + "/merge.log"
             if !FileManager.default.fileExists(atPath: path) {
@@ -227,6 +228,8 @@ actor NodeDriver {
                     if let version = error.spokenVersion {
                         noteOtherVersion(sender, version: version, from: source)
                     }
+                case .publishObserved(let observed):
+                    if let entry = publishEndpoint(observed: observed) { pending.append(.localEntry(entry)) }
                 }
             }
         }
@@ -241,6 +244,25 @@ actor NodeDriver {
         logger.warning("could not send a datagram", metadata: [
             "address": "\(address)", "reason": "\(reason)", "note": "logged once a minute per address",
         ])
+    }
+
+    /// Signs a new endpoint entry: the advertised addresses, and the observed one (PROTOCOL.md
+    /// §11.7) when it fits and differs from them.
+    private func publishEndpoint(observed: PeerAddress?) -> SignedEntry? {
+        var addresses = advertised
+        if let observed, !addresses.contains(where: { PeerAddress($0) == observed }) {
+            addresses = Array(addresses.prefix(Limits.maxAddresses - 1))
+                + [NodeAddress(ip: observed.ip, port: observed.port, origin: .observed)]
+        }
+        do {
+            let entry = try store.write(.endpoint(EndpointInfo(addresses: addresses)), signingKey: signingKey,
+                                        physicalMillis: now)
+            logger.info("endpoint published", metadata: ["observed": "\(observed.map { "\($0)" } ?? "-")"])
+            return entry
+        } catch {
+            logger.error("could not publish the endpoint", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// Hands the engine what the store committed since the last call: the entries it newly
@@ -311,13 +333,15 @@ actor NodeDriver {
             return NodeStatus.Member(
                 id: change.member.text, fingerprint: change.member.fingerprint, state: change.report.rawValue,
                 incarnation: change.incarnation, address: change.verified.map { "\($0)" },
+                path: change.verified == nil ? nil : change.path.rawValue,
                 lastSeenMillis: lastSeen.peek(change.member), tried: attempts.map { $0.addresses.map { "\($0)" } },
                 triedSinceMillis: attempts?.firstTriedAt, forgetAtMillis: attempts?.forgetAt)
         }
         let status = NodeStatus(
             pid: getpid(), identity: identity.text, listen: listenDescription,
             advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
-            members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex, entries: store.retainedCount)
+            members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex,
+            entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability))
         do {
             try status.write(home: home)
         } catch {

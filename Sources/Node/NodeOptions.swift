@@ -28,6 +28,8 @@ public struct NodeOptions: Sendable {
     /// Test only: each received datagram is handled this much later (one-way latency; datagrams
     /// behind it are not held up). The fault harness's kernel has no netem.
     public var receiveDelayMillis: UInt64 = 0
+    /// Test only: prefixes treated as private like 10.0.0.0/8 (a lab's home LANs, PROTOCOL.md §5.4).
+    public var privatePrefixes: [IPPrefix] = []
 
     public init() {
         gossip = GossipConfig()

@@ -20,15 +20,18 @@ public final class NodeService: Service {
     let store: Store
     let invites: [Invite]
     let logger: Logger
+    /// Tells the user, whatever the log level, where the node listens and what it advertises.
+    let announce: @Sendable (String) -> Void
 
     public init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
-                invites: [Invite], logger: Logger) {
+                invites: [Invite], logger: Logger, announce: @escaping @Sendable (String) -> Void = { _ in }) {
         self.home = home
         self.options = options
         self.signingKey = signingKey
         self.store = store
         self.invites = invites
         self.logger = logger
+        self.announce = announce
     }
 
     public func run() async throws {
@@ -47,24 +50,34 @@ public final class NodeService: Service {
         options.listenHost = listenHost
         options.gossip.listensOnLoopback = IPText.parse(channel.channel.localAddress?.ipAddress ?? "")
             .map(UnusableAddress.isLoopback) ?? false
-        let advertised = Self.advertisedAddresses(options: options, boundPort: port)
+        let interfaces = LocalInterfaces.all()
+        let network = LocalNetwork(interfaces: interfaces, extraPrivate: options.privatePrefixes)
+        let advertised = Self.advertisedAddresses(options: options, boundPort: port, interfaces: interfaces,
+                                                  network: network, isIPv6: socket.isIPv6)
         let endpoint = try publishEndpoint(advertised)
         let receiveDelay = options.receiveDelayMillis
+        let listenText = Self.hostPort(listenHost, port)
         let driver = NodeDriver(
             home: home, options: options, signingKey: signingKey, store: store, endpoint: endpoint,
-            advertised: advertised, listenDescription: Self.hostPort(listenHost, port), logger: logger)
+            advertised: advertised, network: network, listenDescription: listenText, logger: logger)
+        let addressText = advertised.map { address in
+            "\(PeerAddress(address).map { "\($0)" } ?? "-") (\(address.origin.map { "\($0)" } ?? "unsaid"))"
+        }
         logger.info("node running", metadata: [
-            "identity": "\(PublicIdentity(signingKey).text)", "listen": "\(Self.hostPort(listenHost, port))",
-            "advertise": "\(advertised.map { "\($0)" }.joined(separator: " "))",
+            "identity": "\(PublicIdentity(signingKey).text)", "listen": "\(listenText)",
+            "advertise": "\(addressText.joined(separator: ", "))",
         ])
+        announce("listening on \(listenText); advertising \(addressText.joined(separator: ", "))")
         if !options.gossip.listensOnLoopback, advertised.allSatisfy({ UnusableAddress.isLoopback($0.ip) }) {
             // A node that does not listen on loopback sends nothing to loopback (PROTOCOL.md §11.3),
             // not even answers, so nobody could reach it at what it advertises.
-            logger.warning("""
+            let warning = """
                 no other node can reach this one: it advertises only loopback addresses but listens on \
-                \(Self.hostPort(listenHost, port)); pass --advertise HOST:PORT with an address peers reach, \
+                \(listenText); pass --advertise HOST:PORT with an address peers reach, \
                 or --listen 127.0.0.1:PORT for nodes on this machine only
-                """)
+                """
+            logger.warning("\(warning)")
+            announce("warning: " + warning)
         }
 
         try await channel.executeThenClose { inbound, _ in
@@ -189,15 +202,19 @@ public final class NodeService: Service {
         return try store.write(.endpoint(EndpointInfo(addresses: addresses)), signingKey: signingKey, physicalMillis: now)
     }
 
-    static func advertisedAddresses(options: NodeOptions, boundPort: UInt16) -> [NodeAddress] {
-        if !options.advertise.isEmpty { return options.advertise }
-        if let ip = IPText.parse(options.listenHost), !ip.allSatisfy({ $0 == 0 }) {
-            return [NodeAddress(ip: ip, port: boundPort)]
+    /// What the node publishes (PROTOCOL.md §5.4): the `--advertise` addresses as forwarded ones;
+    /// else a specific listen address, or on a wildcard every interface address (loopback only
+    /// when there is nothing else), leaving room for an observed address.
+    static func advertisedAddresses(options: NodeOptions, boundPort: UInt16, interfaces: [IPPrefix],
+                                    network: LocalNetwork, isIPv6: Bool) -> [NodeAddress] {
+        if !options.advertise.isEmpty {
+            return options.advertise.map { NodeAddress(ip: $0.ip, port: $0.port, origin: .forwarded) }
         }
-        return [
-            NodeAddress(ip: [127, 0, 0, 1], port: boundPort),
-            NodeAddress(ip: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], port: boundPort),
-        ]
+        if let ip = IPText.parse(options.listenHost), !ip.allSatisfy({ $0 == 0 }) {
+            return [NodeAddress(ip: ip, port: boundPort, origin: .interface)]
+        }
+        return LocalInterfaces.advertised(interfaces, network: network, port: boundPort, includeIPv6: isIPv6,
+                                          limit: Limits.maxAddresses - 1)
     }
 
     /// The UDP address of a datagram's source; IPv4-mapped IPv6 addresses become IPv4.

@@ -17,6 +17,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         public var state: String
         public var incarnation: UInt64
         public var address: String?
+        /// For a verified member: `direct`, or `punched` when a mutual member's punch opened the path.
+        public var path: String?
         /// Unix milliseconds of the last authenticated datagram from this member, if any.
         public var lastSeenMillis: UInt64?
         /// For an `unreachable` member only: the addresses pinged without an answer, when the
@@ -49,6 +51,46 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var counters: NodeCounters
     public var digest: String
     public var entries: Int
+    /// How others reach this node (PROTOCOL.md §11.7); absent in a snapshot of an older node.
+    public var reachability: Reachability?
+
+    /// What the node knows of its reachability, as `status` shows it.
+    public struct Reachability: Codable, Sendable, Equatable {
+        /// `none`, `unknown`, `public`, `endpoint-independent` or `symmetric`.
+        public var nat: String
+        public var observed: String?
+        public var observers: Int
+        public var confirmed: Bool
+        public var direct: Int
+        public var members: Int
+
+        init(_ reachability: GossipEngine.Reachability) {
+            nat = reachability.kind.rawValue
+            observed = reachability.observed.map { "\($0)" }
+            observers = reachability.observers
+            confirmed = reachability.confirmed
+            direct = reachability.direct
+            members = reachability.members
+        }
+
+        /// The one line `status` prints about it.
+        public var line: String {
+            let direct = "direct to \(self.direct) of \(members) peers"
+            switch nat {
+            case "public":
+                return confirmed ? "public at \(observed ?? "?")"
+                    : "public at \(observed ?? "?")? not confirmed yet: no peer has reached this node unasked"
+            case "endpoint-independent":
+                return "behind NAT (endpoint-independent): \(direct)"
+            case "symmetric":
+                return "behind NAT (symmetric): only public peers can reach this node"
+            case "unknown":
+                return "NAT type unknown (one observer so far, seen at \(observed ?? "?")): \(direct)"
+            default:
+                return "no peer has answered yet: join with `grapevine peer add INVITE`, and check that UDP reaches this node's port"
+            }
+        }
+    }
 
     /// Writes the snapshot atomically with mode 0600.
     public func write(home: GrapevineHome) throws {

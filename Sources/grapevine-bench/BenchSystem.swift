@@ -44,6 +44,13 @@ enum BenchSystem {
         return 0
     }
 
+    /// The 1-, 5- and 15-minute load averages as /proc/loadavg gives them, for the notes: the
+    /// machine may be shared, and a figure means little without its load.
+    static func loadAverages() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
     static func seconds(since start: UInt64) -> Double {
         Double(monotonicNanos() - start) / 1e9
     }
@@ -60,13 +67,6 @@ enum BenchSystem {
         var ts = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-
-    /// The 1, 5 and 15 minute load averages, as /proc/loadavg gives them: how busy the machine
-    /// was with other work, which wall-clock ratios cannot factor out.
-    static func loadAverage() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
-        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     static func removeStore(_ path: String) {

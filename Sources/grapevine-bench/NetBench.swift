@@ -14,10 +14,10 @@ enum NetBench {
 
     static func run() throws -> BenchOutput {
         var out = BenchOutput(section: "net")
-        let load = BenchSystem.loadAverage()
+        let load = BenchSystem.loadAverages()
         try processes(&out)
         try throughput(&out)
-        out.notes.append("load average (1, 5, 15 min) at the start: \(load), at the end: \(BenchSystem.loadAverage()), on \(System.coreCount) cores.")
+        out.notes.append("load average (1, 5, 15 min) at the start: \(load), at the end: \(BenchSystem.loadAverages()), on \(System.coreCount) cores.")
         return out
     }
 

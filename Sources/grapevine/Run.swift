@@ -1,5 +1,6 @@
 import ArgumentParser
 import GrapevineCLI
+import GossipEngine
 import GrapevineCore
 import Logging
 import Node
@@ -49,6 +50,18 @@ struct Run: AsyncParsableCommand {
                                             visibility: .hidden))
     var testUnverifiedTimeoutMs: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp("Reconciliation interval in milliseconds.", visibility: .hidden))
+    var reconcileIntervalMs: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp("Keepalive interval behind a NAT in milliseconds; 0 turns keepalives off.",
+                                            visibility: .hidden))
+    var keepaliveMs: UInt64?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Test only: treat this prefix as private, like 192.168.0.0/16 (repeatable; a lab's home LANs).",
+        valueName: "prefix", visibility: .hidden))
+    var testPrivatePrefix: [String] = []
+
     func run() async throws {
         let session = try options.open()
         let lock: HomeLock
@@ -75,13 +88,23 @@ struct Run: AsyncParsableCommand {
         node.receiveDelayMillis = testReceiveDelayMs
         if let probeIntervalMs { node.gossip.probeIntervalMillis = probeIntervalMs }
         if let testUnverifiedTimeoutMs { node.gossip.unverifiedTimeoutMillis = testUnverifiedTimeoutMs }
+        if let reconcileIntervalMs { node.gossip.reconciliationIntervalMillis = reconcileIntervalMs }
+        if let keepaliveMs { node.gossip.keepaliveIntervalMillis = keepaliveMs }
+        node.privatePrefixes = try testPrivatePrefix.map { text in
+            guard let prefix = IPPrefix(text, parseIP: IPText.parse) else {
+                throw CLIError("--test-private-prefix \(text): write an address and a length, for example 198.19.0.0/16")
+            }
+            return prefix
+        }
         let invites = try peer.map { try GrapevineCore.Invite(parsing: $0) }
         var logger = Logger(label: "grapevine.node") { _ in
             CLILogHandler(level: options.logLevel, output: session.context.errorOutput)
         }
         logger[metadataKey: "node"] = "\(session.me.fingerprint)"
         let service = NodeService(home: session.home, options: node, signingKey: session.key, store: session.store,
-                                  invites: invites, logger: logger)
+                                  invites: invites, logger: logger) { [context = session.context] line in
+            context.printError(line)
+        }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {

@@ -63,6 +63,10 @@ struct Status: ParsableCommand {
         rows += Self.breakdown("send-failed", status.counters.sendFailed)
         rows += Self.breakdown("addresses ignored", status.counters.addressesIgnored)
         context.print(TextTable(rows: rows).text)
+        if let reachability = status.reachability {
+            context.print("")
+            context.print("reachability: " + reachability.line)
+        }
         Self.printOtherVersions(status, names: names, now: now, context: context)
         let counts = Self.states.map { state in "\(status.members.filter { $0.state == state }.count) \(state)" }
         context.print("")
@@ -72,9 +76,10 @@ struct Status: ParsableCommand {
             return
         }
         let members = status.members.sorted { (Self.rank($0.state), $0.fingerprint) < (Self.rank($1.state), $1.fingerprint) }
-        var table: [[String]] = [["STATE", "NAME", "FINGERPRINT", "ADDRESS", "LAST SEEN"]]
+        var table: [[String]] = [["STATE", "NAME", "FINGERPRINT", "ADDRESS", "PATH", "LAST SEEN"]]
         for m in members {
-            table.append([m.state, names(m.id) ?? "-", m.fingerprint, m.address ?? "-", Self.ago(m.lastSeenMillis, now: now)])
+            table.append([m.state, names(m.id) ?? "-", m.fingerprint, m.address ?? "-", m.path ?? "-",
+                          Self.ago(m.lastSeenMillis, now: now)])
         }
         context.print(TextTable(rows: table).text)
         let unreachable = members.filter { $0.state == "unreachable" }

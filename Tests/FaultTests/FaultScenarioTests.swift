@@ -3,7 +3,7 @@ import ProcessTestSupport
 import Testing
 
 /// The fault scenarios CI runs on real network namespaces (root only; skipped with the reason
-/// otherwise). Each prints its figures; `make faults` runs all six and records them.
+/// otherwise). Each prints its figures; `make faults` runs all nine and records them.
 @Suite(.serialized, .enabled(if: Lab.unavailableReason == nil, Comment(rawValue: Lab.unavailableReason ?? "")))
 struct FaultScenarioTests {
     let binaries = Binaries(besides: GrapevineBinary.path)
@@ -28,6 +28,19 @@ struct FaultScenarioTests {
     @Test func aNodeKilledMidIngestKeepsEveryAcknowledgedEntryAndRejoins() throws {
         let outcome = try run(.crash)
         #expect(outcome.figures["crash.lost_acknowledged"] == 0)
+    }
+
+    @Test func homesBehindNATsOnTheirDefaultsConvergePunchDirectPathsAndSeeAKilledHomeDead() throws {
+        let outcome = try run(.natCone)
+        #expect(try #require(outcome.figures["nat.converge_s"]) < 60)
+        #expect(outcome.figures["nat.direct_pairs"] == 1)
+        #expect(try #require(outcome.figures["nat.dead_detect_s"]) < 60)
+    }
+
+    @Test func withOnlyOnePublicNodeTheHomesStillConvergeAndPunch() throws {
+        let outcome = try run(.natConeOnePublic)
+        #expect(try #require(outcome.figures["nat.one_public.converge_s"]) < 60)
+        #expect(outcome.figures["nat.one_public.direct_pairs"] == 1)
     }
 
     @Test func aLyingPeerGetsNothingAcceptedAndTheVictimOnlyBoundedProbes() throws {

@@ -32,7 +32,7 @@ import Testing
                 var config = GossipConfig()
                 config.listensOnLoopback = loopback
                 var node = GossipInstance(identity: ids.identities[0], config: config, random: SeededRandom(seed: 1),
-                                          now: t0, endpoint: ids.endpoints[0])
+                                          now: t0, endpoint: ids.endpoints[0], network: ids.network(0))
                 // One verification ping per probe interval, cycling through the usable addresses.
                 var out = node.handle(.join(entry), now: t0, store: SimStore())
                 for step in 1...60 { out += node.handle(.tick, now: t0 + UInt64(step) * 100, store: SimStore()) }

@@ -28,7 +28,7 @@ import Testing
     func otherVersionsAreRefusedWithTheirSender() throws {
         let ids = try #require(Self.ids)
         var node = GossipInstance(identity: ids.identities[0], random: SeededRandom(seed: 1), now: t0, incarnation: 5,
-                                  endpoint: ids.endpoints[0])
+                                  endpoint: ids.endpoints[0], network: ids.network(0))
         for (version, code) in [(UInt32(1), GossipDecodeError.Code.oldVersion), (3, .newerVersion)] {
             let out = node.handle(.datagram(ping(version: version), from: ids.addresses[1], sender: ids.identities[1]),
                                   now: t0 + 10, store: SimStore())

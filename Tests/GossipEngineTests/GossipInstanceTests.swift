@@ -13,7 +13,8 @@ import Testing
     func make(_ ids: SimIdentities, peers: [Int] = []) -> GossipInstance<SeededRandom> {
         GossipInstance(identity: ids.identities[0], random: SeededRandom(seed: 1), now: t0, incarnation: 5,
                        endpoint: ids.endpoints[0],
-                       knownPeers: peers.map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) })
+                       knownPeers: peers.map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) },
+                       network: ids.network(0))
     }
 
     func sends(_ directives: [GossipDirective]) -> [(message: GossipMessage, to: PeerAddress, recipient: PublicIdentity)] {
@@ -164,7 +165,8 @@ import Testing
         config.maxMembers = 4
         var node = GossipInstance(identity: ids.identities[0], config: config, random: SeededRandom(seed: 1), now: t0,
                                   incarnation: 5, endpoint: ids.endpoints[0],
-                                  knownPeers: [1, 2].map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) })
+                                  knownPeers: [1, 2].map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) },
+                                  network: ids.network(0))
         claim((6..<12).map { MemberUpdate(member: ids.identities[$0], status: .alive, incarnation: 1) }, from: 1, into: &node, ids: ids, at: t0)
         #expect(node.membership.count == 2, "made-up members stay out of the table")
 
@@ -347,7 +349,8 @@ import Testing
         config.forwardingMillisPerEntry = 10_000
         var node = GossipInstance(identity: ids.identities[0], config: config, random: SeededRandom(seed: 1), now: t0,
                                   incarnation: 5, endpoint: ids.endpoints[0],
-                                  knownPeers: [2, 3, 4].map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) })
+                                  knownPeers: [2, 3, 4].map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) },
+                                  network: ids.network(0))
         let burst = try entries(by: 1, count: 3, ids: ids, at: t0)
         let first = entriesSent(&node, merging: burst, at: t0, for: 3000)
         #expect(first == Set(burst.prefix(2).map(\.encoded)), "a burst of 2, the third held back")

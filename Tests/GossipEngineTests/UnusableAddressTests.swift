@@ -35,7 +35,7 @@ import Testing
         var config = GossipConfig()
         config.listensOnLoopback = loopback
         return GossipInstance(identity: ids.identities[0], config: config, random: SeededRandom(seed: 1), now: t0,
-                              incarnation: 5, endpoint: ids.endpoints[0], knownPeers: peers)
+                              incarnation: 5, endpoint: ids.endpoints[0], knownPeers: peers, network: ids.network(0))
     }
 
     /// Every address the node sends to in `seconds` of ticks after the first event.

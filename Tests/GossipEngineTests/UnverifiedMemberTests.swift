@@ -56,7 +56,7 @@ extension GossipInstanceTests {
         var config = GossipConfig()
         config.unverifiedTimeoutMillis = 3000
         var node = GossipInstance(identity: ids.identities[0], config: config, random: SeededRandom(seed: 1), now: t0,
-                                  incarnation: 5, endpoint: ids.endpoints[0])
+                                  incarnation: 5, endpoint: ids.endpoints[0], network: ids.network(0))
         _ = node.handle(.merged([ids.endpoints[2]]), now: t0, store: store)
         _ = ticks(&node, from: t0 + 100, through: t0 + 5000)
         #expect(node.status(of: ids.identities[2]) == nil)

@@ -119,10 +119,17 @@ struct SignedEntryTests {
         #expect(throws: EntryError.self) { try sign(.introduction(IntroductionInfo(a: other, b: other))) }
     }
 
-    @Test("endpoints hold at most four well-formed UDP addresses")
-    func endpointLimits() {
-        let five = (1...5).map { NodeAddress(ip: [127, 0, 0, UInt8($0)], port: 7474) }
-        #expect(throws: EntryError.self) { try sign(.endpoint(EndpointInfo(addresses: five))) }
+    @Test("endpoints hold at most eight well-formed UDP addresses, each with an origin or none")
+    func endpointLimits() throws {
+        let nine = (1...9).map { NodeAddress(ip: [127, 0, 0, UInt8($0)], port: 7474) }
+        #expect(throws: EntryError.self) { try sign(.endpoint(EndpointInfo(addresses: nine))) }
+        let kinds = [NodeAddress(ip: [198, 19, 1, 3], port: 7474, origin: .interface),
+                     NodeAddress(ip: [198, 18, 0, 23], port: 7474, origin: .observed),
+                     NodeAddress(ip: [192, 0, 2, 7], port: 7474, origin: .forwarded),
+                     NodeAddress(ip: [192, 0, 2, 8], port: 7474)]
+        let eight = Array(repeating: kinds, count: 2).flatMap { $0 }
+        let entry = try sign(.endpoint(EndpointInfo(addresses: eight)))
+        #expect(entry.content == .endpoint(EndpointInfo(addresses: eight)))
         #expect(throws: EntryError.self) { try sign(.endpoint(EndpointInfo(addresses: [NodeAddress(ip: [1, 2, 3], port: 1)]))) }
         #expect(throws: EntryError.self) {
             try sign(.endpoint(EndpointInfo(addresses: [NodeAddress(kind: 2, ip: [1, 2, 3, 4], port: 1)])))

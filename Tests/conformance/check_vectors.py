@@ -35,9 +35,11 @@ MAX_VALUE_LENGTH = 256
 MAX_NOTE_LENGTH = 700
 MAX_LIST_LENGTH = 8
 MAX_TOKEN_LENGTH = 32
-MAX_ADDRESSES = 4
+MAX_ADDRESSES = 8
 MAX_INTRODUCTION_NOTE_LENGTH = 280
 MAX_DEPTH = 100
+# Address origins (section 5.4); 0 is "unsaid".
+ORIGINS = {0: None, 1: "interface", 2: "observed", 3: "forwarded"}
 
 # name -> (vCard property, multi-valued)
 CARD_FIELDS = {
@@ -114,7 +116,7 @@ SCHEMAS = {
     "Endpoint": {1: ("addresses", "Address", True), 2: ("transport_key", "bytes", False)},
     "Address": {
         1: ("kind", "uint32", False), 2: ("ip", "bytes", False), 3: ("port", "uint32", False),
-        4: ("relay", "string", False),
+        4: ("relay", "string", False), 5: ("origin", "uint32", False),
     },
     "Edge": {1: ("target", "bytes", False), 2: ("state", "uint32", False)},
     "Introduction": {1: ("a", "bytes", False), 2: ("b", "bytes", False), 3: ("note", "string", False)},
@@ -124,10 +126,13 @@ SCHEMAS = {
         1: ("version", "uint32", False), 2: ("capabilities", "uint64", False), 3: ("ping", "Ping", False),
         4: ("ack", "Ack", False), 5: ("ping_request", "PingRequest", False), 6: ("members", "MemberUpdate", True),
         7: ("entries", "bytes", True), 8: ("reconcile", "ReconcileFrame", False), 9: ("request", "EntryRequest", False),
-        10: ("nack", "Nack", False),
+        10: ("nack", "Nack", False), 11: ("punch_request", "PunchRequest", False), 12: ("punch", "Punch", False),
     },
     "Ping": {1: ("sequence", "uint64", False)},
-    "Ack": {1: ("sequence", "uint64", False)},
+    "Ack": {1: ("sequence", "uint64", False), 2: ("observed", "SocketAddress", False)},
+    "SocketAddress": {1: ("ip", "bytes", False), 2: ("port", "uint32", False)},
+    "PunchRequest": {1: ("target", "bytes", False), 2: ("endpoint", "bytes", False)},
+    "Punch": {1: ("peer", "bytes", False), 2: ("endpoint", "bytes", False), 3: ("delay_ms", "uint32", False)},
     "Nack": {1: ("sequence", "uint64", False)},
     "PingRequest": {1: ("sequence", "uint64", False), 2: ("target", "bytes", False)},
     "MemberUpdate": {
@@ -417,7 +422,12 @@ def decode_payload(kind, payload, key, author):
                 raise Reject("invalid-field", f"port {a['port']}")
             if a["relay"] != "":
                 raise Reject("invalid-field", "relay is reserved")
-            addresses.append({"kind": 1, "ip": a["ip"], "port": a["port"]})
+            if a["origin"] not in ORIGINS:
+                raise Reject("invalid-field", f"address origin {a['origin']}")
+            address = {"kind": 1, "ip": a["ip"], "port": a["port"]}
+            if a["origin"]:
+                address["origin"] = ORIGINS[a["origin"]]
+            addresses.append(address)
         return {"addresses": addresses}
     if kind == 3:
         m = decode_canonical(payload, "Edge")
@@ -681,8 +691,12 @@ def expected_content(kind, content):
         return {"recipient": bytes.fromhex(content["recipient"]), "key_id": bytes.fromhex(content.get("key_id", "")),
                 "sealed_key": bytes.fromhex(content.get("sealed_key", ""))}
     if kind == 2:
-        return {"addresses": [{"kind": a["kind"], "ip": ipaddress.ip_address(a["ip"]).packed, "port": a["port"]}
-                              for a in content["addresses"]]}
+        def address(a):
+            out = {"kind": a["kind"], "ip": ipaddress.ip_address(a["ip"]).packed, "port": a["port"]}
+            if a.get("origin"):
+                out["origin"] = a["origin"]
+            return out
+        return {"addresses": [address(a) for a in content["addresses"]]}
     if kind == 3:
         return {"target": bytes.fromhex(content["target"]), "state": content["state"]}
     if kind == 4:
@@ -1477,6 +1491,64 @@ def check_addresses(doc, tally):
         tally.check(f"addresses {v['name']}", one)
 
 
+# ---------------------------------------------------------------------------------------------
+# Observed addresses and punching (PROTOCOL.md sections 11.2, 11.7 and 11.8)
+
+def nat_frame_verdict(payload):
+    """Section 11.2's checks 8 and 9 on a version-2 payload: None if accepted, else the reason."""
+    m = parse_message(payload, "GossipMessage")
+    expect(m["version"] == PROTOCOL_VERSION, f"version {m['version']}")
+    ack = m["ack"]
+    if ack is not None and ack["observed"] is not None:
+        observed = ack["observed"]
+        if len(observed["ip"]) not in (4, 16) or not 1 <= observed["port"] <= 65535:
+            return "invalid-field", m
+    for name, key in (("punch_request", "target"), ("punch", "peer")):
+        frame = m[name]
+        if frame is not None and (len(frame[key]) != 32 or len(frame["endpoint"]) > MAX_ENTRY_SIZE):
+            return "invalid-field", m
+    return None, m
+
+
+def check_nat(doc, tally):
+    for v in doc["frames"]:
+        def one(v=v):
+            reason, m = nat_frame_verdict(bytes.fromhex(v["payload"]))
+            expect(reason == v.get("dropped"), f"verdict {reason}, the vector says {v.get('dropped')}")
+            if reason:
+                return
+            if "ack_sequence" in v:
+                expect(m["ack"]["sequence"] == v["ack_sequence"], "ack sequence")
+                observed = m["ack"]["observed"]
+                if "observed" in v:
+                    stated = v["observed"]
+                    expect(observed is not None and observed["ip"] == ipaddress.ip_address(stated["ip"]).packed
+                           and observed["port"] == stated["port"], f"observed {observed}")
+                else:
+                    expect(observed is None, "an observed address the vector does not list")
+            if "target" in v:
+                expect(m["punch_request"]["target"].hex() == v["target"], "punch-request target")
+                expect(m["punch_request"]["endpoint"].hex() == v["endpoint"], "punch-request endpoint")
+                entry = check_entry(m["punch_request"]["endpoint"])
+                expect(entry["kind"] == 2, "a punch request carries an endpoint entry")
+            if "peer" in v:
+                punch = m["punch"]
+                expect(punch["peer"].hex() == v["peer"], "punch peer")
+                expect(punch["endpoint"].hex() == v.get("endpoint", ""), "punch endpoint")
+                expect(punch["delay_ms"] == v.get("delay_ms", 0), "punch delay")
+                if punch["endpoint"]:
+                    entry = check_entry(punch["endpoint"])
+                    expect(entry["kind"] == 2 and entry["author"] == punch["peer"],
+                           "a punch's endpoint entry is the peer's own")
+        tally.check(f"nat frame {v['name']}", one)
+    for v in doc["endpoints"]:
+        def endpoint(v=v):
+            entry = check_entry(bytes.fromhex(v["entry"]))
+            stated = expected_content(2, {"addresses": v["addresses"]})["addresses"]
+            expect(entry["content"]["addresses"] == stated, f"addresses {entry['content']['addresses']}")
+        tally.check(f"nat endpoint {v['name']}", endpoint)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: check_vectors.py VECTORS_DIR", file=sys.stderr)
@@ -1492,6 +1564,7 @@ def main(argv):
         ("private.json", check_private),
         ("reconciliation.json", check_reconciliation),
         ("addresses.json", check_addresses),
+        ("nat.json", check_nat),
     ]
     passed = failed = 0
     for filename, fn in checks:
