@@ -20,7 +20,7 @@ extension NodeService {
             announce("warning: " + warning)
             return nil
         }
-        let names = socket.interfaces.map(\.name)
+        let names = socket.interfaceNames
         await driver.startDiscovery(groups: DiscoverySocket.groupsText(port: socket.port), interfaces: names,
                                     intervalMillis: options.discoveryIntervalMillis)
         announce("discovery on: announcing on \(names.isEmpty ? "no interface (none can multicast)" : names.joined(separator: ", "))")
