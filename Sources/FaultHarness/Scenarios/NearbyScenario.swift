@@ -37,6 +37,11 @@ struct NearbyScenario {
         let table = (try? discovering[0].cliOK(["nearby"])) ?? ""
         outcome.check(table.contains("Host 2") && table.contains(fingerprint(discovering[1])) && table.contains("Host 3")
                       && !table.contains("Host 4"), "`nearby` text on host 1: \(table)")
+        let bothFamilies = network.waitUntil(timeout: 10) {
+            discovering.allSatisfy { ($0.status()?.discovery?.dropped["replayed"] ?? 0) > 0 }
+        }
+        outcome.check(bothFamilies != nil,
+                      "announcements did not arrive over both IPv4 and IPv6 (no second copy counted as replayed): \(views(discovering))")
         outcome.check(discovering.allSatisfy { !nearby($0).contains(silent.identity) },
                       "a node without --discover was listed as nearby")
         outcome.check(silent.status()?.discovery == nil && (try? silent.cli(["nearby"]))?.code == 1,
