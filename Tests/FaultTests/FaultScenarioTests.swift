@@ -3,7 +3,7 @@ import ProcessTestSupport
 import Testing
 
 /// The fault scenarios CI runs on real network namespaces (root only; skipped with the reason
-/// otherwise). Each prints its figures; `make faults` runs all ten and records them. Discovery
+/// otherwise). Each prints its figures; `make faults` runs all eleven and records them. Discovery
 /// (nearby, nearby-lan) multicasts only inside the lab's namespaces, never on the host's interfaces.
 @Suite(.serialized, .enabled(if: Lab.unavailableReason == nil, Comment(rawValue: Lab.unavailableReason ?? "")))
 struct FaultScenarioTests {
