@@ -38,6 +38,7 @@ public enum VectorGenerator {
             ("addresses.json", try VectorJSON.encode(AddressVectors.make())),
             ("private.json", try VectorJSON.encode(PrivateFieldVectors.make())),
             ("nat.json", try VectorJSON.encode(NATVectors.make())),
+            ("nearby.json", try VectorJSON.encode(NearbyVectors.make())),
         ]
     }
 

@@ -22,6 +22,7 @@ import nacl.signing
 # Constants (PROTOCOL.md sections 1.3, 2, 3.3, 5.3 and 6.1)
 
 ENTRY_DOMAIN = b"grapevine/entry/v1\x00"
+NEARBY_DOMAIN = b"grapevine/nearby/v1\x00"
 ID_DOMAIN = b"grapevine/id/v1\x00"
 FINGERPRINT_DOMAIN = b"grapevine/fingerprint/v1\x00"
 TEXT_PREFIX = "gv1"
@@ -553,6 +554,13 @@ def verify_signature(signature, public_key, message):
 # Whole entries (PROTOCOL.md section 7, "Order of checks")
 
 def check_entry(data):
+    entry = parse_entry(data)
+    verify_signature(entry["signature"], entry["author"], ENTRY_DOMAIN + entry["body"])
+    return entry
+
+
+def parse_entry(data):
+    """Every check of section 7 up to, not including, the signature."""
     if len(data) > MAX_ENTRY_SIZE:
         raise Reject("oversize-entry", f"{len(data)} bytes")
     envelope = decode_canonical(data, "SignedEntry")
@@ -571,7 +579,6 @@ def check_entry(data):
     if m["kind"] == 0:
         raise Reject("invalid-field", "kind 0")
     content = decode_payload(m["kind"], m["payload"], m["key"], m["author"])
-    verify_signature(signature, m["author"], ENTRY_DOMAIN + body)
     return {
         "body": body, "signature": signature, "author": m["author"], "stamp": m["stamp"],
         "kind": m["kind"], "key": m["key"], "payload": m["payload"], "content": content,
@@ -1549,6 +1556,67 @@ def check_nat(doc, tally):
         tally.check(f"nat endpoint {v['name']}", endpoint)
 
 
+# ---------------------------------------------------------------------------------------------
+# Discovery announcements (PROTOCOL.md section 17)
+
+NEARBY_MAGIC = b"GVNA"
+NEARBY_HEADER = 31
+
+
+def nearby_verdict(data, receiver, now, freshness):
+    """Section 17.3's stateless checks 3, 4 and 6 to 9, in order: (reason or None, fields)."""
+    if not NEARBY_HEADER + 64 <= len(data) <= NEARBY_HEADER + MAX_ENTRY_SIZE + 64:
+        return "malformed", None
+    if data[:4] != NEARBY_MAGIC or data[4] != 1:
+        return "malformed", None
+    sent_at = int.from_bytes(data[5:13], "big")
+    nonce = data[13:29]
+    length = int.from_bytes(data[29:31], "big")
+    if length == 0 or len(data) != NEARBY_HEADER + length + 64:
+        return "malformed", None
+    if sent_at > now + freshness or sent_at + freshness < now:
+        return "stale", None
+    entry_bytes, signature = data[NEARBY_HEADER:NEARBY_HEADER + length], data[NEARBY_HEADER + length:]
+    try:
+        entry = parse_entry(entry_bytes)
+    except Reject:
+        return "not-endpoint", None
+    if entry["kind"] != 2:
+        return "not-endpoint", None
+    if entry["author"] == receiver:
+        return "own", None
+    try:
+        verify_signature(signature, entry["author"], NEARBY_DOMAIN + data[:NEARBY_HEADER + length])
+    except Reject:
+        return "bad-signature", None
+    try:
+        verify_signature(entry["signature"], entry["author"], ENTRY_DOMAIN + entry["body"])
+    except Reject:
+        return "bad-entry-signature", None
+    return None, {"author": entry["author"], "sent_at": sent_at, "nonce": nonce, "entry": entry_bytes}
+
+
+def check_nearby(doc, tally):
+    def constants():
+        expect(doc["ipv4_group"] == "239.255.74.74" and doc["ipv6_group"] == "ff02::7474", "groups")
+        expect(doc["port"] == 7475 and doc["freshness_ms"] == 60000, "port and freshness window")
+        expect(ipaddress.ip_address(doc["ipv4_group"]).is_multicast, "the IPv4 group is multicast")
+        expect(ipaddress.ip_address(doc["ipv6_group"]).packed[:2] == b"\xff\x02", "the IPv6 group is link-local")
+    tally.check("nearby constants", constants)
+    for v in doc["vectors"]:
+        def one(v=v):
+            reason, fields = nearby_verdict(bytes.fromhex(v["announcement"]), parse_identity(v["receiver"]),
+                                            v["now_ms"], doc["freshness_ms"])
+            expect(reason == v.get("dropped"), f"verdict {reason}, the vector says {v.get('dropped')}")
+            if reason:
+                return
+            expect(fields["author"] == parse_identity(v["author"]), "author")
+            expect(fields["sent_at"] == v["sent_at_ms"], "sent_at")
+            expect(fields["nonce"].hex() == v["nonce"], "nonce")
+            expect(fields["entry"].hex() == v["entry"], "entry")
+        tally.check(f"nearby {v['name']}", one)
+
+
 def main(argv):
     if len(argv) != 2:
         print("usage: check_vectors.py VECTORS_DIR", file=sys.stderr)
@@ -1565,6 +1633,7 @@ def main(argv):
         ("reconciliation.json", check_reconciliation),
         ("addresses.json", check_addresses),
         ("nat.json", check_nat),
+        ("nearby.json", check_nearby),
     ]
     passed = failed = 0
     for filename, fn in checks:
