@@ -85,37 +85,6 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    /// The local write path for an edit that depends on the author's card as it is now (adding a
-    /// value to a list, removing one, importing a card). `decide` is given the author's current
-    /// card fields, read inside the same `BEGIN IMMEDIATE` transaction that writes what it returns,
-    /// so two processes editing the same field at once each see the other's value and none is
-    /// lost. It returns the contents to write, in order (none: nothing changes); when it throws,
-    /// nothing is written and its error is rethrown. Other failures throw a ``StoreError``.
-    public func write<Failure: Error>(
-        signingKey: Ed25519.SigningKey, physicalMillis: UInt64,
-        deciding decide: (_ currentCard: [String: [CardItem]]) throws(Failure) -> [EntryContent]
-    ) throws -> [SignedEntry] {
-        guard let author = PublicIdentity(bytes: signingKey.publicKey) else {
-            throw StoreError.database("the signing key has no valid public key")
-        }
-        var refusal: Failure?
-        let entries: [SignedEntry] = try transaction(physicalMillis: physicalMillis) { db, work in
-            let card = try Self.cardItems(of: author, db: db)
-            let contents: [EntryContent]
-            do throws(Failure) {
-                contents = try decide(card)
-            } catch {
-                refusal = error
-                return []
-            }
-            return try contents.map { content in
-                try writeLocal(content, signingKey: signingKey, physicalMillis: physicalMillis, db: db, work: &work)
-            }
-        }
-        if let refusal { throw refusal }
-        return entries
-    }
-
     /// One local entry inside a write transaction: tick, sign, merge, store, queue.
     func writeLocal(
         _ content: EntryContent, signingKey: Ed25519.SigningKey, physicalMillis: UInt64, db: Database,

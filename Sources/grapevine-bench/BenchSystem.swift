@@ -44,6 +44,13 @@ enum BenchSystem {
         return 0
     }
 
+    /// The 1-, 5- and 15-minute load averages as /proc/loadavg gives them, for the notes: the
+    /// machine may be shared, and a figure means little without its load.
+    static func loadAverages() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
     static func seconds(since start: UInt64) -> Double {
         Double(monotonicNanos() - start) / 1e9
     }

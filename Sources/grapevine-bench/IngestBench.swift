@@ -5,15 +5,31 @@ import Sodium
 
 /// 100k pre-signed entries from 10k authors (cards, edges, introductions, responses) through the
 /// real ingest pipeline into a real store, on one core and on two, against raw signature
-/// verification of the same entries on one core.
+/// verification of the same entries on one core; and the same data set with a third of its card
+/// entries sealed (connections-only fields, PROTOCOL.md §5.9), whose ratios must stay within 5%.
 enum IngestBench {
     static let authors = 10_000
     static let batchSize = 5_000
     static let set: UInt8 = 1
 
-    static func dataset() throws -> [[UInt8]] {
-        try BenchData.cached("ingest-100k.bin") {
+    /// The data set; `sealed` seals each card entry with probability 1/3 under its author's card
+    /// key, drawing those choices from their own generator so the rest of the data set is the same.
+    static func dataset(sealed: Bool = false) throws -> [[UInt8]] {
+        try BenchData.cached(sealed ? "ingest-100k-sealed.bin" : "ingest-100k.bin") {
             var rng = BenchRandom(seed: 1)
+            var sealing = BenchRandom(seed: 11)
+            func card(_ field: String, _ value: String, author: Int) throws -> EntryContent {
+                let values = [CardItem(value)]
+                guard sealed, Int.random(in: 0..<3, using: &sealing) == 0 else {
+                    return .card(CardUpdate(field: field, values: values))
+                }
+                var keyBytes = [UInt8](repeating: 0, count: CardKey.length)
+                for i in 0..<8 { keyBytes[i] = UInt8(truncatingIfNeeded: author >> (8 * i)) }
+                guard let key = CardKey(bytes: keyBytes) else { throw BenchError("bad card key") }
+                let nonce = (0..<SealedValue.nonceLength).map { _ in UInt8.random(in: 0...255, using: &sealing) }
+                return .card(CardUpdate(field: field, sealed: try CardSealing.seal(
+                    values, field: field, author: BenchData.identity(author, set: set), key: key, nonce: nonce)))
+            }
             let first = BenchData.words(600, rng: &rng)
             let last = BenchData.words(4_000, rng: &rng)
             let orgs = BenchData.words(1_500, rng: &rng)
@@ -32,10 +48,10 @@ enum IngestBench {
                 var entries: [(content: EntryContent, stamp: HLCStamp)] = []
                 func stamp() -> HLCStamp { HLCStamp(millis: BenchData.baseMillis + UInt64.random(in: 0..<3_600_000, using: &rng), counter: 0) }
                 let name = CardsDataset.pick(first, &rng) + " " + CardsDataset.pick(last, &rng)
-                entries.append((.card(CardUpdate(field: "fn", values: [CardItem(name)])), stamp()))
-                entries.append((.card(CardUpdate(field: "org", values: [CardItem(CardsDataset.pick(orgs, &rng))])), stamp()))
-                entries.append((.card(CardUpdate(field: "title", values: [CardItem(CardsDataset.pick(titles, &rng))])), stamp()))
-                entries.append((.card(CardUpdate(field: "locality", values: [CardItem(CardsDataset.pick(cities, &rng))])), stamp()))
+                entries.append((try card("fn", name, author: i), stamp()))
+                entries.append((try card("org", CardsDataset.pick(orgs, &rng), author: i), stamp()))
+                entries.append((try card("title", CardsDataset.pick(titles, &rng), author: i), stamp()))
+                entries.append((try card("locality", CardsDataset.pick(cities, &rng), author: i), stamp()))
                 for _ in 0..<4 {
                     var target = Int.random(in: 0..<authors, using: &rng)
                     if target == i { target = (i + 1) % authors }
@@ -54,8 +70,8 @@ enum IngestBench {
     }
 
     /// Child: raw `crypto_sign_verify_detached` over the data set, on whatever core it was given.
-    static func rawVerifyChild() throws {
-        let parsed = try dataset().map { try ParsedEntry.parse($0) }
+    static func rawVerifyChild(sealed: Bool) throws {
+        let parsed = try dataset(sealed: sealed).map { try ParsedEntry.parse($0) }
         let start = BenchSystem.monotonicNanos()
         var ok = 0
         for entry in parsed where Ed25519.verify(signature: entry.signature, message: SignedEntry.domain + entry.body,
@@ -68,9 +84,9 @@ enum IngestBench {
     }
 
     /// Child: the whole pipeline into a fresh store with `workers` verification threads.
-    static func pipelineChild(workers: Int) throws {
-        let entries = try dataset()
-        let path = BenchData.directory + "/ingest-store-\(workers).sqlite"
+    static func pipelineChild(workers: Int, sealed: Bool) throws {
+        let entries = try dataset(sealed: sealed)
+        let path = BenchData.directory + "/ingest-store-\(workers)\(sealed ? "-sealed" : "").sqlite"
         BenchSystem.removeStore(path)
         defer { BenchSystem.removeStore(path) }
         let store = try Store(path: path, physicalMillis: StoreClock.nowMillis())
@@ -98,6 +114,7 @@ enum IngestBench {
     static func run() throws -> BenchOutput {
         var out = BenchOutput(section: "ingest")
         let entries = try dataset()
+        let loadBefore = BenchSystem.loadAverages()
         let raw = try BenchSystem.child(["ingest-raw"], cpus: [0])["rate"] ?? 0
         let one = try BenchSystem.child(["ingest-pipeline", "1"], cpus: [0])
         let two = try BenchSystem.child(["ingest-pipeline", "2"], cpus: [0, 1])
@@ -114,6 +131,20 @@ enum IngestBench {
             out.row("µs/entry core-time, \(cores) core(s): decode / verify / merge / persist",
                     "\(stage("decode_us")) / \(stage("verify_us")) / \(stage("merge_us")) / \(stage("persist_us"))")
         }
+        let sealedEntries = try dataset(sealed: true)
+        let sealedRaw = try BenchSystem.child(["ingest-raw", "sealed"], cpus: [0])["rate"] ?? 0
+        let sealedOne = try BenchSystem.child(["ingest-pipeline", "1", "sealed"], cpus: [0])["rate"] ?? 0
+        let sealedTwo = try BenchSystem.child(["ingest-pipeline", "2", "sealed"], cpus: [0, 1])["rate"] ?? 0
+        let sealedCards = sealedEntries.filter { bytes in
+            guard let parsed = try? ParsedEntry.parse(bytes), case .card(let update) = parsed.content else { return false }
+            return update.sealed != nil
+        }.count
+        let ratio1 = rate1 / raw, ratio2 = rate2 / raw
+        let sealedRatio1 = sealedOne / sealedRaw, sealedRatio2 = sealedTwo / sealedRaw
+        out.row("sealed: card entries sealed", "\(sealedCards) of \(authors * 4)")
+        out.row("sealed: ingest, 1 core / 2 cores (entries/s)", "\(format(sealedOne, 0)) / \(format(sealedTwo, 0))")
+        out.row("sealed: ratio, 1 core", format(sealedRatio1, 2), target: "within 5% of \(format(ratio1, 2))")
+        out.row("sealed: ratio, 2 cores", format(sealedRatio2, 2), target: "within 5% of \(format(ratio2, 2))")
         out.notes.append("each figure is a fresh process pinned with taskset; the store after ingest holds \(Int(one["retained"] ?? 0)) retained entries (\(Int(one["pruned"] ?? 0)) pruned) from \(Int(one["authors"] ?? 0)) authors.")
         out.notes.append("batches of \(batchSize); the next batch is decoded and verified while the current one commits. Persist covers the entry row, every derived table and the FTS row, and the commit (WAL, synchronous=NORMAL).")
         out.record("ingest.entries_per_s_1core", rate1)
@@ -121,6 +152,10 @@ enum IngestBench {
         out.record("ingest.raw_verify_per_s", raw)
         out.record("ingest.ratio_1core", rate1 / raw)
         out.record("ingest.ratio_2core", rate2 / raw)
+        out.record("ingest.sealed_ratio_1core", sealedRatio1)
+        out.record("ingest.sealed_ratio_2core", sealedRatio2)
+        out.notes.append("load averages (1, 5, 15 min) at the start: \(loadBefore); at the end: \(BenchSystem.loadAverages()), on \(ProcessInfo.processInfo.activeProcessorCount) cores shared with other work.")
+        out.notes.append("sealed: the same data set with a third of its card entries sealed (XChaCha20-Poly1305, padded to 64 bytes), ratios against raw verification of that data set in the same run; a node checks sealed bytes by length alone, so no decryption is on the ingest path.")
         return out
     }
 }

@@ -3,7 +3,7 @@ import ProcessTestSupport
 import Testing
 
 /// The fault scenarios CI runs on real network namespaces (root only; skipped with the reason
-/// otherwise). Each prints its figures; `make faults` runs all eight and records them.
+/// otherwise). Each prints its figures; `make faults` runs all nine and records them.
 @Suite(.serialized, .enabled(if: Lab.unavailableReason == nil, Comment(rawValue: Lab.unavailableReason ?? "")))
 struct FaultScenarioTests {
     let binaries = Binaries(besides: GrapevineBinary.path)
