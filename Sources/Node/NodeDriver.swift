@@ -1,5 +1,6 @@
 import Foundation
 import GossipEngine
+import Discovery
 import GrapevineCore
 import GrapevineMerge
 import GrapevineStore
@@ -47,6 +48,8 @@ actor NodeDriver {
     /// Set once the store file is found deleted or replaced: the node then stops.
     private(set) var storeLost: StoreFileLost?
     var sendFailureLog = SendFailureLog()
+    /// Present while the node runs with `--discover`.
+    var discovery: DiscoveryState?
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
          endpoint: SignedEntry, advertised: [NodeAddress], network: LocalNetwork, listenDescription: String,
@@ -189,7 +192,7 @@ actor NodeDriver {
 
     /// Feeds one event and carries out every directive it causes, including the `.merged` events
     /// that ingesting entries produces.
-    private func run(_ first: GossipEvent) -> [OutgoingDatagram] {
+    func run(_ first: GossipEvent) -> [OutgoingDatagram] {
         var pending = [first]
         var out: [OutgoingDatagram] = []
         let view = StoreView(store: store)
@@ -341,7 +344,8 @@ actor NodeDriver {
             pid: getpid(), identity: identity.text, listen: listenDescription,
             advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
             members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex,
-            entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability))
+            entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability),
+            discovery: discoveryStatus())
         do {
             try status.write(home: home)
         } catch {
