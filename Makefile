@@ -5,8 +5,11 @@ PYTHON ?= python3
 FUZZ_SECONDS ?= 60
 # make faults fuzzes each target this long (10 minutes) after the scenarios.
 FAULTS_FUZZ_SECONDS ?= 600
+# One target per benchmark section. A static pattern rule, because make applies no implicit
+# (plain pattern) rule to a phony target: `bench-%:` alone made `make bench-ingest` do nothing.
+BENCH_TARGETS := bench-ingest bench-store bench-path bench-search bench-sim bench-recon bench-net
 
-.PHONY: all deps build test check-protos conformance vectors protos bench bench-ingest bench-store bench-path bench-search fuzz faults demo clean
+.PHONY: all deps build test check-protos conformance vectors protos bench $(BENCH_TARGETS) fuzz faults demo clean
 
 all: build
 
@@ -45,7 +48,7 @@ bench: deps
 	$(SWIFT) build -c release --product grapevine
 	$(SWIFT) run -c release --skip-build grapevine-bench all
 
-bench-%: deps
+$(BENCH_TARGETS): bench-%: deps
 	$(SWIFT) build -c release --product grapevine-bench
 	$(SWIFT) build -c release --product grapevine
 	$(SWIFT) run -c release --skip-build grapevine-bench $*
@@ -54,7 +57,7 @@ bench-%: deps
 fuzz: deps
 	scripts/fuzz $(FUZZ_SECONDS)
 
-## faults: all six fault scenarios on network namespaces (root), then every fuzz target for
+## faults: all eleven fault scenarios on network namespaces (root), then every fuzz target for
 ## FAULTS_FUZZ_SECONDS; figures in docs/reliability.json (see docs/RELIABILITY.md)
 faults: deps
 	$(SWIFT) build --product grapevine

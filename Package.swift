@@ -86,12 +86,16 @@ let package = Package(
         // windows, rate limits. Pure: the node shell feeds it bytes and a clock.
         .target(name: "SealedDatagrams", dependencies: ["GrapevineCore", "Sodium"]),
         .testTarget(name: "SealedDatagramsTests", dependencies: ["SealedDatagrams", "GrapevineCore", "Sodium"]),
+        // Discovery on the local network (PROTOCOL.md §17): the announcement format, the checks an
+        // announcement passes, when to announce, and who was found. Pure: bytes, hosts and time in.
+        .target(name: "Discovery", dependencies: ["GrapevineCore", "SealedDatagrams", "Sodium"]),
+        .testTarget(name: "DiscoveryTests", dependencies: ["Discovery", "GrapevineCore", "Sodium"]),
         // The node process: a NIO UDP socket and a swift-service-lifecycle service around the driver
         // that opens datagrams, runs the gossip engine and feeds the store.
         .target(
             name: "Node",
             dependencies: [
-                "GossipEngine", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium",
+                "Discovery", "GossipEngine", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,11 +107,11 @@ let package = Package(
             dependencies: ["Node", "GossipEngine", "GrapevineCore", "SealedDatagrams", "Sodium", "grapevine", "ProcessTestSupport"]
         ),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
-        .target(name: "GrapevineVectors", dependencies: ["GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]),
+        .target(name: "GrapevineVectors", dependencies: ["Discovery", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]),
         .executableTarget(name: "grapevine-vectors", dependencies: ["GrapevineVectors"]),
         .testTarget(
             name: "ProtocolVectorsTests",
-            dependencies: ["GrapevineVectors", "GrapevineCore", "GrapevineMerge", "GossipEngine", "SealedDatagrams", "Sodium"]
+            dependencies: ["Discovery", "GrapevineVectors", "GrapevineCore", "GrapevineMerge", "GossipEngine", "SealedDatagrams", "Sodium"]
         ),
         // libFuzzer target for the entry decoder (scripts/fuzz); a normal build replays files instead.
         .executableTarget(name: "fuzz-entry-decoder", dependencies: ["FuzzSupport", "GrapevineCore"]),
@@ -154,7 +158,7 @@ let package = Package(
         .target(
             name: "FaultHarness",
             dependencies: [
-                "GossipEngine", "GrapevineCore", "GrapevineWire", "Node", "ProcessTestSupport", "SealedDatagrams", "Sodium",
+                "Discovery", "GossipEngine", "GrapevineCore", "GrapevineWire", "Node", "ProcessTestSupport", "SealedDatagrams", "Sodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]

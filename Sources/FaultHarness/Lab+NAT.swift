@@ -91,7 +91,7 @@ extension Lab {
     }
 
     /// A veth pair from `namespace` to the bridge, with `address`/24 and the rest of the internet on-link.
-    private func plugIntoBridge(_ namespace: String, device: String, port: String, address: String) throws {
+    func plugIntoBridge(_ namespace: String, device: String, port: String, address: String) throws {
         try Command.ok(ip, ["link", "add", device, "netns", namespace, "type", "veth", "peer", "name", port,
                             "netns", bridgeNamespace])
         try Command.ok(ip, ["-n", bridgeNamespace, "link", "set", port, "master", "br0"])

@@ -1,12 +1,19 @@
 import Foundation
 
 /// The fault scenarios of docs/RELIABILITY.md. `make test` runs loss30, partition, crash, liar,
-/// nat-cone and nat-cone-one-public; `make faults` runs all eight.
+/// nat-cone, nat-cone-one-public, nearby and nearby-lan; `make faults` runs all eleven.
 public enum Scenario: String, CaseIterable, Sendable {
     case loss30, partition, crash, skew, flood, liar
     /// Homes behind endpoint-independent NATs with two public nodes, and again with one.
     case natCone = "nat-cone"
     case natConeOnePublic = "nat-cone-one-public"
+    /// Routers with 15-s UDP timeouts and 60-s node intervals: an edit after 2 idle minutes
+    /// reaches every home with keepalives, and not without.
+    case natKeepalive = "nat-keepalive"
+    /// Discovery: three nodes on one bridge find each other with no invite, and a forged flood.
+    case nearby
+    /// Discovery: two homes behind one router on one LAN, no public node, no hairpin.
+    case nearbyLAN = "nearby-lan"
 
     /// What a run found: figures for docs/reliability.json, and each acceptance check that failed.
     public struct Outcome: Sendable {
@@ -36,7 +43,8 @@ public enum Scenario: String, CaseIterable, Sendable {
         case .crash: hosts = 3; extra = [100]
         case .skew: hosts = 4
         case .liar: hosts = 5; extra = [100, 200]
-        case .natCone, .natConeOnePublic: hosts = 0
+        case .nearby: hosts = 4; extra = [NearbyScenario.floodHost]
+        case .natCone, .natConeOnePublic, .natKeepalive, .nearbyLAN: hosts = 0
         }
         if self == .flood { extra = [100] }
         let network = try LabNetwork(rawValue, hosts: hosts, extraHosts: extra, binaries: binaries, say: say)
@@ -49,7 +57,8 @@ public enum Scenario: String, CaseIterable, Sendable {
             case .skew: outcome = try SkewScenario(network: network).run()
             case .flood: outcome = try FloodScenario(network: network).run()
             case .liar: outcome = try LiarScenario(network: network).run()
-            case .natCone, .natConeOnePublic: break
+            case .nearby: outcome = try NearbyScenario(network: network).run()
+            case .natCone, .natConeOnePublic, .natKeepalive, .nearbyLAN: break
             }
         } catch {
             outcome.failures.append("\(error)")
@@ -69,6 +78,8 @@ public enum Scenario: String, CaseIterable, Sendable {
         switch self {
         case .natCone: { try NATConeScenario(publicHosts: 2, say: say, binaries: binaries).run() }
         case .natConeOnePublic: { try NATConeScenario(publicHosts: 1, say: say, binaries: binaries).run() }
+        case .natKeepalive: { try NATKeepaliveScenario(say: say, binaries: binaries).run() }
+        case .nearbyLAN: { try NearbyHomeLANScenario(say: say, binaries: binaries).run() }
         default: nil
         }
     }

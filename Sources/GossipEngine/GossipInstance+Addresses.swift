@@ -65,6 +65,8 @@ extension GossipInstance {
                 case .interface: rank = 2
                 case nil: rank = 3
                 case .observed: rank = 4
+                // A relay address is reached through a circuit at the relay, never as a UDP address.
+                case .relay: continue
                 }
             case .loopback:
                 rank = 5

@@ -20,7 +20,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
 
     var random: Random
     let reconciler: Reconciler
-    var selfEndpoint: SignedEntry?
+    public internal(set) var selfEndpoint: SignedEntry?
     var members: [Member] = []
     var slots: [PublicIdentity: Int] = [:]
     var liveCount = 0

@@ -51,6 +51,8 @@ public struct GossipMessage: Sendable, Equatable {
     public var observed: PeerAddress?
     public var punchRequest: PunchRequest?
     public var punch: Punch?
+    /// Reserving at a relay and opening circuits through it (PROTOCOL.md §11.9.2).
+    public var relay: RelayControl?
 
     public init() {}
 
@@ -58,6 +60,7 @@ public struct GossipMessage: Sendable, Equatable {
     var isEmpty: Bool {
         ping == nil && ack == nil && nack == nil && pingRequest == nil && members.isEmpty && entries.isEmpty
             && reconcile == nil && request.isEmpty && punchRequest == nil && punch == nil
+            && relay == nil
     }
 
     public static func == (lhs: GossipMessage, rhs: GossipMessage) -> Bool {
@@ -66,7 +69,7 @@ public struct GossipMessage: Sendable, Equatable {
             && lhs.pingRequest?.sequence == rhs.pingRequest?.sequence && lhs.pingRequest?.target == rhs.pingRequest?.target
             && lhs.members == rhs.members && lhs.entries == rhs.entries && lhs.reconcile == rhs.reconcile
             && lhs.request == rhs.request && lhs.observed == rhs.observed && lhs.punchRequest == rhs.punchRequest
-            && lhs.punch == rhs.punch
+            && lhs.punch == rhs.punch && lhs.relay == rhs.relay
     }
 
     /// The bytes an entry adds to a message, tag and length included.
@@ -96,6 +99,7 @@ public struct GossipMessage: Sendable, Equatable {
                 $0.delayMs = punch.delayMillis
             }
         }
+        if let relay { m.relay = relay.wire }
         if let nack { m.nack = .with { $0.sequence = nack } }
         if let pingRequest {
             m.pingRequest = .with {
@@ -187,6 +191,7 @@ public struct GossipMessage: Sendable, Equatable {
             }
             out.punch = Punch(peer: peer, endpoint: [UInt8](m.punch.endpoint), delayMillis: m.punch.delayMs)
         }
+        if m.hasRelay { out.relay = try RelayControl(wire: m.relay) }
         if m.hasNack { out.nack = m.nack.sequence }
         if m.hasPingRequest {
             guard let target = PublicIdentity(bytes: [UInt8](m.pingRequest.target)) else {

@@ -21,8 +21,8 @@ public struct Reachability: Sendable, Equatable {
     public let observed: PeerAddress?
     /// Observers at distinct IPs.
     public let observers: Int
-    /// Set once a ping came unasked from outside this node's own subnets (PROTOCOL.md §11.7):
-    /// the address it was last seen at by the observers, or its own when public.
+    /// Whether a ping has come unasked (from an address this node had not sent to within the
+    /// confirmation window) from a public IP outside its own subnets (PROTOCOL.md §11.7).
     public let confirmed: Bool
     /// Live members this node has verified, and live members it knows.
     public let direct: Int

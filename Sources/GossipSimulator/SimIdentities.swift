@@ -11,7 +11,13 @@ public final class SimIdentities: @unchecked Sendable {
     public let endpoints: [SignedEntry]
     public let start: UInt64
 
-    public init(count: Int, start: UInt64 = 1_764_000_000_000) throws {
+    /// What each node's endpoint lists: its own LAN address behind a NAT, its public one if none.
+    public let nat: [SimNAT]
+
+    /// - Parameter nat: each node's NAT; empty (the default) puts every node on one 10.0.0.0/8
+    ///   network, as the runs without NAT do.
+    public init(count: Int, start: UInt64 = 1_764_000_000_000, nat: [SimNAT] = []) throws {
+        self.nat = nat
         Sodium.ensureInitialized()
         var keys: [Ed25519.SigningKey] = []
         var identities: [PublicIdentity] = []
@@ -23,9 +29,12 @@ public final class SimIdentities: @unchecked Sendable {
             guard let key = Ed25519.SigningKey(seed: seed), let identity = PublicIdentity(bytes: key.publicKey) else {
                 throw SimError("cannot derive the key of node \(i)")
             }
-            let ip: [UInt8] = [10, UInt8(truncatingIfNeeded: i >> 16), UInt8(truncatingIfNeeded: i >> 8), UInt8(truncatingIfNeeded: i)]
+            let lan: [UInt8] = [10, UInt8(truncatingIfNeeded: i >> 16), UInt8(truncatingIfNeeded: i >> 8), UInt8(truncatingIfNeeded: i)]
+            let isPublic = !nat.isEmpty && nat[i] == .none
+            let ip = isPublic ? SimRouters.publicIP(i) : lan
             let address = PeerAddress(ip: ip, port: 4100)
-            let endpoint = try SignedEntry.sign(.endpoint(EndpointInfo(addresses: [NodeAddress(ip: ip, port: 4100)])),
+            let listed = NodeAddress(ip: ip, port: 4100, origin: nat.isEmpty ? nil : .interface)
+            let endpoint = try SignedEntry.sign(.endpoint(EndpointInfo(addresses: [listed])),
                                                 stamp: HLCStamp(millis: start - 60_000, counter: 0), with: key)
             keys.append(key)
             identities.append(identity)
@@ -41,8 +50,12 @@ public final class SimIdentities: @unchecked Sendable {
 
     public var count: Int { identities.count }
 
-    /// The network node `i` sits on: one 10.0.0.0/8 subnet with every other simulated node.
-    public func network(_ i: Int) -> LocalNetwork { Simulator.simulatedNetwork(addresses[i]) }
+    /// The network node `i` sits on: without NATs, one 10.0.0.0/8 subnet with every other node;
+    /// with them, a network of its own (a home LAN, or a public address).
+    public func network(_ i: Int) -> LocalNetwork {
+        guard !nat.isEmpty else { return Simulator.simulatedNetwork(addresses[i]) }
+        return LocalNetwork(interfaces: IPPrefix(ip: addresses[i].ip, length: 32).map { [$0] } ?? [])
+    }
 }
 
 public struct SimError: Error, CustomStringConvertible {

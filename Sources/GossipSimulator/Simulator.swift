@@ -15,6 +15,8 @@ public final class Simulator {
         case fullMesh
         /// Every node knows only this node's endpoint entry (an invite) and joins through it.
         case introducer(Int)
+        /// Node i joins through introducer `i % count` of these (public invites).
+        case introducers([Int])
     }
 
     public let seed: UInt64
@@ -35,6 +37,8 @@ public final class Simulator {
     private var linkLoss: [Int: Double] = [:]
     private var verified: [[UInt8]: SignedEntry] = [:]
     private var restarts = 0
+    /// The home routers, when `ids` puts nodes behind NATs.
+    private var routers: SimRouters?
 
     /// Bytes sent and received per node per 100 ms since `statsStart` (see `peakWindow`).
     public private(set) var bytesOut: [[Int]]
@@ -48,8 +52,10 @@ public final class Simulator {
     public private(set) var membershipLog: [(time: UInt64, observer: Int, change: MembershipChange)] = []
     public private(set) var datagramsSent = 0
 
+    /// - Parameter mappingTimeoutMillis: how long a NAT keeps a flow after its last outgoing
+    ///   datagram (RFC 4787 requires at least 2 minutes), when `ids` has NATs.
     public init(ids: SimIdentities, seed: UInt64, config: GossipConfig = GossipConfig(), link: LinkModel = LinkModel(),
-                bootstrap: Bootstrap = .fullMesh) {
+                bootstrap: Bootstrap = .fullMesh, mappingTimeoutMillis: UInt64 = 120_000) {
         self.seed = seed
         self.config = config
         self.ids = ids
@@ -65,7 +71,8 @@ public final class Simulator {
         bytesOut = Array(repeating: [], count: n)
         bytesIn = Array(repeating: [], count: n)
         statsStart = ids.start
-        for (i, address) in ids.addresses.enumerated() { nodeAt[address] = i }
+        if !ids.nat.isEmpty { routers = SimRouters(types: ids.nat, mappingTimeoutMillis: mappingTimeoutMillis) }
+        for (i, address) in ids.addresses.enumerated() where ids.nat.isEmpty || ids.nat[i] == .none { nodeAt[address] = i }
         for entry in ids.endpoints { verified[entry.encoded] = entry }
         if case .fullMesh = bootstrap {
             // One store holding every endpoint, shared copy-on-write until a node first merges.
@@ -83,6 +90,14 @@ public final class Simulator {
                 _ = stores[i].merge(ids.endpoints[i], physicalMillis: now)
                 instances[i] = makeInstance(i, knownPeers: [])
                 if i != introducer { step(i, .join(ids.endpoints[introducer])) } else { step(i, .tick) }
+            case .introducers(let introducers):
+                _ = stores[i].merge(ids.endpoints[i], physicalMillis: now)
+                instances[i] = makeInstance(i, knownPeers: [])
+                // An introducer joins through the next one, so the introducers know each other.
+                let own = introducers.firstIndex(of: i)
+                let through = introducers.isEmpty ? i
+                    : own.map { introducers[($0 + 1) % introducers.count] } ?? introducers[i % introducers.count]
+                if through != i { step(i, .join(ids.endpoints[through])) } else { step(i, .tick) }
             }
         }
     }
@@ -91,7 +106,7 @@ public final class Simulator {
         GossipInstance(identity: ids.identities[i], config: config,
                        random: SeededRandom(seed: seed &* 0x9e37_79b9 &+ UInt64(i) &+ UInt64(restarts) << 40),
                        now: now, incarnation: now / 1000, endpoint: ids.endpoints[i], knownPeers: knownPeers,
-                       network: Self.simulatedNetwork(ids.addresses[i]))
+                       network: ids.network(i))
     }
 
     /// Every simulated node sits on one 10.0.0.0/8 subnet: they try each other's addresses, and
@@ -178,8 +193,10 @@ public final class Simulator {
                 if !fresh.isEmpty { step(i, .merged(fresh)) }
             case .membershipChanged(let change):
                 if recordMembership { membershipLog.append((now, i, change)) }
-            case .refused, .publishObserved:
+            case .refused:
                 continue
+            case .publishObserved(let observed):
+                publish(i, observed: observed)
             }
         }
     }
@@ -193,10 +210,29 @@ public final class Simulator {
         return entry
     }
 
+    /// A node signs a new endpoint that adds its observed address, as the node shell does.
+    private func publish(_ i: Int, observed: PeerAddress?) {
+        var addresses = [NodeAddress(ip: ids.addresses[i].ip, port: ids.addresses[i].port, origin: .interface)]
+        if let observed { addresses.append(NodeAddress(ip: observed.ip, port: observed.port, origin: .observed)) }
+        let stamp = clocks[i].tick(physicalMillis: now)
+        guard let entry = try? SignedEntry.sign(.endpoint(EndpointInfo(addresses: addresses)), stamp: stamp, with: ids.keys[i])
+        else { return }
+        verified[entry.encoded] = entry
+        _ = stores[i].merge(entry, physicalMillis: now)
+        step(i, .localEntry(entry))
+    }
+
     private func transmit(from i: Int, _ payload: [UInt8], to address: PeerAddress) {
         datagramsSent += 1
         bytesOut[i].add(payload.count, at: bucket(now))
-        guard let j = nodeAt[address], group[i] == group[j] else { return }
+        var source = ids.addresses[i]
+        var target = nodeAt[address]
+        if routers != nil {
+            // Mutated in place: a copy of the routers' tables per datagram would cost O(n).
+            source = routers?.outbound(from: i, to: address, lan: source, now: now) ?? source
+            if target == nil { target = routers?.inbound(to: address, from: source, now: now) }
+        }
+        guard let j = target, group[i] == group[j] else { return }
         let loss = linkLoss[i * count + j] ?? link.loss
         let copies = link.duplication > 0 && Double.random(in: 0..<1, using: &random) < link.duplication ? 2 : 1
         for _ in 0..<copies {
@@ -209,7 +245,7 @@ public final class Simulator {
             if link.reordering > 0, Double.random(in: 0..<1, using: &random) < link.reordering {
                 delay += UInt64.random(in: 0...max(1, link.latencyMillis), using: &random)
             }
-            queue.push(.deliver(node: j, payload: payload, from: ids.addresses[i], sender: i), at: now + max(1, delay))
+            queue.push(.deliver(node: j, payload: payload, from: source, sender: i), at: now + max(1, delay))
         }
     }
 
@@ -282,6 +318,22 @@ public final class Simulator {
     }
 
     public func instance(_ i: Int) -> GossipInstance<SeededRandom>? { instances[i] }
+
+    /// The fraction of ordered pairs of `nodes` in which the first holds the second alive at a
+    /// verified address: a direct path, punched or not.
+    public func directFraction(among nodes: [Int]) -> Double {
+        var pairs = 0
+        var direct = 0
+        for a in nodes {
+            guard let instance = instances[a] else { continue }
+            let verified = Set(instance.membership.filter { $0.verified != nil && $0.status == .alive }.map(\.member))
+            for b in nodes where b != a {
+                pairs += 1
+                if verified.contains(ids.identities[b]) { direct += 1 }
+            }
+        }
+        return pairs == 0 ? 0 : Double(direct) / Double(pairs)
+    }
 }
 
 extension Array where Element == Int {

@@ -64,11 +64,8 @@ public enum CardKeyPlanner {
     }
 
     /// Seals `values` of `field` under my current key, making one first (and granting it to every
-    /// mutual connection) when there is none. Returns the plan and the state after it.
-    public static func seal(_ values: [CardItem], field: String, state: State, randomness: CardRandomness) throws
-        -> (Plan, State)
-    {
-        var state = state
+    /// mutual connection) when there is none.
+    public static func seal(_ values: [CardItem], field: String, state: State, randomness: CardRandomness) throws -> Plan {
         var plan = Plan(newKey: nil, contents: [])
         let key: CardKey
         if let current = state.currentKey {
@@ -77,13 +74,11 @@ public enum CardKeyPlanner {
             key = randomness.key()
             plan.newKey = key
             plan.contents = grants(of: key, to: state.mutual, randomness: randomness)
-            state.currentKey = key
-            state.grants = plan.contents.compactMap { if case .grant(let g) = $0 { return g } else { return nil } }
         }
         let sealed = try CardSealing.seal(values, field: field, author: state.me, key: key,
                                           nonce: randomness.bytes(SealedValue.nonceLength))
         plan.contents.append(.card(CardUpdate(field: field, sealed: sealed)))
-        return (plan, state)
+        return plan
     }
 
     private static func rotate(_ state: State, removing removed: [PublicIdentity], randomness: CardRandomness) throws

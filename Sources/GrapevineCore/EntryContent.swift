@@ -56,10 +56,12 @@ public struct EndpointInfo: Sendable, Equatable {
     }
 }
 
-/// A network address carried in an endpoint entry. Only `udp` is defined; other kinds are
-/// reserved (relays).
+/// A network address carried in an endpoint entry: a UDP address, or a relay through which the
+/// author can be reached (PROTOCOL.md §5.4).
 public struct NodeAddress: Sendable, Equatable, Hashable {
     public static let udpKind: UInt32 = 1
+    /// `ip` and `port` are the relay's address as the author verified it; `relay` is its key.
+    public static let relayKind: UInt32 = 2
 
     public var kind: UInt32
     /// 4 bytes (IPv4) or 16 bytes (IPv6), network order.
@@ -88,12 +90,15 @@ public enum AddressOrigin: UInt32, Sendable, Equatable, Hashable, CustomStringCo
     case observed = 2
     /// Given by its user (`--advertise`): a port forward, or an address the node cannot see.
     case forwarded = 3
+    /// A relay that holds its reservation: it is reached through circuits there (kind 2 only).
+    case relay = 4
 
     public var description: String {
         switch self {
         case .interface: "interface"
         case .observed: "observed"
         case .forwarded: "forwarded"
+        case .relay: "relay"
         }
     }
 }

@@ -38,7 +38,8 @@ public struct EntryID: Hashable, Comparable, Sendable, CustomStringConvertible {
                   w3: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
     }
 
-    init(hashing body: [UInt8]) {
+    /// The id of a body; the duplicate fast path derives it from the envelope without decoding the body.
+    public init(hashing body: [UInt8]) {
         let digest = BLAKE2b.hash(SignedEntry.domain, body, outputLength: Self.length)
         guard let id = EntryID(bytes: digest) else { preconditionFailure("BLAKE2b-256 gives 32 bytes") }
         self = id

@@ -111,8 +111,8 @@ enum EntryPayloads {
         }
         var addresses: [NodeAddress] = []
         for a in m.addresses {
-            guard a.kind == NodeAddress.udpKind else {
-                throw EntryError(.invalidField, "address kind \(a.kind) is reserved; v1 defines only 1 (UDP)")
+            guard a.kind == NodeAddress.udpKind || a.kind == NodeAddress.relayKind else {
+                throw EntryError(.invalidField, "address kind \(a.kind) is reserved; 1 (UDP) and 2 (relay) are defined")
             }
             guard a.ip.count == 4 || a.ip.count == 16 else {
                 throw EntryError(.invalidField, "an IP address is 4 or 16 bytes, not \(a.ip.count)")
@@ -120,13 +120,25 @@ enum EntryPayloads {
             guard (1...65535).contains(a.port) else {
                 throw EntryError(.invalidField, "port \(a.port) is outside 1...65535")
             }
-            guard a.relay.isEmpty else {
-                throw EntryError(.invalidField, "relay is reserved and must be absent for a UDP address")
-            }
             guard a.origin == 0 || AddressOrigin(rawValue: a.origin) != nil else {
-                throw EntryError(.invalidField, "address origin \(a.origin) is not 1 (interface), 2 (observed) or 3 (forwarded)")
+                throw EntryError(.invalidField, "address origin \(a.origin) is not 1 (interface), 2 (observed), 3 (forwarded) or 4 (relay)")
             }
-            addresses.append(NodeAddress(kind: a.kind, ip: [UInt8](a.ip), port: UInt16(a.port),
+            if a.kind == NodeAddress.relayKind {
+                guard a.origin == AddressOrigin.relay.rawValue else {
+                    throw EntryError(.invalidField, "a relay address has origin 4 (relay), not \(a.origin)")
+                }
+                guard let relay = try? PublicIdentity(parsing: a.relay), relay.text == a.relay else {
+                    throw EntryError(.invalidField, "a relay address's relay is not a public key in its text form")
+                }
+            } else {
+                guard a.relay.isEmpty else {
+                    throw EntryError(.invalidField, "relay must be absent for a UDP address")
+                }
+                guard a.origin != AddressOrigin.relay.rawValue else {
+                    throw EntryError(.invalidField, "origin 4 (relay) is only for relay addresses")
+                }
+            }
+            addresses.append(NodeAddress(kind: a.kind, ip: [UInt8](a.ip), port: UInt16(a.port), relay: a.relay,
                                          origin: AddressOrigin(rawValue: a.origin)))
         }
         return EndpointInfo(addresses: addresses)

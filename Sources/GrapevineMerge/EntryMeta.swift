@@ -34,7 +34,7 @@ public struct EntryMeta: Sendable, Hashable, CustomStringConvertible {
             guard (1...Limits.maxTokenLength).contains(keyLength) else { return .keyMismatch }
         case .endpoint:
             guard keyLength == 0 else { return .keyMismatch }
-        case .edge, .introductionResponse:
+        case .edge, .introductionResponse, .grant:
             guard keyLength == EntryID.length else { return .keyMismatch }
         case .introduction:
             guard replacementKey == id.bytes else { return .keyMismatch }

@@ -9,6 +9,24 @@ public struct IngestOutcome: Sendable, Equatable {
     public var outcome: MergeOutcome
 }
 
+/// One entry of a batch after the checks that need no store transaction.
+public enum CheckedEntry: Sendable {
+    /// Decoded and signed by its author: the store merges it.
+    case verified(SignedEntry)
+    case rejected(EntryError)
+    /// The store already held this id with this signature when the batch was checked: a
+    /// duplicate, neither verified nor merged.
+    case held(EntryID)
+
+    var heldOutcome: IngestOutcome {
+        switch self {
+        case .held(let id): IngestOutcome(id: id, outcome: .duplicate)
+        case .verified(let entry): IngestOutcome(id: entry.id, outcome: .duplicate)
+        case .rejected(let error): IngestOutcome(id: nil, outcome: .rejected(error.reason))
+        }
+    }
+}
+
 /// The outcomes of one committed batch and the time its merge and persist stages took.
 public struct IngestBatchResult: Sendable {
     public var outcomes: [IngestOutcome]
@@ -19,6 +37,9 @@ public struct IngestBatchResult: Sendable {
 /// Core-time spent in each stage of the pipeline, summed over batches and threads.
 public struct IngestStageTimes: Sendable, Equatable {
     public var entries = 0
+    /// Entries found held from their envelope alone, and the time spent finding out for all.
+    public var held = 0
+    public var probeNanos: UInt64 = 0
     public var decodeNanos: UInt64 = 0
     public var verifyNanos: UInt64 = 0
     public var mergeNanos: UInt64 = 0
@@ -28,6 +49,8 @@ public struct IngestStageTimes: Sendable, Equatable {
 
     mutating func add(_ other: IngestStageTimes) {
         entries += other.entries
+        held += other.held
+        probeNanos += other.probeNanos
         decodeNanos += other.decodeNanos
         verifyNanos += other.verifyNanos
         mergeNanos += other.mergeNanos
@@ -36,12 +59,15 @@ public struct IngestStageTimes: Sendable, Equatable {
 }
 
 /// The ingest pipeline shared by the network node and the simulator:
-/// decode → verify (spread over `workers` threads) → merge in order → persist in one
+/// probe → decode → verify (spread over `workers` threads) → merge in order → persist in one
 /// transaction per batch → acknowledge after the commit.
 ///
-/// Decoding and verification need no shared state, so they run in parallel; merging must see
-/// entries in order, so it runs on the caller's thread inside the store's transaction. With
-/// several batches the next batch is checked while the current one is persisted.
+/// The probe reads only the envelope, hashes the body to its id and looks the (id, signature)
+/// pair up among those the store holds: an exact duplicate costs no decode, no verification and
+/// no transaction. Copies within one batch are decoded and verified once. Decoding and
+/// verification need no shared state, so they run in parallel; merging must see entries in
+/// order, so it runs on the caller's thread inside the store's transaction. With several
+/// batches the next batch is checked while the current one is persisted.
 public final class Ingestor: Sendable {
     public let store: Store
     public let workers: Int
@@ -86,30 +112,59 @@ public final class Ingestor: Sendable {
         return times
     }
 
-    /// The entries of a batch after decoding and verification, in batch order.
+    /// The entries of a batch after the probe, decoding and verification, in batch order.
     public struct CheckedBatch: Sendable {
-        public var items: [Result<SignedEntry, EntryError>]
+        public var items: [CheckedEntry]
         public var times: IngestStageTimes
     }
 
-    /// Decodes, then verifies, each spread over `workers` threads in contiguous chunks.
+    /// Probes every entry, then decodes and verifies the first copy of each one not held, each
+    /// stage spread over `workers` threads in contiguous chunks.
     public func check(_ batch: [[UInt8]]) -> CheckedBatch {
         var times = IngestStageTimes()
         times.entries = batch.count
-        let parsed = ParallelMap.run(batch, workers: workers) { bytes -> Result<ParsedEntry, EntryError> in
+        let probes = ParallelMap.run(batch, workers: workers) { HeldSignatures.probe($0) }
+        let held = store.held.held(probes.values.map { $0?.fingerprint })
+        times.probeNanos = probes.nanos
+        // Which entries need the full path: the first copy in the batch of each one not held.
+        var firstCopy: [UInt64: Int] = [:]
+        var copyOf = [Int?](repeating: nil, count: batch.count)
+        var full: [Int] = []
+        for (index, probe) in probes.values.enumerated() where !held[index] {
+            if let fingerprint = probe?.fingerprint {
+                if let first = firstCopy[fingerprint] {
+                    copyOf[index] = first
+                    continue
+                }
+                firstCopy[fingerprint] = full.count
+            }
+            copyOf[index] = full.count
+            full.append(index)
+        }
+        let parsed = ParallelMap.run(full.map { batch[$0] }, workers: workers) { bytes -> Result<ParsedEntry, EntryError> in
             do throws(EntryError) { return .success(try ParsedEntry.parse(bytes)) } catch { return .failure(error) }
         }
         times.decodeNanos = parsed.nanos
-        let verified = ParallelMap.run(parsed.values, workers: workers) { (item: Result<ParsedEntry, EntryError>) -> Result<SignedEntry, EntryError> in
+        let verified = ParallelMap.run(parsed.values, workers: workers) { (item: Result<ParsedEntry, EntryError>) -> CheckedEntry in
             switch item {
             case .success(let entry):
-                do throws(EntryError) { return .success(try entry.verified()) } catch { return .failure(error) }
+                do throws(EntryError) { return .verified(try entry.verified()) } catch { return .rejected(error) }
             case .failure(let error):
-                return .failure(error)
+                return .rejected(error)
             }
         }
         times.verifyNanos = verified.nanos
-        return CheckedBatch(items: verified.values, times: times)
+        var items: [CheckedEntry] = []
+        items.reserveCapacity(batch.count)
+        for index in batch.indices {
+            if let slot = copyOf[index] {
+                items.append(verified.values[slot])
+            } else if let id = probes.values[index]?.id {
+                items.append(.held(id))
+                times.held += 1
+            }
+        }
+        return CheckedBatch(items: items, times: times)
     }
 }
 

@@ -10,8 +10,54 @@ struct MergeWork {
     var observed: HLCStamp?
     /// Time spent inside the merge core, for the ingest benchmark's per-stage figures.
     var mergeNanos: UInt64 = 0
+    /// The held (id, signature) fingerprints as this transaction changes them, published after
+    /// the commit.
+    var held: HeldChanges
+
+    init(held: HeldSignatures) {
+        self.held = HeldChanges(shared: held)
+    }
 
     mutating func observe(_ stamp: HLCStamp) {
         if observed.map({ stamp > $0 }) ?? true { observed = stamp }
+    }
+}
+
+/// A transaction's view of the held fingerprints: the committed set plus what the transaction
+/// added and removed, and the ordered changes to publish once it commits.
+struct HeldChanges {
+    let shared: HeldSignatures
+    /// The whole set as read from disk, when the transaction reloaded the store.
+    var reloaded: FingerprintSet?
+    private(set) var changes: [HeldSignatures.Change] = []
+    private var added = Set<UInt64>()
+    private var removed = Set<UInt64>()
+
+    init(shared: HeldSignatures) {
+        self.shared = shared
+    }
+
+    func contains(_ fingerprint: UInt64) -> Bool {
+        if added.contains(fingerprint) { return true }
+        if removed.contains(fingerprint) { return false }
+        return reloaded?.contains(fingerprint) ?? shared.contains(fingerprint)
+    }
+
+    mutating func add(_ fingerprint: UInt64) {
+        added.insert(fingerprint)
+        removed.remove(fingerprint)
+        changes.append(.add(fingerprint))
+    }
+
+    mutating func remove(_ fingerprint: UInt64) {
+        added.remove(fingerprint)
+        removed.insert(fingerprint)
+        changes.append(.remove(fingerprint))
+    }
+
+    /// Makes the committed changes visible to the next duplicate checks.
+    func publish() {
+        if let reloaded { shared.replace(with: reloaded) }
+        shared.apply(changes)
     }
 }

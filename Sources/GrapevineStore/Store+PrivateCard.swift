@@ -58,8 +58,8 @@ extension Store {
                                                   db: db, work: &work))
                     continue
                 }
-                let (plan, _) = try CardKeyPlanner.seal(edit.values, field: edit.field,
-                                                        state: try plannerState(me, db: db), randomness: randomness)
+                let plan = try CardKeyPlanner.seal(edit.values, field: edit.field,
+                                                   state: try plannerState(me, db: db), randomness: randomness)
                 written += try apply(plan, me: me, signingKey: signingKey, physicalMillis: physicalMillis, db: db, work: &work)
             }
             return written + (try maintain(me, signingKey: signingKey, physicalMillis: physicalMillis, randomness: randomness,

@@ -22,11 +22,18 @@ public final class Store: @unchecked Sendable {
     var graph = SocialGraph()
     /// The `generation` counter this process's in-memory state reflects; -1 forces a reload.
     var generation: Int64 = -1
+    /// The held (id, signature) pairs, for recognising exact duplicates before any verification.
+    let held = HeldSignatures()
+    /// The merge core's index, digest and count as of the last commit, for readers off the writer.
+    let published = PublishedState()
 
     /// The page cache of each connection: 64 MB (negative sizes are in KiB).
     static let cacheSize = -65536
     /// The writer's page cache while it scans the whole entry table at load: 2 MB.
     static let scanCacheSize = -2048
+
+    /// WAL pages (4 KiB) after which a commit checkpoints.
+    static let checkpointPages = 8192
 
     /// How long a second writer waits for the write lock before giving up.
     public static let busyTimeout: TimeInterval = 30
@@ -50,6 +57,9 @@ public final class Store: @unchecked Sendable {
             // process rather than asking the kernel for each one. No mmap: every mapped page a
             // scan touches would count against the node's resident memory.
             try db.execute(sql: "PRAGMA cache_size = \(Self.cacheSize)")
+            // Checkpoint once the WAL holds 32 MB rather than 4 MB: a page that several ingest
+            // batches dirty is then copied into the database file once, not after every batch.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
@@ -85,37 +95,6 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    /// The local write path for an edit that depends on the author's card as it is now (adding a
-    /// value to a list, removing one, importing a card). `decide` is given the author's current
-    /// card fields, read inside the same `BEGIN IMMEDIATE` transaction that writes what it returns,
-    /// so two processes editing the same field at once each see the other's value and none is
-    /// lost. It returns the contents to write, in order (none: nothing changes); when it throws,
-    /// nothing is written and its error is rethrown. Other failures throw a ``StoreError``.
-    public func write<Failure: Error>(
-        signingKey: Ed25519.SigningKey, physicalMillis: UInt64,
-        deciding decide: (_ currentCard: [String: [CardItem]]) throws(Failure) -> [EntryContent]
-    ) throws -> [SignedEntry] {
-        guard let author = PublicIdentity(bytes: signingKey.publicKey) else {
-            throw StoreError.database("the signing key has no valid public key")
-        }
-        var refusal: Failure?
-        let entries: [SignedEntry] = try transaction(physicalMillis: physicalMillis) { db, work in
-            let card = try Self.cardItems(of: author, db: db)
-            let contents: [EntryContent]
-            do throws(Failure) {
-                contents = try decide(card)
-            } catch {
-                refusal = error
-                return []
-            }
-            return try contents.map { content in
-                try writeLocal(content, signingKey: signingKey, physicalMillis: physicalMillis, db: db, work: &work)
-            }
-        }
-        if let refusal { throw refusal }
-        return entries
-    }
-
     /// One local entry inside a write transaction: tick, sign, merge, store, queue.
     func writeLocal(
         _ content: EntryContent, signingKey: Ed25519.SigningKey, physicalMillis: UInt64, db: Database,
@@ -144,19 +123,41 @@ public final class Store: @unchecked Sendable {
     public func ingest(_ items: [Result<SignedEntry, EntryError>], physicalMillis: UInt64)
         throws(StoreError) -> IngestBatchResult
     {
+        try ingest(items.map { item -> CheckedEntry in
+            switch item {
+            case .success(let entry): return .verified(entry)
+            case .failure(let error): return .rejected(error)
+            }
+        }, physicalMillis: physicalMillis)
+    }
+
+    /// The persistence stage of ingest for checked entries. A batch of nothing but entries the
+    /// store already holds runs no transaction at all; a verified entry whose id and signature
+    /// are held (an earlier copy in the same batch, or one committed after its check) is a
+    /// duplicate without touching SQLite.
+    public func ingest(_ items: [CheckedEntry], physicalMillis: UInt64) throws(StoreError) -> IngestBatchResult {
         let start = StoreClock.threadCPUNanos()
         var mergeNanos: UInt64 = 0
+        guard items.contains(where: { if case .held = $0 { false } else { true } }) else {
+            return IngestBatchResult(outcomes: items.map(\.heldOutcome), mergeNanos: 0, persistNanos: 0)
+        }
         let outcomes: [IngestOutcome] = try transaction(physicalMillis: physicalMillis) { db, work in
             var outcomes: [IngestOutcome] = []
             outcomes.reserveCapacity(items.count)
             for item in items {
                 switch item {
-                case .success(let entry):
+                case .verified(let entry):
+                    if work.held.contains(HeldSignatures.fingerprint(entry.id, signature: entry.signature)) {
+                        outcomes.append(IngestOutcome(id: entry.id, outcome: .duplicate))
+                        continue
+                    }
                     let outcome = try merge(entry, db: db, physicalMillis: physicalMillis, work: &work)
                     outcomes.append(IngestOutcome(id: entry.id, outcome: outcome))
-                case .failure(let error):
+                case .rejected(let error):
                     work.rejections[error.reason, default: 0] += 1
                     outcomes.append(IngestOutcome(id: nil, outcome: .rejected(error.reason)))
+                case .held(let id):
+                    outcomes.append(IngestOutcome(id: id, outcome: .duplicate))
                 }
             }
             mergeNanos = work.mergeNanos
@@ -202,9 +203,10 @@ public final class Store: @unchecked Sendable {
                 defer { lock.unlock() }
                 var result: T?
                 var committedGeneration: Int64 = -1
+                var committedHeld: HeldChanges?
                 do {
                     try db.inTransaction(.immediate) {
-                        var work = MergeWork()
+                        var work = MergeWork(held: held)
                         let onDisk = try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'generation'") ?? 0
                         if onDisk != generation {
                             try reload(db: db, physicalMillis: physicalMillis, work: &work)
@@ -214,6 +216,7 @@ public final class Store: @unchecked Sendable {
                         committedGeneration = onDisk + 1
                         try db.run("UPDATE counter SET value = ? WHERE name = 'generation'",
                                        arguments: [committedGeneration])
+                        committedHeld = work.held
                         return .commit
                     }
                 } catch {
@@ -221,6 +224,8 @@ public final class Store: @unchecked Sendable {
                     throw error
                 }
                 generation = committedGeneration
+                committedHeld?.publish()
+                published.publish(core)
                 guard let result else { throw StoreError.database("transaction ended without a result") }
                 return result
             }
@@ -262,18 +267,25 @@ public final class Store: @unchecked Sendable {
         work.mergeNanos += StoreClock.threadCPUNanos() - before
         switch result.outcome {
         case .new:
+            work.held.add(HeldSignatures.fingerprint(entry.id, signature: entry.signature))
             try insert(StoredEntry(entry), state: StoredEntry.retainedState, db: db)
             try prune(result.evicted, db: db, work: &work)
             try addDerived(id: entry.id, author: entry.author, stamp: entry.stamp, kind: entry.kind,
                            content: entry.content, db: db, work: &work)
             if entry.stamp.millis <= physicalMillis &+ futureToleranceMillis { work.observe(entry.stamp) }
         case .quarantined:
+            work.held.add(HeldSignatures.fingerprint(entry.id, signature: entry.signature))
             try insert(StoredEntry(entry), state: StoredEntry.quarantinedState, db: db)
             try prune(result.evicted, db: db, work: &work)
         case .duplicate:
             // Keep the smaller signature, so the stored bytes are a function of the union too.
-            try db.run("UPDATE entry SET signature = ? WHERE id = ? AND signature > ?",
-                           arguments: [Data(entry.signature), entry.id.blob, Data(entry.signature)])
+            let stored = try Data.fetchOne(try db.cachedStatement(sql: "SELECT signature FROM entry WHERE id = ?"),
+                                           arguments: [entry.id.blob]).map { [UInt8]($0) }
+            if let stored, entry.signature.lexicographicallyPrecedes(stored) {
+                try db.run("UPDATE entry SET signature = ? WHERE id = ?", arguments: [Data(entry.signature), entry.id.blob])
+                work.held.remove(HeldSignatures.fingerprint(entry.id, signature: stored))
+                work.held.add(HeldSignatures.fingerprint(entry.id, signature: entry.signature))
+            }
         case .superseded:
             work.pruned += 1
             if case .card(let update) = entry.content {
@@ -318,6 +330,7 @@ public final class Store: @unchecked Sendable {
                 try remember(author: stored.author, update: update, stamp: stored.stamp, id: id, db: db)
             }
             try db.run("DELETE FROM entry WHERE id = ?", arguments: [id.blob])
+            work.held.remove(HeldSignatures.fingerprint(id, signature: stored.signature))
             work.pruned += 1
         }
     }
@@ -380,7 +393,8 @@ public final class Store: @unchecked Sendable {
     private func reload(db: Database, physicalMillis: UInt64, work: inout MergeWork) throws {
         core = MergeCore(futureToleranceMillis: futureToleranceMillis)
         graph = SocialGraph()
-        let (retainedRows, quarantinedRows) = try readStored(db)
+        let (retainedRows, quarantinedRows, heldRows) = try readStored(db)
+        work.held.reloaded = heldRows
         let (restored, changed) = MergeCore.restore(
             retained: retainedRows, quarantined: quarantinedRows, physicalMillis: physicalMillis,
             futureToleranceMillis: futureToleranceMillis)
@@ -392,12 +406,12 @@ public final class Store: @unchecked Sendable {
 
     /// Reads the entries' metadata and builds the graph from the `edge` table. The identities
     /// shared between rows are dropped on return, before the merge core is built.
-    private func readStored(_ db: Database) throws -> (retained: [EntryMeta], quarantined: [EntryMeta]) {
+    private func readStored(_ db: Database) throws -> (retained: [EntryMeta], quarantined: [EntryMeta], held: FingerprintSet) {
         var stored = StoredMetadata()
         // The scans read every page of the entry and edge tables once; kept in the page cache they
         // would only swell the process, so the writer's cache is held small while they run.
         try db.execute(sql: "PRAGMA cache_size = \(Self.scanCacheSize)")
-        let metadata: (retained: [EntryMeta], quarantined: [EntryMeta])
+        let metadata: (retained: [EntryMeta], quarantined: [EntryMeta], held: FingerprintSet)
         do {
             metadata = try stored.entries(db)
             try stored.connectedEdges(db) { author, target in

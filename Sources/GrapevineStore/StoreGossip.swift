@@ -6,20 +6,21 @@ import GrapevineMerge
 /// What the running node reads and queues beyond the queries: the held ids for reconciliation,
 /// an entry's verbatim bytes, and join requests from `grapevine peer add`.
 extension Store {
-    /// The held ids (retained and quarantined) ordered by (stamp, id). A value: later merges do not
-    /// change a snapshot already taken.
+    /// The held ids (retained and quarantined) ordered by (stamp, id), as of the last commit. A
+    /// value: later merges do not change a snapshot already taken, and reading it never waits for
+    /// a transaction in progress.
     public var heldIndex: ReconciliationIndex {
-        lock.withLock { core.reconciliation }
+        published.read().index
     }
 
-    /// The store digest (fingerprint of the retained set), read in O(1).
+    /// The store digest (fingerprint of the retained set) as of the last commit, read in O(1).
     public var digest: Fingerprint {
-        lock.withLock { core.digest }
+        published.read().digest
     }
 
-    /// How many entries are retained.
+    /// How many entries were retained at the last commit.
     public var retainedCount: Int {
-        lock.withLock { core.retainedCount }
+        published.read().retainedCount
     }
 
     /// The encoded `SignedEntry` of a held entry, exactly as it arrived; nil if not held.
@@ -50,5 +51,28 @@ extension Store {
         let id = lock.withLock { core.winner(author: author, kind: kind, replacementKey: replacementKey)?.id }
         guard let id, let bytes = encodedEntry(id) else { return nil }
         return try? SignedEntry.decode(bytes)
+    }
+}
+
+/// What the gossip engine and the status snapshot read of the merge core, published by the writer
+/// after each commit under a lock of its own: a reader never waits on the writer's transaction.
+final class PublishedState: @unchecked Sendable {
+    // @unchecked: `state` is only touched with `lock` held.
+    struct State: Sendable {
+        var index = ReconciliationIndex()
+        var digest = Fingerprint.empty
+        var retainedCount = 0
+    }
+
+    private let lock = NSLock()
+    private var state = State()
+
+    func read() -> State {
+        lock.withLock { state }
+    }
+
+    func publish(_ core: MergeCore) {
+        let fresh = State(index: core.reconciliation, digest: core.digest, retainedCount: core.retainedCount)
+        lock.withLock { state = fresh }
     }
 }

@@ -3,8 +3,8 @@ import GRDBSQLite
 import GrapevineCore
 import GrapevineMerge
 
-/// The merge metadata of every stored entry (no bodies, no signatures), read at open for
-/// `MergeCore.restore`.
+/// The merge metadata of every stored entry (no bodies), read at open for `MergeCore.restore`,
+/// and the fingerprints of the held signatures for the duplicate fast path.
 ///
 /// Columns are read in place from the SQLite statement (no copy per column), and each distinct
 /// author and replacement key is held once (an introduction's key is its own id, so it is not
@@ -12,11 +12,15 @@ import GrapevineMerge
 struct StoredMetadata {
     private var interner = Interner()
 
-    /// The metadata of the retained and of the quarantined entries, in table order.
-    mutating func entries(_ db: Database) throws -> (retained: [EntryMeta], quarantined: [EntryMeta]) {
+    /// The metadata of the retained and of the quarantined entries, in table order, and the
+    /// fingerprint of every held (id, signature) pair.
+    mutating func entries(_ db: Database) throws
+        -> (retained: [EntryMeta], quarantined: [EntryMeta], held: FingerprintSet)
+    {
         var retained: [EntryMeta] = []
         var quarantined: [EntryMeta] = []
-        let statement = try db.makeStatement(sql: "SELECT id, author, kind, rkey, stamp, state FROM entry")
+        var fingerprints: [UInt64] = []
+        let statement = try db.makeStatement(sql: "SELECT id, author, kind, rkey, stamp, state, signature FROM entry")
         let s = statement.sqliteStatement
         let rows = try Row.fetchCursor(statement)
         while try rows.next() != nil {
@@ -34,13 +38,17 @@ struct StoredMetadata {
             let key = kind == .introduction ? [UInt8](keyBytes) : interner.bytes(keyBytes)
             let meta = EntryMeta(id: id, author: author, kind: kind, replacementKey: key,
                                  stamp: HLCStamp(databaseValue: sqlite3_column_int64(s, 4)))
+            fingerprints.append(HeldSignatures.fingerprint(id, signature: Self.blob(s, 6)))
             if sqlite3_column_int64(s, 5) == StoredEntry.quarantinedState {
                 quarantined.append(meta)
             } else {
                 retained.append(meta)
             }
         }
-        return (retained, quarantined)
+        // Sized once for all of them, rather than rebuilt as it grows.
+        var held = FingerprintSet(reservingCapacity: fingerprints.count)
+        for fingerprint in fingerprints { held.insert(fingerprint) }
+        return (retained, quarantined, held)
     }
 
     /// Calls `body` with each (author, target) whose edge says `connected`, sorted.

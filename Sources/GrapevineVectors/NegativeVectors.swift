@@ -44,7 +44,7 @@ enum NegativeVectors {
         }
         add("endpoint-origin-4", try signBody(author: alice, kind: .endpoint, key: [], payload: endpointPayload([1, 4]),
                                               stamp: VectorGenerator.stamp(50)), .invalidField,
-            "an address of origin 4: only 1 (interface), 2 (observed) and 3 (forwarded) are defined")
+            "a UDP address of origin 4: origin 4 (relay) is only for relay addresses (kind 2)")
         add("endpoint-nine-addresses", try signBody(author: alice, kind: .endpoint, key: [],
                                                     payload: endpointPayload(Array(repeating: 1, count: 9)),
                                                     stamp: VectorGenerator.stamp(51)), .invalidField,

@@ -70,14 +70,17 @@ public struct VectorContent: Codable, Equatable, Sendable {
         public var kind: UInt32
         public var ip: String
         public var port: UInt16
-        /// `interface`, `observed` or `forwarded` (PROTOCOL.md §5.4); absent when unsaid.
+        /// `interface`, `observed`, `forwarded` or `relay` (PROTOCOL.md §5.4); absent when unsaid.
         public var origin: String?
+        /// A relay address's relay key in text form; absent for a UDP address.
+        public var relay: String?
 
-        public init(kind: UInt32, ip: String, port: UInt16, origin: String? = nil) {
+        public init(kind: UInt32, ip: String, port: UInt16, origin: String? = nil, relay: String? = nil) {
             self.kind = kind
             self.ip = ip
             self.port = port
             self.origin = origin
+            self.relay = relay
         }
     }
 

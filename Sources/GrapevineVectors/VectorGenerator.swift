@@ -38,6 +38,8 @@ public enum VectorGenerator {
             ("addresses.json", try VectorJSON.encode(AddressVectors.make())),
             ("private.json", try VectorJSON.encode(PrivateFieldVectors.make())),
             ("nat.json", try VectorJSON.encode(NATVectors.make())),
+            ("nearby.json", try VectorJSON.encode(NearbyVectors.make())),
+            ("relay.json", try VectorJSON.encode(RelayVectors.make())),
         ]
     }
 
@@ -151,7 +153,8 @@ public enum VectorGenerator {
             c.sealed = u.sealed.map { Hex.encode($0.bytes) }
         case .endpoint(let e):
             c.addresses = e.addresses.map {
-                .init(kind: $0.kind, ip: IPText.format($0.ip), port: $0.port, origin: $0.origin?.description)
+                .init(kind: $0.kind, ip: IPText.format($0.ip), port: $0.port, origin: $0.origin?.description,
+                      relay: $0.relay.isEmpty ? nil : $0.relay)
             }
         case .edge(let e):
             c.target = Hex.encode(e.target.bytes)

@@ -226,7 +226,7 @@ public nonisolated struct Grapevine_V1_Address: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// 1 = UDP over IPv4 or IPv6; 2 (relay) and above are reserved
+  /// 1 = UDP over IPv4 or IPv6; 2 = relay (section 5.4); 3 and above are reserved
   public var kind: UInt32 = 0
 
   /// 4 or 16 bytes, network order
@@ -235,10 +235,10 @@ public nonisolated struct Grapevine_V1_Address: Sendable {
   /// 1..65535
   public var port: UInt32 = 0
 
-  /// reserved for relay-style address kinds: must be absent for kind 1
+  /// kind 2: the relay's public key in text form (section 2.2); absent for kind 1
   public var relay: String = String()
 
-  /// how the node knows it (section 5.4): 1 interface, 2 observed, 3 forwarded; absent: not said
+  /// how the node knows it (section 5.4): 1 interface, 2 observed, 3 forwarded, 4 relay; absent: not said
   public var origin: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -402,6 +402,16 @@ public nonisolated struct Grapevine_V1_GossipMessage: @unchecked Sendable {
   /// Clears the value of `punch`. Subsequent reads from it will return its default value.
   public mutating func clearPunch() {_uniqueStorage()._punch = nil}
 
+  /// section 11.9
+  public var relay: Grapevine_V1_RelayControl {
+    get {_storage._relay ?? Grapevine_V1_RelayControl()}
+    set {_uniqueStorage()._relay = newValue}
+  }
+  /// Returns true if `relay` has been explicitly set.
+  public var hasRelay: Bool {_storage._relay != nil}
+  /// Clears the value of `relay`. Subsequent reads from it will return its default value.
+  public mutating func clearRelay() {_uniqueStorage()._relay = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -495,6 +505,36 @@ public nonisolated struct Grapevine_V1_Punch: Sendable {
   public var endpoint: Data = Data()
 
   public var delayMs: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// Between a member and a relay (section 11.9): reserving, opening and renewing circuits. The
+/// relayed datagrams themselves are not payloads: they travel in relay frames (section 11.9.1).
+public nonisolated struct Grapevine_V1_RelayControl: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 1 reserve, 2 reservation, 3 connect, 4 circuit
+  public var op: UInt32 = 0
+
+  /// connect: the target; circuit: the circuit's other end; else absent
+  public var peer: Data = Data()
+
+  /// reservation, circuit: 1 accepted, 2 full, 3 no-reservation, 4 too-many-circuits, 5 not-relaying
+  public var status: UInt32 = 0
+
+  /// circuit, accepted: the circuit id, not 0
+  public var circuit: UInt64 = 0
+
+  /// reservation, circuit, accepted: how long it holds unless renewed
+  public var lifetimeMs: UInt32 = 0
+
+  /// circuit, accepted: bytes per second allowed in each direction
+  public var rate: UInt32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1036,7 +1076,7 @@ nonisolated extension Grapevine_V1_IntroductionResponse: SwiftProtobuf.Message, 
 
 nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GossipMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}capabilities\0\u{1}ping\0\u{1}ack\0\u{3}ping_request\0\u{1}members\0\u{1}entries\0\u{1}reconcile\0\u{1}request\0\u{1}nack\0\u{3}punch_request\0\u{1}punch\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}capabilities\0\u{1}ping\0\u{1}ack\0\u{3}ping_request\0\u{1}members\0\u{1}entries\0\u{1}reconcile\0\u{1}request\0\u{1}nack\0\u{3}punch_request\0\u{1}punch\0\u{1}relay\0")
 
   fileprivate class _StorageClass {
     var _version: UInt32 = 0
@@ -1051,6 +1091,7 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
     var _nack: Grapevine_V1_Nack? = nil
     var _punchRequest: Grapevine_V1_PunchRequest? = nil
     var _punch: Grapevine_V1_Punch? = nil
+    var _relay: Grapevine_V1_RelayControl? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1073,6 +1114,7 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
       _nack = source._nack
       _punchRequest = source._punchRequest
       _punch = source._punch
+      _relay = source._relay
     }
   }
 
@@ -1103,6 +1145,7 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
         case 10: try { try decoder.decodeSingularMessageField(value: &_storage._nack) }()
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._punchRequest) }()
         case 12: try { try decoder.decodeSingularMessageField(value: &_storage._punch) }()
+        case 13: try { try decoder.decodeSingularMessageField(value: &_storage._relay) }()
         default: break
         }
       }
@@ -1151,6 +1194,9 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
       try { if let v = _storage._punch {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 12)
       } }()
+      try { if let v = _storage._relay {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1172,6 +1218,7 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
         if _storage._nack != rhs_storage._nack {return false}
         if _storage._punchRequest != rhs_storage._punchRequest {return false}
         if _storage._punch != rhs_storage._punch {return false}
+        if _storage._relay != rhs_storage._relay {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1355,6 +1402,61 @@ nonisolated extension Grapevine_V1_Punch: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.peer != rhs.peer {return false}
     if lhs.endpoint != rhs.endpoint {return false}
     if lhs.delayMs != rhs.delayMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_RelayControl: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RelayControl"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}op\0\u{1}peer\0\u{1}status\0\u{1}circuit\0\u{3}lifetime_ms\0\u{1}rate\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.op) }()
+      case 2: try { try decoder.decodeSingularBytesField(value: &self.peer) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.status) }()
+      case 4: try { try decoder.decodeSingularUInt64Field(value: &self.circuit) }()
+      case 5: try { try decoder.decodeSingularUInt32Field(value: &self.lifetimeMs) }()
+      case 6: try { try decoder.decodeSingularUInt32Field(value: &self.rate) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.op != 0 {
+      try visitor.visitSingularUInt32Field(value: self.op, fieldNumber: 1)
+    }
+    if !self.peer.isEmpty {
+      try visitor.visitSingularBytesField(value: self.peer, fieldNumber: 2)
+    }
+    if self.status != 0 {
+      try visitor.visitSingularUInt32Field(value: self.status, fieldNumber: 3)
+    }
+    if self.circuit != 0 {
+      try visitor.visitSingularUInt64Field(value: self.circuit, fieldNumber: 4)
+    }
+    if self.lifetimeMs != 0 {
+      try visitor.visitSingularUInt32Field(value: self.lifetimeMs, fieldNumber: 5)
+    }
+    if self.rate != 0 {
+      try visitor.visitSingularUInt32Field(value: self.rate, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_RelayControl, rhs: Grapevine_V1_RelayControl) -> Bool {
+    if lhs.op != rhs.op {return false}
+    if lhs.peer != rhs.peer {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.circuit != rhs.circuit {return false}
+    if lhs.lifetimeMs != rhs.lifetimeMs {return false}
+    if lhs.rate != rhs.rate {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

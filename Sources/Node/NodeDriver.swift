@@ -1,5 +1,6 @@
 import Foundation
 import GossipEngine
+import Discovery
 import GrapevineCore
 import GrapevineMerge
 import GrapevineStore
@@ -25,6 +26,8 @@ actor NodeDriver {
     let signingKey: Ed25519.SigningKey
     let store: Store
     let ingestor: Ingestor
+    /// Received entries, checked on all cores and committed in groups on the store's own thread.
+    let pipeline: IngestPipeline<PublicIdentity>
     var engine: GossipInstance<SeededRandom>
     var sealer: DatagramSealer
     var opener: DatagramOpener
@@ -45,6 +48,8 @@ actor NodeDriver {
     /// Set once the store file is found deleted or replaced: the node then stops.
     private(set) var storeLost: StoreFileLost?
     var sendFailureLog = SendFailureLog()
+    /// Present while the node runs with `--discover`.
+    var discovery: DiscoveryState?
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
          endpoint: SignedEntry, advertised: [NodeAddress], network: LocalNetwork, listenDescription: String,
@@ -55,6 +60,9 @@ actor NodeDriver {
         self.identity = PublicIdentity(signingKey)
         self.store = store
         self.ingestor = Ingestor(store: store)
+        self.pipeline = IngestPipeline(
+            ingestor: ingestor, monotonicNanos: { DispatchTime.now().uptimeNanoseconds },
+            physicalMillis: { [options] in Self.clock(options) })
         self.advertised = advertised
         self.listenDescription = listenDescription
         self.logger = logger
@@ -95,6 +103,7 @@ actor NodeDriver {
 
     /// How long the shell may sleep before the next call to `tick`.
     func sleepMillis() -> UInt64 {
+        if pipeline.isBusy { return 0 }
         let due = min(nextWake, nextOutboxPoll, nextHousekeeping)
         let current = now
         return due > current ? min(due - current, 100) : 0
@@ -153,8 +162,8 @@ actor NodeDriver {
 
     /// Timers, the outbox of other processes' writes, quarantine and the status snapshot.
     func tick() -> [OutgoingDatagram] {
+        var out = finishIngests()
         let current = now
-        var out: [OutgoingDatagram] = []
         if current >= nextWake {
             out += run(.tick)
         }
@@ -171,7 +180,9 @@ actor NodeDriver {
 
     /// Tells peers this node is leaving, and writes a last snapshot.
     func leave() -> [OutgoingDatagram] {
-        let out = run(.leave)
+        pipeline.stop()
+        var out = finishIngests()
+        out += run(.leave)
         housekeeping()
         try? mergeLog?.synchronize()
         return out
@@ -181,7 +192,7 @@ actor NodeDriver {
 
     /// Feeds one event and carries out every directive it causes, including the `.merged` events
     /// that ingesting entries produces.
-    private func run(_ first: GossipEvent) -> [OutgoingDatagram] {
+    func run(_ first: GossipEvent) -> [OutgoingDatagram] {
         var pending = [first]
         var out: [OutgoingDatagram] = []
         let view = StoreView(store: store)
@@ -204,9 +215,11 @@ actor NodeDriver {
                 case .schedule(let at):
                     nextWake = at
                 case .ingest(let entries, let sender):
-                    let (merged, quarantined) = ingest(entries, from: sender)
-                    if !merged.isEmpty { pending.append(.merged(merged)) }
-                    if !quarantined.isEmpty { pending.append(.quarantined(quarantined)) }
+                    // Over the queue's bound the entries are dropped unheard: reconciliation
+                    // brings them again once the node keeps up.
+                    if !pipeline.submit(entries, tag: sender) {
+                        counters.entries["overflow", default: 0] += entries.count
+                    }
                 case .membershipChanged(let change):
                     logger.info("member \(change.report.rawValue)", metadata: [
                         "peer": "\(change.member.fingerprint)", "incarnation": "\(change.incarnation)",
@@ -255,30 +268,33 @@ actor NodeDriver {
         }
     }
 
-    /// Verifies, merges and persists entries; returns the ones the store newly merged, and the
-    /// ones it newly holds in quarantine.
-    private func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> (merged: [SignedEntry], quarantined: [SignedEntry]) {
-        let checked = ingestor.check(entries)
-        let results: [IngestOutcome]
-        do {
-            results = try store.ingest(checked.items, physicalMillis: now).outcomes
-        } catch {
-            logger.error("ingest failed", metadata: ["error": "\(error)", "peer": "\(sender.fingerprint)"])
-            return ([], [])
-        }
+    /// Hands the engine what the store committed since the last call: the entries it newly
+    /// merged and those it newly holds in quarantine. Each `merge.log` line is written here,
+    /// after its commit, so the log never names an entry a crash could lose.
+    private func finishIngests() -> [OutgoingDatagram] {
         var merged: [SignedEntry] = []
         var quarantined: [SignedEntry] = []
         let stamp = now
-        for (item, result) in zip(checked.items, results) {
-            counters.entry(result.outcome)
-            guard case .success(let entry) = item else { continue }
-            if result.outcome == .quarantined { quarantined.append(entry) }
-            guard result.outcome == .new else { continue }
-            merged.append(entry)
-            if let mergeLog { mergeLog.write(Data("\(stamp) \(entry.id.hex)\n".utf8)) }
+        for done in pipeline.completed() {
+            guard let outcomes = done.outcomes else {
+                logger.error("ingest failed", metadata: ["error": "\(done.error.map { "\($0)" } ?? "?")",
+                                                         "peer": "\(done.tag.fingerprint)"])
+                continue
+            }
+            for (item, result) in zip(done.items, outcomes) {
+                counters.entry(result.outcome)
+                guard case .verified(let entry) = item else { continue }
+                if result.outcome == .quarantined { quarantined.append(entry) }
+                guard result.outcome == .new else { continue }
+                merged.append(entry)
+                if let mergeLog { mergeLog.write(Data("\(stamp) \(entry.id.hex)\n".utf8)) }
+            }
         }
         followPrivateFields(merged)
-        return (merged, quarantined)
+        var out: [OutgoingDatagram] = []
+        if !merged.isEmpty { out += run(.merged(merged)) }
+        if !quarantined.isEmpty { out += run(.quarantined(quarantined)) }
+        return out
     }
 
     /// Sends on what other processes (the CLI) wrote; an invite's endpoint queued by `peer add`
@@ -328,7 +344,8 @@ actor NodeDriver {
             pid: getpid(), identity: identity.text, listen: listenDescription,
             advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
             members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex,
-            entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability))
+            entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability),
+            discovery: discoveryStatus())
         do {
             try status.write(home: home)
         } catch {

@@ -30,6 +30,11 @@ public struct NodeOptions: Sendable {
     public var receiveDelayMillis: UInt64 = 0
     /// Test only: prefixes treated as private like 10.0.0.0/8 (a lab's home LANs, PROTOCOL.md §5.4).
     public var privatePrefixes: [IPPrefix] = []
+    /// Announce this node on the local network and try the nodes that announce themselves
+    /// (`--discover`, PROTOCOL.md §17); off unless asked.
+    public var discover = false
+    public var discoveryPort: UInt16 = 7475
+    public var discoveryIntervalMillis: UInt64 = 5000
 
     public init() {
         gossip = GossipConfig()

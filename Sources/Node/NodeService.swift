@@ -80,6 +80,7 @@ public final class NodeService: Service {
             announce("warning: " + warning)
         }
 
+        let discovery = await openDiscovery(driver: driver)
         try await channel.executeThenClose { inbound, _ in
             @Sendable func send(_ datagrams: [OutgoingDatagram]) async {
                 for datagram in datagrams {
@@ -114,6 +115,11 @@ public final class NodeService: Service {
                             }
                         } catch {
                             return
+                        }
+                    }
+                    if let discovery {
+                        group.addTask {
+                            await Self.runDiscovery(discovery.socket, channels: discovery.channels, driver: driver, send: send)
                         }
                     }
                     group.addTask {

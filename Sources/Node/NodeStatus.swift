@@ -53,6 +53,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var entries: Int
     /// How others reach this node (PROTOCOL.md §11.7); absent in a snapshot of an older node.
     public var reachability: Reachability?
+    /// Present while the node runs with `--discover` (PROTOCOL.md §17).
+    public var discovery: DiscoveryStatus?
 
     /// What the node knows of its reachability, as `status` shows it.
     public struct Reachability: Codable, Sendable, Equatable {

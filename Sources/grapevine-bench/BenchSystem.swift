@@ -53,6 +53,13 @@ enum BenchSystem {
         return 0
     }
 
+    /// The 1-, 5- and 15-minute load averages as /proc/loadavg gives them, for the notes: the
+    /// machine may be shared, and a figure means little without its load.
+    static func loadAverages() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
     static func seconds(since start: UInt64) -> Double {
         Double(monotonicNanos() - start) / 1e9
     }
@@ -60,6 +67,14 @@ enum BenchSystem {
     static func monotonicNanos() -> UInt64 {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// CPU time this process has used on all its threads: under other load, rates per CPU-second
+    /// compare what the work costs where rates per wall second also measure the neighbours.
+    static func processCPUNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 

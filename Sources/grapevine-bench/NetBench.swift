@@ -14,8 +14,10 @@ enum NetBench {
 
     static func run() throws -> BenchOutput {
         var out = BenchOutput(section: "net")
+        let load = BenchSystem.loadAverages()
         try processes(&out)
         try throughput(&out)
+        out.notes.append("load average (1, 5, 15 min) at the start: \(load), at the end: \(BenchSystem.loadAverages()), on \(System.coreCount) cores.")
         return out
     }
 
@@ -98,13 +100,16 @@ enum NetBench {
         }
         let raw = Double(datagrams.count) / BenchSystem.seconds(since: rawStart)
 
-        // The node's path: open (replay window, cached key), decode the payload, then the ingest
-        // pipeline (decode, verify on all cores, merge, persist) in batches of 256 datagrams.
+        // The node's path: open (replay window, cached key), decode the payload, then hand each
+        // datagram's entries to the node's ingest pipeline (probe, decode and verify on all cores,
+        // commits grouped on the store's own thread), counting what it reports merged.
         let path = NSTemporaryDirectory() + "grapevine-bench-net-\(getpid()).sqlite"
         BenchSystem.removeStore(path)
         defer { BenchSystem.removeStore(path) }
         let store = try Store(path: path, physicalMillis: StoreClock.nowMillis())
-        let ingestor = Ingestor(store: store)
+        let pipeline = IngestPipeline<Int>(
+            ingestor: Ingestor(store: store), monotonicNanos: { BenchSystem.monotonicNanos() },
+            physicalMillis: { StoreClock.nowMillis() })
         var limits = DatagramOpener.Limits()
         limits.sourceRate = 1e9
         limits.sourceBurst = 1e9
@@ -113,33 +118,38 @@ enum NetBench {
         var opener = DatagramOpener(signingKey: receiver, limits: limits)
         let start = BenchSystem.monotonicNanos()
         var merged = 0
-        var batch: [[UInt8]] = []
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            let outcomes = try ingestor.ingest(batch, physicalMillis: StoreClock.nowMillis())
-            merged += outcomes.filter { $0.outcome == .new }.count
-            batch.removeAll(keepingCapacity: true)
+        func collect() {
+            for done in pipeline.completed() {
+                merged += done.outcomes?.filter { $0.outcome == .new }.count ?? 0
+            }
         }
-        for datagram in datagrams {
+        for (index, datagram) in datagrams.enumerated() {
             guard case .success(let opened) = opener.open(datagram, source: "127.0.0.1", nowMillis: 1),
                   let message = try? GossipMessage.decode(opened.payload)
             else { continue }
-            batch += message.entries
-            if batch.count >= 256 { try flush() }
+            // The node drops what overflows the queue; the bench waits, so that every entry is counted.
+            while !pipeline.submit(message.entries, tag: index) {
+                collect()
+                Thread.sleep(forTimeInterval: 0.0005)
+            }
+            collect()
         }
-        try flush()
+        pipeline.stop()
+        collect()
         let node = Double(datagrams.count) / BenchSystem.seconds(since: start)
         guard merged == entries.count, rawOK == entries.count else {
             throw BenchError("merged \(merged) and verified \(rawOK) of \(entries.count)")
         }
         out.row("datagrams opened, verified and merged per s (\(datagrams.count), 1 entry each)", format(node, 0))
         out.row("raw crypto_box_open + Ed25519 verify per s (one core, same datagrams)", format(raw, 0))
-        out.row("ratio", format(node / raw, 2))
+        out.row("ratio", format(node / raw, 2), target: ">= 0.8")
         out.record("net.open_verify_merge_per_s", node)
         out.record("net.raw_open_verify_per_s", raw)
+        out.record("net.ingest_ratio", node / raw)
         out.notes.append("The derived crypto_box key is cached (one sender), in the node and in the raw loop alike; "
                          + "rate limits are lifted for this measurement. The node path verifies on all cores and "
-                         + "persists every batch; the raw loop does neither.")
+                         + "commits in groups (a batch closes 5 ms after its first datagram, or at 1024 entries) "
+                         + "on the store's own thread; the raw loop does neither.")
     }
 }
 

@@ -7,8 +7,11 @@ import GrapevineCore
 /// on the deterministic simulator running the real engine and merge cores, beside the Serf
 /// convergence model. Seeds run on every core at once; each seed's run is deterministic.
 enum SimBench {
+    /// Seeds per row up to N=1000; the N=3000 rows run `largeSeeds`.
+    static let seeds = 30
+    static let largeSeeds = 5
     static let configurations: [(n: Int, loss: Double, seeds: Int)] = [
-        (100, 0, 30), (100, 0.5, 30), (1000, 0, 30), (1000, 0.5, 30), (3000, 0, 5), (3000, 0.3, 5),
+        (100, 0, seeds), (100, 0.5, seeds), (1000, 0, seeds), (1000, 0.5, seeds), (3000, 0, largeSeeds), (3000, 0.3, largeSeeds),
     ]
     /// Virtual time before the write, so the nodes' timers are spread out and probing is under way.
     static let warmUpMillis: UInt64 = 1500
@@ -79,6 +82,7 @@ enum SimBench {
             out.notes.append("\(label): \(seeds) seeds in \(format(wall, 1)) s of wall time.")
         }
         out.record("sim.n1000.peak_kbps", peakKbps)
+        try SimNATBench.record(into: &out, config: config)
         out.row("N=1000: busiest node, peak 1-s window (max of in, out, over both losses)",
                 "\(format(peakKbps, 1)) kbit/s", target: "≤ \(format(bandwidthTargetKbps, 0)) kbit/s")
         out.notes.append("30 seeds per row at N ≤ 1000, 5 at N = 3000; link latency \(latencyMillis) ± \(jitterMillis) ms, loss on every datagram independently; λ = \(config.retransmitMultiplier) (each update sent λ·⌈log10(n+1)⌉ times), fanout \(config.fanout), gossip interval \(config.gossipIntervalMillis) ms, probe interval \(config.probeIntervalMillis) ms, reconciliation interval \(config.reconciliationIntervalMillis) ms, payload budget \(config.payloadBudget) B.")
@@ -89,11 +93,7 @@ enum SimBench {
 
     /// Runs every seed of one configuration, as many at once as there are cores.
     static func runSeeds(ids: SimIdentities, loss: Double, seeds: Int, config: GossipConfig) throws -> [Run] {
-        let results = SeedResults(count: seeds)
-        DispatchQueue.concurrentPerform(iterations: seeds) { index in
-            results.set(index, Result { try once(ids: ids, seed: UInt64(index + 1), loss: loss, config: config) })
-        }
-        return try results.collect()
+        try SimSeeds.run(count: seeds) { seed in try once(ids: ids, seed: seed, loss: loss, config: config) }
     }
 
     /// One seeded run: warm up, write one entry at node 0, run until every node holds it.
@@ -137,20 +137,31 @@ enum SimBench {
     }
 }
 
+/// Seeds 1…count of one configuration, run as many at once as there are cores.
+enum SimSeeds {
+    static func run<Value: Sendable>(count: Int, _ body: @escaping @Sendable (UInt64) throws -> Value) throws -> [Value] {
+        let results = SeedResults<Value>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            results.set(index, Result { try body(UInt64(index + 1)) })
+        }
+        return try results.collect()
+    }
+}
+
 /// The results of seeds run on several threads, each written once under a lock.
-private final class SeedResults: @unchecked Sendable {
+private final class SeedResults<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var results: [Result<SimBench.Run, Error>?]
+    private var results: [Result<Value, Error>?]
 
     init(count: Int) { results = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ result: Result<SimBench.Run, Error>) {
+    func set(_ index: Int, _ result: Result<Value, Error>) {
         lock.lock()
         defer { lock.unlock() }
         results[index] = result
     }
 
-    func collect() throws -> [SimBench.Run] {
+    func collect() throws -> [Value] {
         lock.lock()
         defer { lock.unlock() }
         return try results.map { result in

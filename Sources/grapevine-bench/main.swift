@@ -22,12 +22,20 @@ do {
         try StartupBench.child(path: arguments[1])
         exit(0)
     }
-    if arguments == ["ingest-raw"] {
-        try IngestBench.rawVerifyChild()
+    if arguments.first == "ingest-raw", arguments.count <= 2 {
+        try IngestBench.rawVerifyChild(sealed: arguments.last == "sealed")
         exit(0)
     }
-    if arguments.first == "ingest-pipeline", arguments.count == 2, let workers = Int(arguments[1]) {
-        try IngestBench.pipelineChild(workers: workers)
+    if arguments.first == "ingest-dup", arguments.count == 2, let workers = Int(arguments[1]) {
+        try IngestBench.duplicateChild(workers: workers)
+        exit(0)
+    }
+    if arguments.first == "ingest-mix", arguments.count == 2, let workers = Int(arguments[1]) {
+        try IngestBench.gossipMixChild(workers: workers)
+        exit(0)
+    }
+    if arguments.first == "ingest-pipeline", (2...3).contains(arguments.count), let workers = Int(arguments[1]) {
+        try IngestBench.pipelineChild(workers: workers, sealed: arguments.last == "sealed")
         exit(0)
     }
     guard arguments.count == 1, let requested = arguments.first,

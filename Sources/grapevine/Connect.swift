@@ -7,7 +7,8 @@ struct Connect: ParsableCommand {
         abstract: "Record my connection to someone I already know.",
         discussion: """
             A connection is mutual once both sides have recorded it; only mutual connections count \
-            for `path`. The resolved fingerprint is printed: check it when WHO is a name.
+            for `path`, and only they get my card key, which opens my connections-only fields. The \
+            resolved fingerprint is printed: check it when WHO is a name.
 
             Example:
               grapevine connect Jennifer

@@ -25,6 +25,6 @@ struct Grapevine: LeadingOptionsCommand {
         subcommands: [
             Init.self, Id.self, Card.self, Connect.self, Disconnect.self, Connections.self, Introduce.self, Intros.self,
             Accept.self, Decline.self, Contacts.self, Show.self, Path.self, Inspect.self, Export.self,
-            Run.self, InviteCommand.self, Peer.self, Status.self,
+            Run.self, InviteCommand.self, Peer.self, Status.self, Nearby.self,
         ])
 }

@@ -32,6 +32,16 @@ struct Run: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Join through this invite (repeatable).", valueName: "invite"))
     var peer: [String] = []
 
+    @Flag(name: .long, help: """
+        Announce this node on the local network (multicast, udp/7475) and try the nodes that announce \
+        themselves; see `grapevine nearby`. Off unless given: an announcement shows your key and addresses to the LAN.
+        """)
+    var discover = false
+
+    @Option(name: .long, help: ArgumentHelp("Test only: announce every this many ms (at least 1000).",
+                                            visibility: .hidden))
+    var testDiscoveryIntervalMs: UInt64?
+
     @Flag(name: .long, help: "Log the time each new entry is merged to merge.log in the home (for benchmarks).")
     var mergeLog = false
 
@@ -84,6 +94,8 @@ struct Run: AsyncParsableCommand {
             return NodeAddress(ip: ip, port: port)
         }
         node.mergeLog = mergeLog
+        node.discover = discover
+        if let testDiscoveryIntervalMs { node.discoveryIntervalMillis = testDiscoveryIntervalMs }
         node.clockOffsetMillis = testClockOffsetMs
         node.receiveDelayMillis = testReceiveDelayMs
         if let probeIntervalMs { node.gossip.probeIntervalMillis = probeIntervalMs }

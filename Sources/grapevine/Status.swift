@@ -67,6 +67,7 @@ struct Status: ParsableCommand {
             context.print("")
             context.print("reachability: " + reachability.line)
         }
+        context.print("discovery: " + (status.discovery?.line ?? "off (`grapevine run --discover` announces this node on the local network)"))
         Self.printOtherVersions(status, names: names, now: now, context: context)
         let counts = Self.states.map { state in "\(status.members.filter { $0.state == state }.count) \(state)" }
         context.print("")

@@ -3,7 +3,8 @@ import ProcessTestSupport
 import Testing
 
 /// The fault scenarios CI runs on real network namespaces (root only; skipped with the reason
-/// otherwise). Each prints its figures; `make faults` runs all eight and records them.
+/// otherwise). Each prints its figures; `make faults` runs all eleven and records them. Discovery
+/// (nearby, nearby-lan) multicasts only inside the lab's namespaces, never on the host's interfaces.
 @Suite(.serialized, .enabled(if: Lab.unavailableReason == nil, Comment(rawValue: Lab.unavailableReason ?? "")))
 struct FaultScenarioTests {
     let binaries = Binaries(besides: GrapevineBinary.path)
@@ -48,5 +49,17 @@ struct FaultScenarioTests {
         #expect(outcome.figures["liar.accepted_bad_entries"] == 0)
         #expect(try #require(outcome.figures["liar.victim_datagrams"]) <= #require(outcome.figures["liar.victim_bound"]))
         #expect(outcome.figures["liar.unusable_survivors"] == 4, "every host outlives endpoints at unusable addresses")
+    }
+
+    @Test func threeDiscoveringNodesOnOneBridgeFindEachOtherConnectConvergeAndDropAForgedFlood() throws {
+        let outcome = try run(.nearby)
+        #expect(try #require(outcome.figures["nearby.found_s"]) < 30)
+        #expect(try #require(outcome.figures["nearby.flood_dropped"]) >= 2000)
+    }
+
+    @Test func twoHomesBehindOneRouterFindEachOtherAndTalkOverTheLANWithNoHairpin() throws {
+        let outcome = try run(.nearbyLAN)
+        #expect(try #require(outcome.figures["nearby.lan_converge_s"]) < 30)
+        #expect(outcome.figures["nearby.lan_hairpin_datagrams"] == 0)
     }
 }

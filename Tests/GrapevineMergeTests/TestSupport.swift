@@ -51,7 +51,7 @@ enum Fixtures {
         switch kind {
         case .card: key = Array("f\(Int.random(in: 0..<6, using: &rng))".utf8)
         case .endpoint: key = []
-        case .edge, .introductionResponse: key = [UInt8](repeating: UInt8.random(in: 0..<8, using: &rng), count: 32)
+        case .edge, .introductionResponse, .grant: key = [UInt8](repeating: UInt8.random(in: 0..<8, using: &rng), count: 32)
         case .introduction: key = id.bytes
         default: key = [UInt8.random(in: 0..<4, using: &rng)]
         }

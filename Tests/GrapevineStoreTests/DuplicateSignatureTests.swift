@@ -32,4 +32,33 @@ import Testing
             #expect(store.encodedEntry(entries[0].id) == kept)
         }
     }
+
+    @Test("a held id arriving with another signature takes the full path; the smaller one is then held")
+    func otherSignatureOfAHeldIdTakesTheFullPath() throws {
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: Self.vectors))
+        let second = try #require(file.other_signatures.first { $0.name == "second-signature" })
+        let first = try #require(file.vectors.first { $0.id == second.id })
+        let kept = try #require(second.kept.flatMap(Hex.decode))
+        let encoded = try [first.entry, second.entry].map { try #require(Hex.decode($0)) }
+        let larger = try #require(encoded.first { $0 != kept })
+        let now = try SignedEntry.decode(kept).stamp.millis + 1000
+        let store = try StoreFixtures.openStore(StoreFixtures.temporaryDirectory(), millis: now)
+        let ingestor = Ingestor(store: store, workers: 1)
+        _ = try ingestor.ingest([larger], physicalMillis: now)
+        let checked = ingestor.check([kept])
+        guard case .verified = try #require(checked.items.first) else {
+            Issue.record("the other signature did not take the full path: \(checked.items)")
+            return
+        }
+        #expect(try store.ingest(checked.items, physicalMillis: now).outcomes.map(\.outcome) == [.duplicate])
+        #expect(store.encodedEntry(try SignedEntry.decode(kept).id) == kept)
+        guard case .held = try #require(ingestor.check([kept]).items.first) else {
+            Issue.record("the kept signature is not held")
+            return
+        }
+        guard case .verified = try #require(ingestor.check([larger]).items.first) else {
+            Issue.record("the replaced signature is still held")
+            return
+        }
+    }
 }

@@ -22,6 +22,7 @@ import nacl.signing
 # Constants (PROTOCOL.md sections 1.3, 2, 3.3, 5.3 and 6.1)
 
 ENTRY_DOMAIN = b"grapevine/entry/v1\x00"
+NEARBY_DOMAIN = b"grapevine/nearby/v1\x00"
 ID_DOMAIN = b"grapevine/id/v1\x00"
 FINGERPRINT_DOMAIN = b"grapevine/fingerprint/v1\x00"
 TEXT_PREFIX = "gv1"
@@ -39,7 +40,8 @@ MAX_ADDRESSES = 8
 MAX_INTRODUCTION_NOTE_LENGTH = 280
 MAX_DEPTH = 100
 # Address origins (section 5.4); 0 is "unsaid".
-ORIGINS = {0: None, 1: "interface", 2: "observed", 3: "forwarded"}
+ORIGINS = {0: None, 1: "interface", 2: "observed", 3: "forwarded", 4: "relay"}
+RELAY_ORIGIN = 4
 
 # name -> (vCard property, multi-valued)
 CARD_FIELDS = {
@@ -127,6 +129,11 @@ SCHEMAS = {
         4: ("ack", "Ack", False), 5: ("ping_request", "PingRequest", False), 6: ("members", "MemberUpdate", True),
         7: ("entries", "bytes", True), 8: ("reconcile", "ReconcileFrame", False), 9: ("request", "EntryRequest", False),
         10: ("nack", "Nack", False), 11: ("punch_request", "PunchRequest", False), 12: ("punch", "Punch", False),
+        13: ("relay", "RelayControl", False),
+    },
+    "RelayControl": {
+        1: ("op", "uint32", False), 2: ("peer", "bytes", False), 3: ("status", "uint32", False),
+        4: ("circuit", "uint64", False), 5: ("lifetime_ms", "uint32", False), 6: ("rate", "uint32", False),
     },
     "Ping": {1: ("sequence", "uint64", False)},
     "Ack": {1: ("sequence", "uint64", False), 2: ("observed", "SocketAddress", False)},
@@ -414,19 +421,31 @@ def decode_payload(kind, payload, key, author):
             raise Reject("invalid-field", "too many addresses")
         addresses = []
         for a in m["addresses"]:
-            if a["kind"] != 1:
+            if a["kind"] not in (1, 2):
                 raise Reject("invalid-field", f"address kind {a['kind']}")
             if len(a["ip"]) not in (4, 16):
                 raise Reject("invalid-field", "an IP address is 4 or 16 bytes")
             if not 1 <= a["port"] <= 65535:
                 raise Reject("invalid-field", f"port {a['port']}")
-            if a["relay"] != "":
-                raise Reject("invalid-field", "relay is reserved")
             if a["origin"] not in ORIGINS:
                 raise Reject("invalid-field", f"address origin {a['origin']}")
-            address = {"kind": 1, "ip": a["ip"], "port": a["port"]}
+            if a["kind"] == 2:
+                # Section 5.4: a relay address names its relay by key, in the text form only.
+                if a["origin"] != RELAY_ORIGIN:
+                    raise Reject("invalid-field", "a relay address has origin 4")
+                try:
+                    relay_key = parse_identity(a["relay"])
+                except ValueError:
+                    raise Reject("invalid-field", "the relay is not a public key in text form")
+                if identity_text(relay_key) != a["relay"]:
+                    raise Reject("invalid-field", "the relay key is not in its text form")
+            elif a["relay"] != "" or a["origin"] == RELAY_ORIGIN:
+                raise Reject("invalid-field", "relay and origin 4 are for relay addresses only")
+            address = {"kind": a["kind"], "ip": a["ip"], "port": a["port"]}
             if a["origin"]:
                 address["origin"] = ORIGINS[a["origin"]]
+            if a["relay"]:
+                address["relay"] = a["relay"]
             addresses.append(address)
         return {"addresses": addresses}
     if kind == 3:
@@ -553,6 +572,13 @@ def verify_signature(signature, public_key, message):
 # Whole entries (PROTOCOL.md section 7, "Order of checks")
 
 def check_entry(data):
+    entry = parse_entry(data)
+    verify_signature(entry["signature"], entry["author"], ENTRY_DOMAIN + entry["body"])
+    return entry
+
+
+def parse_entry(data):
+    """Every check of section 7 up to, not including, the signature."""
     if len(data) > MAX_ENTRY_SIZE:
         raise Reject("oversize-entry", f"{len(data)} bytes")
     envelope = decode_canonical(data, "SignedEntry")
@@ -571,7 +597,6 @@ def check_entry(data):
     if m["kind"] == 0:
         raise Reject("invalid-field", "kind 0")
     content = decode_payload(m["kind"], m["payload"], m["key"], m["author"])
-    verify_signature(signature, m["author"], ENTRY_DOMAIN + body)
     return {
         "body": body, "signature": signature, "author": m["author"], "stamp": m["stamp"],
         "kind": m["kind"], "key": m["key"], "payload": m["payload"], "content": content,
@@ -695,6 +720,8 @@ def expected_content(kind, content):
             out = {"kind": a["kind"], "ip": ipaddress.ip_address(a["ip"]).packed, "port": a["port"]}
             if a.get("origin"):
                 out["origin"] = a["origin"]
+            if a.get("relay"):
+                out["relay"] = a["relay"]
             return out
         return {"addresses": [address(a) for a in content["addresses"]]}
     if kind == 3:
@@ -1541,12 +1568,167 @@ def check_nat(doc, tally):
                     expect(entry["kind"] == 2 and entry["author"] == punch["peer"],
                            "a punch's endpoint entry is the peer's own")
         tally.check(f"nat frame {v['name']}", one)
-    for v in doc["endpoints"]:
+    check_endpoint_vectors(doc["endpoints"], "nat", tally)
+
+
+def check_endpoint_vectors(vectors, label, tally):
+    """Valid endpoint entries whose decoded addresses are as the vectors list them."""
+    for v in vectors:
         def endpoint(v=v):
             entry = check_entry(bytes.fromhex(v["entry"]))
             stated = expected_content(2, {"addresses": v["addresses"]})["addresses"]
             expect(entry["content"]["addresses"] == stated, f"addresses {entry['content']['addresses']}")
-        tally.check(f"nat endpoint {v['name']}", endpoint)
+        tally.check(f"{label} endpoint {v['name']}", endpoint)
+
+
+# Relays (section 11.9).
+RELAY_MAGIC = 0xA2
+RELAY_HEADER = 10
+SEALED_OVERHEAD = 73
+MAX_DATAGRAM = 1200
+RELAY_TYPES = {1: "to-relay", 2: "from-relay"}
+RELAY_OPS = {1: "reserve", 2: "reservation", 3: "connect", 4: "circuit"}
+RELAY_STATUSES = {1: "accepted", 2: "full", 3: "no-reservation", 4: "too-many-circuits", 5: "not-relaying"}
+
+
+def relay_frame(frame):
+    """Section 11.9.1's header checks, in order: (reason, None) or (None, fields)."""
+    if frame[0] != RELAY_MAGIC:
+        raise Mismatch("byte 0 is not a relay frame's")
+    if len(frame) < RELAY_HEADER + SEALED_OVERHEAD:
+        return "too-small", None
+    if len(frame) > RELAY_HEADER + MAX_DATAGRAM:
+        return "too-large", None
+    if frame[1] not in RELAY_TYPES:
+        return "unknown-type", None
+    circuit = int.from_bytes(frame[2:RELAY_HEADER], "little")
+    if circuit == 0:
+        return "zero-circuit", None
+    inner = frame[RELAY_HEADER:]
+    if inner[0] != 0x90 | PROTOCOL_VERSION:
+        return "bad-inner-magic", None
+    return None, {"type": RELAY_TYPES[frame[1]], "circuit": circuit, "inner": inner, "inner_sender": inner[1:33]}
+
+
+def relay_control_verdict(payload):
+    """Section 11.2's check 10 on a version-2 payload: None if accepted, else the reason."""
+    m = parse_message(payload, "GossipMessage")
+    expect(m["version"] == PROTOCOL_VERSION, f"version {m['version']}")
+    r = m["relay"]
+    expect(r is not None, "no relay frame")
+    if r["op"] not in RELAY_OPS:
+        return "invalid-field", r
+    names_peer = r["op"] in (3, 4)
+    if (len(r["peer"]) != 32) if names_peer else (r["peer"] != b""):
+        return "invalid-field", r
+    answers = r["op"] in (2, 4)
+    if (r["status"] not in RELAY_STATUSES) if answers else (r["status"] != 0):
+        return "invalid-field", r
+    if r["op"] == 4 and r["status"] == 1 and r["circuit"] == 0:
+        return "invalid-field", r
+    return None, r
+
+
+def check_relay(doc, tally):
+    for v in doc["headers"]:
+        def header(v=v):
+            frame = bytes.fromhex(v["frame"])
+            reason, h = relay_frame(frame)
+            expect(reason is None, f"refused as {reason}")
+            expect(h["type"] == v["type"] and h["circuit"] == v["circuit"], f"header {h['type']} {h['circuit']}")
+            expect(h["inner"].hex() == v["inner"] and h["inner_sender"].hex() == v["inner_sender"], "inner datagram")
+            rebuilt = bytes([RELAY_MAGIC, frame[1]]) + v["circuit"].to_bytes(8, "little") + bytes.fromhex(v["inner"])
+            expect(rebuilt == frame, "the frame is not its header and inner datagram")
+        tally.check(f"relay frame {v['name']}", header)
+    for v in doc["invalid_headers"]:
+        def refused(v=v):
+            reason, _ = relay_frame(bytes.fromhex(v["frame"]))
+            expect(reason == v["reason"], f"verdict {reason}, the vector says {v['reason']}")
+        tally.check(f"refused relay frame {v['name']}", refused)
+    for v in doc["controls"]:
+        def control(v=v):
+            reason, r = relay_control_verdict(bytes.fromhex(v["payload"]))
+            expect(reason == v.get("dropped"), f"verdict {reason}, the vector says {v.get('dropped')}")
+            if reason:
+                return
+            expect(RELAY_OPS[r["op"]] == v["op"], f"op {r['op']}")
+            expect(r["peer"].hex() == v.get("peer", ""), "peer")
+            expect(RELAY_STATUSES.get(r["status"]) == v.get("status"), f"status {r['status']}")
+            expect(r["circuit"] == v.get("circuit", 0), "circuit")
+            expect(r["lifetime_ms"] == v.get("lifetime_ms", 0), "lifetime")
+            expect(r["rate"] == v.get("rate", 0), "rate")
+        tally.check(f"relay control {v['name']}", control)
+    check_endpoint_vectors(doc["endpoints"], "relay", tally)
+    for v in doc["invalid_endpoints"]:
+        def invalid(v=v):
+            try:
+                check_entry(bytes.fromhex(v["entry"]))
+            except Reject as r:
+                expect(r.reason == v["reason"], f"refused as {r.reason}, the vector says {v['reason']}")
+                return
+            raise Mismatch("accepted")
+        tally.check(f"invalid relay endpoint {v['name']}", invalid)
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery announcements (PROTOCOL.md section 17)
+
+NEARBY_MAGIC = b"GVNA"
+NEARBY_HEADER = 31
+
+
+def nearby_verdict(data, receiver, now, freshness):
+    """Section 17.3's stateless checks 3, 4 and 6 to 9, in order: (reason or None, fields)."""
+    if not NEARBY_HEADER + 64 <= len(data) <= NEARBY_HEADER + MAX_ENTRY_SIZE + 64:
+        return "malformed", None
+    if data[:4] != NEARBY_MAGIC or data[4] != 1:
+        return "malformed", None
+    sent_at = int.from_bytes(data[5:13], "big")
+    nonce = data[13:29]
+    length = int.from_bytes(data[29:31], "big")
+    if length == 0 or len(data) != NEARBY_HEADER + length + 64:
+        return "malformed", None
+    if sent_at > now + freshness or sent_at + freshness < now:
+        return "stale", None
+    entry_bytes, signature = data[NEARBY_HEADER:NEARBY_HEADER + length], data[NEARBY_HEADER + length:]
+    try:
+        entry = parse_entry(entry_bytes)
+    except Reject:
+        return "not-endpoint", None
+    if entry["kind"] != 2:
+        return "not-endpoint", None
+    if entry["author"] == receiver:
+        return "own", None
+    try:
+        verify_signature(signature, entry["author"], NEARBY_DOMAIN + data[:NEARBY_HEADER + length])
+    except Reject:
+        return "bad-signature", None
+    try:
+        verify_signature(entry["signature"], entry["author"], ENTRY_DOMAIN + entry["body"])
+    except Reject:
+        return "bad-entry-signature", None
+    return None, {"author": entry["author"], "sent_at": sent_at, "nonce": nonce, "entry": entry_bytes}
+
+
+def check_nearby(doc, tally):
+    def constants():
+        expect(doc["ipv4_group"] == "239.255.74.74" and doc["ipv6_group"] == "ff02::7474", "groups")
+        expect(doc["port"] == 7475 and doc["freshness_ms"] == 60000, "port and freshness window")
+        expect(ipaddress.ip_address(doc["ipv4_group"]).is_multicast, "the IPv4 group is multicast")
+        expect(ipaddress.ip_address(doc["ipv6_group"]).packed[:2] == b"\xff\x02", "the IPv6 group is link-local")
+    tally.check("nearby constants", constants)
+    for v in doc["vectors"]:
+        def one(v=v):
+            reason, fields = nearby_verdict(bytes.fromhex(v["announcement"]), parse_identity(v["receiver"]),
+                                            v["now_ms"], doc["freshness_ms"])
+            expect(reason == v.get("dropped"), f"verdict {reason}, the vector says {v.get('dropped')}")
+            if reason:
+                return
+            expect(fields["author"] == parse_identity(v["author"]), "author")
+            expect(fields["sent_at"] == v["sent_at_ms"], "sent_at")
+            expect(fields["nonce"].hex() == v["nonce"], "nonce")
+            expect(fields["entry"].hex() == v["entry"], "entry")
+        tally.check(f"nearby {v['name']}", one)
 
 
 def main(argv):
@@ -1565,6 +1747,8 @@ def main(argv):
         ("reconciliation.json", check_reconciliation),
         ("addresses.json", check_addresses),
         ("nat.json", check_nat),
+        ("nearby.json", check_nearby),
+        ("relay.json", check_relay),
     ]
     passed = failed = 0
     for filename, fn in checks:

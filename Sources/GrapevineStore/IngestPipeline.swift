@@ -1,0 +1,156 @@
+import Foundation
+
+/// The node's ingest, off the caller's thread: datagrams are decoded and verified on the global
+/// concurrent queue (all cores), grouped by an ``IngestBatcher`` and committed by one writer
+/// thread of its own, while the next datagrams are being checked. The caller hears of a
+/// datagram's entries only once their batch has committed (``completed()``), so nothing it
+/// forwards, logs or acknowledges can be lost by a crash.
+///
+/// The queue is bounded: a datagram whose entries would take more than `capacity` entries in
+/// flight is refused whole (``submit(_:tag:)`` returns false) and nothing of it is ingested.
+public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
+    // @unchecked: every mutable property is only touched with `condition` locked.
+
+    /// A committed datagram, or one whose batch failed to commit (`outcomes` is nil).
+    public struct Completed: Sendable {
+        public var tag: Tag
+        public var items: [CheckedEntry]
+        public var outcomes: [IngestOutcome]?
+        public var error: StoreError?
+    }
+
+    public let ingestor: Ingestor
+    public let capacity: Int
+    private let monotonicNanos: @Sendable () -> UInt64
+    private let physicalMillis: @Sendable () -> UInt64
+    private let condition = NSCondition()
+    private var batcher: IngestBatcher<Tag>
+    private var inFlight = 0
+    /// Datagrams submitted and not yet checked: a drain waits for them to join the batch.
+    private var checking = 0
+    private var done: [Completed] = []
+    private var stopping = false
+    private var thread: Thread?
+
+    /// How long a batch stays open for more datagrams, and how many entries close it early.
+    public static var defaultWindowNanos: UInt64 { 5_000_000 }
+    public static var defaultMaxEntries: Int { 1024 }
+    public static var defaultCapacity: Int { 16_384 }
+
+    public init(
+        ingestor: Ingestor, capacity: Int = defaultCapacity, windowNanos: UInt64 = defaultWindowNanos,
+        maxEntries: Int = defaultMaxEntries,
+        monotonicNanos: @escaping @Sendable () -> UInt64, physicalMillis: @escaping @Sendable () -> UInt64
+    ) {
+        self.ingestor = ingestor
+        self.capacity = capacity
+        self.monotonicNanos = monotonicNanos
+        self.physicalMillis = physicalMillis
+        self.batcher = IngestBatcher(windowNanos: windowNanos, maxEntries: maxEntries)
+        let thread = Thread { [weak self] in self?.writerLoop() }
+        thread.name = "grapevine-store-writer"
+        self.thread = thread
+        thread.start()
+    }
+
+    /// Queues one datagram's entries. False, with nothing queued, when they do not fit.
+    public func submit(_ entries: [[UInt8]], tag: Tag) -> Bool {
+        guard !entries.isEmpty else { return true }
+        condition.lock()
+        guard !stopping, inFlight + entries.count <= capacity else {
+            condition.unlock()
+            return false
+        }
+        inFlight += entries.count
+        checking += 1
+        condition.unlock()
+        DispatchQueue.global().async { [self] in
+            let checked = ingestor.check(entries)
+            condition.lock()
+            checking -= 1
+            batcher.add(checked.items, tag: tag, now: monotonicNanos())
+            condition.broadcast()
+            condition.unlock()
+        }
+        return true
+    }
+
+    /// The datagrams committed since the last call, in commit order.
+    public func completed() -> [Completed] {
+        condition.lock()
+        defer { condition.unlock() }
+        let out = done
+        done = []
+        return out
+    }
+
+    /// Whether any datagram is being checked, waits in a batch, or is being committed.
+    public var isBusy: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return inFlight > 0 || !done.isEmpty
+    }
+
+    /// Commits what is queued and waits for it: the caller's last chance to hear of it.
+    public func drain() {
+        condition.lock()
+        waitingForDrain = true
+        condition.broadcast()
+        while inFlight > 0 { condition.wait() }
+        waitingForDrain = false
+        condition.unlock()
+    }
+
+    /// Commits what is queued, then ends the writer thread; later submissions are refused. The
+    /// writer thread keeps the pipeline alive until then.
+    public func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        condition.unlock()
+        drain()
+    }
+
+    private func writerLoop() {
+        condition.lock()
+        while true {
+            let flushAll = (stopping || waitingForDrain) && checking == 0
+            if let batch = batcher.close(now: monotonicNanos(), force: flushAll) {
+                condition.unlock()
+                let finished = commit(batch)
+                condition.lock()
+                done += finished
+                inFlight -= batch.reduce(0) { $0 + $1.items.count }
+                condition.broadcast()
+                continue
+            }
+            if stopping && inFlight == 0 { break }
+            if let deadline = batcher.deadline {
+                let now = monotonicNanos()
+                let wait = deadline > now ? Double(deadline - now) / 1e9 : 0
+                _ = condition.wait(until: Date(timeIntervalSinceNow: wait))
+            } else {
+                condition.wait()
+            }
+        }
+        condition.unlock()
+    }
+
+    /// Set while a caller waits in ``drain()``: the open batch then closes without its window.
+    private var waitingForDrain = false
+
+    private func commit(_ batch: [IngestBatcher<Tag>.Submission]) -> [Completed] {
+        let items = batch.flatMap(\.items)
+        do {
+            let outcomes = try ingestor.store.ingest(items, physicalMillis: physicalMillis()).outcomes
+            var offset = 0
+            return batch.map { submission in
+                let slice = Array(outcomes[offset..<(offset + submission.items.count)])
+                offset += submission.items.count
+                return Completed(tag: submission.tag, items: submission.items, outcomes: slice, error: nil)
+            }
+        } catch {
+            return batch.map { Completed(tag: $0.tag, items: $0.items, outcomes: nil, error: error) }
+        }
+    }
+}

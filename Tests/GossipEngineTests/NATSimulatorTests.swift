@@ -1,0 +1,29 @@
+import GossipEngine
+import GossipSimulator
+import GrapevineCore
+import Testing
+
+/// Networks with homes behind NATs on virtual time (PROTOCOL.md §11.7, §11.8): 70% of the nodes
+/// behind NATs, a fifth of those symmetric, joining through three public invites.
+@Suite struct NATSimulatorTests {
+    static let count = 200
+    static let nat = SimNAT.mix(count: count, publicFirst: 3, natShare: 0.7, symmetricShare: 0.2, seed: 17)
+    static let ids: SimIdentities? = try? SimIdentities(count: count, nat: nat)
+
+    @Test(arguments: [UInt64(1), 2, 3])
+    func homesBehindNATsJoinFromThreeInvitesPunchAndReceiveAWriteAtSixtySeconds(seed: UInt64) throws {
+        let ids = try #require(Self.ids)
+        let sim = Simulator(ids: ids, seed: seed, link: LinkModel(latencyMillis: 20, jitterMillis: 10),
+                            bootstrap: .introducers([0, 1, 2]))
+        sim.run(for: 60_000)
+        let entry = try sim.write(at: 0, value: "written at 60 s")
+        sim.track(entry.id)
+        let taken = sim.run(atMost: 30_000) { sim.fullAt[entry.id] != nil }
+        #expect(taken != nil, "seed \(seed): \(sim.holders[entry.id] ?? 0) of \(ids.count) nodes hold the write after 30 s")
+        let coned = (0..<ids.count).filter { Self.nat[$0] != .symmetric }
+        let direct = sim.directFraction(among: coned)
+        #expect(direct >= 0.95, "seed \(seed): only \(direct) of the ordered pairs of non-symmetric nodes have a verified path")
+        let home = try #require(coned.first { Self.nat[$0] == .endpointIndependent })
+        #expect(sim.instance(home)?.reachability.kind == .endpointIndependent, "seed \(seed)")
+    }
+}
