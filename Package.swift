@@ -59,11 +59,14 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // The one interpreter of the engine's directives, shared by the node and the simulator;
+        // what differs between them is a small host protocol. No NIO, no SQLite.
+        .target(name: "GossipInterpreter", dependencies: ["GossipEngine", "GrapevineCore", "GrapevineMerge"]),
         // A deterministic in-process network of GossipEngine nodes on virtual time, with real merge cores.
-        .target(name: "GossipSimulator", dependencies: ["GossipEngine", "GrapevineCore", "GrapevineMerge", "Sodium"]),
+        .target(name: "GossipSimulator", dependencies: ["GossipEngine", "GossipInterpreter", "GrapevineCore", "GrapevineMerge", "Sodium"]),
         .testTarget(
             name: "GossipEngineTests",
-            dependencies: ["GossipEngine", "GossipSimulator", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]
+            dependencies: ["GossipEngine", "GossipInterpreter", "GossipSimulator", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]
         ),
         // libFuzzer target for the gossip payload and reconciliation frame decoders (scripts/fuzz).
         .executableTarget(name: "fuzz-frame-decoder", dependencies: ["FuzzSupport", "GossipEngine"]),
@@ -95,7 +98,7 @@ let package = Package(
         .target(
             name: "Node",
             dependencies: [
-                "Discovery", "GossipEngine", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium",
+                "Discovery", "GossipEngine", "GossipInterpreter", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -104,7 +107,8 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeTests",
-            dependencies: ["Node", "GossipEngine", "GrapevineCore", "SealedDatagrams", "Sodium", "grapevine", "ProcessTestSupport"]
+            dependencies: ["Node", "GossipEngine", "GossipInterpreter", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium", "grapevine", "ProcessTestSupport",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
         .target(name: "GrapevineVectors", dependencies: ["Discovery", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]),

@@ -25,6 +25,10 @@ public enum GossipEvent: Sendable {
 public enum GossipDirective: Sendable, Equatable {
     /// Seal `payload` for `recipient` and send it to `address`.
     case send([UInt8], to: PeerAddress, recipient: PublicIdentity)
+    /// Send the held entries among these ids to `address` for `recipient`, after what `first`
+    /// already holds, packed by `GossipMessage.entryPayloads`: the shell reads them from its store
+    /// (skipping ids no longer held), outside the engine call.
+    case sendEntries([EntryID], to: PeerAddress, recipient: PublicIdentity, after: GossipMessage)
     /// Deliver `.tick` at this time (Unix milliseconds). Replaces any earlier schedule.
     case schedule(at: UInt64)
     /// Verify and merge these encoded entries, received from `sender`; report new ones with `.merged`.

@@ -44,7 +44,7 @@ extension GossipInstance {
             answerReconciliation(frame, from: source, sender: sender, store: store)
         }
         if !message.request.isEmpty {
-            sendEntries(message.request.prefix(config.maxIdsPerRequest).map { $0 }, to: source, recipient: sender, store: store)
+            sendEntries(message.request.prefix(config.maxIdsPerRequest).map { $0 }, to: source, recipient: sender)
         }
     }
 

@@ -49,7 +49,7 @@ extension GossipInstance {
         if mine { session?.requested += wanted }
         var requests = requestChunks(wanted)
         if !requests.isEmpty { first.request = requests.removeFirst() }
-        sendEntries(Array(answer.have.prefix(config.maxEntriesPerAnswer)), to: source, recipient: sender, store: store,
+        sendEntries(Array(answer.have.prefix(config.maxEntriesPerAnswer)), to: source, recipient: sender,
                     startingWith: first)
         for ids in requests {
             var message = GossipMessage()
@@ -72,7 +72,6 @@ extension GossipInstance {
     /// session with another random member opens at once.
     mutating func resendReconciliation<Store: GossipStore>(store: Store) {
         guard var open = session, now >= open.deadline else { return }
-        open.requested.removeAll { store.encodedEntry($0) != nil }
         guard open.isOpen else {
             session = nil
             return
@@ -110,24 +109,23 @@ extension GossipInstance {
         send(message, to: address, recipient: recipient, piggyback: false)
     }
 
-    /// Sends the held entries among `ids`, packed into as few payloads as the budget allows, the
-    /// first after what `startingWith` already holds; ids no longer held (pruned, superseded) are
-    /// skipped, which the next session notices.
-    mutating func sendEntries<Store: GossipStore>(_ ids: [EntryID], to address: PeerAddress, recipient: PublicIdentity,
-                                                  store: Store, startingWith first: GossipMessage = GossipMessage()) {
-        var message = first
-        var size = message.encoded().count
-        for id in ids {
-            guard let bytes = store.encodedEntry(id) else { continue }
-            let cost = GossipMessage.entrySize(bytes)
-            if size + cost > config.payloadBudget, message != GossipMessage() {
-                send(message, to: address, recipient: recipient, piggyback: false)
-                message = GossipMessage()
-                size = message.encoded().count
-            }
-            message.entries.append(bytes)
-            size += cost
-        }
-        send(message, to: address, recipient: recipient, piggyback: false)
+    /// Asks the shell to send the held entries among `ids` after what `first` already holds
+    /// (`GossipDirective.sendEntries`): the interpreter reads them from the store and packs them,
+    /// so the engine never reads entry bytes. Ids no longer held (pruned, superseded) are skipped
+    /// there, which the next session notices.
+    mutating func sendEntries(_ ids: [EntryID], to address: PeerAddress, recipient: PublicIdentity,
+                              startingWith first: GossipMessage = GossipMessage()) {
+        guard !ids.isEmpty || !first.isEmpty else { return }
+        noteSent(to: address, recipient: recipient)
+        output.append(.sendEntries(ids, to: address, recipient: recipient, after: first))
+    }
+
+    /// Entries the store now holds are no longer missing from the open session: its re-sends
+    /// ask only for the rest.
+    mutating func noteHeld(_ entries: [SignedEntry]) {
+        guard var open = session, !open.requested.isEmpty else { return }
+        let held = Set(entries.map(\.id))
+        open.requested.removeAll { held.contains($0) }
+        session = open
     }
 }

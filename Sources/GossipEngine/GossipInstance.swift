@@ -187,13 +187,16 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             break
         case .localEntry(let entry):
             if entry.author == identity, entry.kind == .endpoint { selfEndpoint = entry }
+            noteHeld([entry])
             queue.enqueue(entry)
         case .merged(let entries):
+            noteHeld(entries)
             for entry in entries {
                 if entry.author == identity || forwarding.take(entry.author, now: self.now) { queue.enqueue(entry) }
                 learnEndpoint(entry)
             }
         case .quarantined(let entries):
+            noteHeld(entries)
             for entry in entries { learnEndpoint(entry) }
         case .join(let entry):
             learnEndpoint(entry)

@@ -1,11 +1,10 @@
 import GrapevineCore
 import GrapevineMerge
 
-/// What the engine reads from the node's store: the held ids for reconciliation and the verbatim
-/// bytes of an entry to send. The engine never writes: it hands entries to the ingest pipeline.
+/// What the engine reads from the node's store: the held ids for reconciliation, an in-memory
+/// index. The engine never reads entry bytes (it asks its shell to send them, `sendEntries`)
+/// and never writes (it hands entries to the ingest pipeline).
 public protocol GossipStore {
     /// The held ids (retained and quarantined), ordered by (stamp, id).
     var reconciliationIndex: ReconciliationIndex { get }
-    /// The encoded `SignedEntry` of a held entry, or nil if it is not held (pruned, superseded).
-    func encodedEntry(_ id: EntryID) -> [UInt8]?
 }

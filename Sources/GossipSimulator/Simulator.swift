@@ -1,4 +1,5 @@
 import GossipEngine
+import GossipInterpreter
 import GrapevineCore
 import GrapevineMerge
 import Sodium
@@ -6,7 +7,9 @@ import Sodium
 /// A deterministic network of gossip nodes on virtual time. Each node runs a real
 /// `GossipInstance` and a real `MergeCore`; the network loses, delays, duplicates and reorders
 /// datagrams, partitions and heals, and crashes and restarts nodes, all drawn from one seed, so
-/// the same seed replays the same run exactly.
+/// the same seed replays the same run exactly. The engine's directives are carried out by the
+/// node's own `DirectiveInterpreter`; only sending, timers and ingest are the simulator's
+/// (`SimHost`), and an ingest completes at once, at the virtual time it began.
 public final class Simulator {
     /// How the nodes first know each other.
     public enum Bootstrap: Sendable {
@@ -28,10 +31,12 @@ public final class Simulator {
 
     private var random: SeededRandom
     private var queue = EventQueue()
-    private var instances: [GossipInstance<SeededRandom>?]
+    private var interpreters: [DirectiveInterpreter<SeededRandom>?]
     public private(set) var stores: [SimStore]
     private var generations: [UInt64]
     private var clocks: [HybridLogicalClock]
+    /// How far each node's wall clock runs ahead of (or behind) virtual time.
+    private var clockOffsets: [Int64]
     private var nodeAt: [PeerAddress: Int] = [:]
     private var group: [Int]
     private var linkLoss: [Int: Double] = [:]
@@ -63,10 +68,11 @@ public final class Simulator {
         self.now = ids.start
         self.random = SeededRandom(seed: seed)
         let n = ids.count
-        instances = Array(repeating: nil, count: n)
+        interpreters = Array(repeating: nil, count: n)
         stores = Array(repeating: SimStore(), count: n)
         generations = Array(repeating: 0, count: n)
         clocks = Array(repeating: HybridLogicalClock(), count: n)
+        clockOffsets = Array(repeating: 0, count: n)
         group = Array(repeating: 0, count: n)
         bytesOut = Array(repeating: [], count: n)
         bytesIn = Array(repeating: [], count: n)
@@ -84,15 +90,15 @@ public final class Simulator {
             switch bootstrap {
             case .fullMesh:
                 let peers = (0..<n).filter { $0 != i }.map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) }
-                instances[i] = makeInstance(i, knownPeers: peers)
+                interpreters[i] = makeInterpreter(i, knownPeers: peers)
                 step(i, .tick)
             case .introducer(let introducer):
                 _ = stores[i].merge(ids.endpoints[i], physicalMillis: now)
-                instances[i] = makeInstance(i, knownPeers: [])
+                interpreters[i] = makeInterpreter(i, knownPeers: [])
                 if i != introducer { step(i, .join(ids.endpoints[introducer])) } else { step(i, .tick) }
             case .introducers(let introducers):
                 _ = stores[i].merge(ids.endpoints[i], physicalMillis: now)
-                instances[i] = makeInstance(i, knownPeers: [])
+                interpreters[i] = makeInterpreter(i, knownPeers: [])
                 // An introducer joins through the next one, so the introducers know each other.
                 let own = introducers.firstIndex(of: i)
                 let through = introducers.isEmpty ? i
@@ -102,11 +108,12 @@ public final class Simulator {
         }
     }
 
-    private func makeInstance(_ i: Int, knownPeers: [KnownPeer]) -> GossipInstance<SeededRandom> {
-        GossipInstance(identity: ids.identities[i], config: config,
-                       random: SeededRandom(seed: seed &* 0x9e37_79b9 &+ UInt64(i) &+ UInt64(restarts) << 40),
-                       now: now, incarnation: now / 1000, endpoint: ids.endpoints[i], knownPeers: knownPeers,
-                       network: ids.network(i))
+    private func makeInterpreter(_ i: Int, knownPeers: [KnownPeer]) -> DirectiveInterpreter<SeededRandom> {
+        DirectiveInterpreter(engine: GossipInstance(
+            identity: ids.identities[i], config: config,
+            random: SeededRandom(seed: seed &* 0x9e37_79b9 &+ UInt64(i) &+ UInt64(restarts) << 40),
+            now: now, incarnation: now / 1000, endpoint: ids.endpoints[i], knownPeers: knownPeers,
+            network: ids.network(i)))
     }
 
     /// Every simulated node sits on one 10.0.0.0/8 subnet: they try each other's addresses, and
@@ -126,7 +133,7 @@ public final class Simulator {
                 guard generation == generations[node] else { continue }
                 step(node, .tick)
             case .deliver(let node, let payload, let source, let sender):
-                guard instances[node] != nil else { continue }
+                guard interpreters[node] != nil else { continue }
                 bytesIn[node].add(payload.count, at: bucket(now))
                 step(node, .datagram(payload, from: source, sender: ids.identities[sender]))
             }
@@ -170,35 +177,33 @@ public final class Simulator {
     }
 
     private func step(_ i: Int, _ event: GossipEvent) {
-        guard let directives = instances[i]?.handle(event, now: now, store: stores[i]) else { return }
-        process(i, directives)
+        var host = SimHost(simulator: self, node: i)
+        interpreters[i]?.handle(event, now: now, host: &host)
     }
 
-    private func process(_ i: Int, _ directives: [GossipDirective]) {
-        for directive in directives {
-            switch directive {
-            case .send(let payload, let address, _):
-                transmit(from: i, payload, to: address)
-            case .schedule(let at):
-                generations[i] += 1
-                queue.push(.wake(node: i, generation: generations[i]), at: at)
-            case .ingest(let encoded, _):
-                var fresh: [SignedEntry] = []
-                for bytes in encoded {
-                    guard let entry = verify(bytes), stores[i].merge(entry, physicalMillis: now) else { continue }
-                    clocks[i].observe(entry.stamp, physicalMillis: now)
-                    fresh.append(entry)
-                    noteHeld(entry.id)
-                }
-                if !fresh.isEmpty { step(i, .merged(fresh)) }
-            case .membershipChanged(let change):
-                if recordMembership { membershipLog.append((now, i, change)) }
-            case .refused:
-                continue
-            case .publishObserved(let observed):
-                publish(i, observed: observed)
-            }
+    /// Node `i`'s wall clock: virtual time moved by its offset.
+    func wallMillis(_ i: Int) -> UInt64 { UInt64(max(0, Int64(clamping: now) + clockOffsets[i])) }
+
+    /// Wakes node `i` at `at`; a wake scheduled before is void.
+    func schedule(_ i: Int, at: UInt64) {
+        generations[i] += 1
+        queue.push(.wake(node: i, generation: generations[i]), at: at)
+    }
+
+    /// Verifies and merges received entries into node `i`'s store, as its node's ingest would.
+    func ingest(_ i: Int, _ encoded: [[UInt8]]) -> IngestCompletion {
+        let physical = wallMillis(i)
+        let completion = stores[i].ingest(encoded.compactMap(verify), physicalMillis: physical)
+        for entry in completion.merged {
+            clocks[i].observe(entry.stamp, physicalMillis: physical)
+            noteHeld(entry.id)
         }
+        for entry in completion.quarantined { noteHeld(entry.id) }
+        return completion
+    }
+
+    func record(_ change: MembershipChange, seenBy i: Int) {
+        if recordMembership { membershipLog.append((now, i, change)) }
     }
 
     /// Decoding and signature checks are cached by the encoded bytes: every node would reach the
@@ -210,19 +215,19 @@ public final class Simulator {
         return entry
     }
 
-    /// A node signs a new endpoint that adds its observed address, as the node shell does.
-    private func publish(_ i: Int, observed: PeerAddress?) {
+    /// A node signs and stores a new endpoint that adds its observed address, as the node shell does.
+    func publish(_ i: Int, observed: PeerAddress?) -> SignedEntry? {
         var addresses = [NodeAddress(ip: ids.addresses[i].ip, port: ids.addresses[i].port, origin: .interface)]
         if let observed { addresses.append(NodeAddress(ip: observed.ip, port: observed.port, origin: .observed)) }
-        let stamp = clocks[i].tick(physicalMillis: now)
+        let stamp = clocks[i].tick(physicalMillis: wallMillis(i))
         guard let entry = try? SignedEntry.sign(.endpoint(EndpointInfo(addresses: addresses)), stamp: stamp, with: ids.keys[i])
-        else { return }
+        else { return nil }
         verified[entry.encoded] = entry
-        _ = stores[i].merge(entry, physicalMillis: now)
-        step(i, .localEntry(entry))
+        _ = stores[i].merge(entry, physicalMillis: wallMillis(i))
+        return entry
     }
 
-    private func transmit(from i: Int, _ payload: [UInt8], to address: PeerAddress) {
+    func transmit(from i: Int, _ payload: [UInt8], to address: PeerAddress) {
         datagramsSent += 1
         bytesOut[i].add(payload.count, at: bucket(now))
         var source = ids.addresses[i]
@@ -268,9 +273,13 @@ public final class Simulator {
     /// Loss on the link from `a` to `b` only; nil restores the default.
     public func setLoss(from a: Int, to b: Int, _ loss: Double?) { linkLoss[a * count + b] = loss }
 
+    /// Runs node `i`'s wall clock `millis` ahead of virtual time (behind, if negative): its stamps
+    /// and its future-tolerance checks (PROTOCOL.md §9.5) read that clock; its timers do not.
+    public func setClockOffset(of i: Int, millis: Int64) { clockOffsets[i] = millis }
+
     /// Stops a node: its protocol state is lost, its store (on disk) survives.
     public func crash(_ i: Int) {
-        instances[i] = nil
+        interpreters[i] = nil
         generations[i] += 1
     }
 
@@ -279,21 +288,21 @@ public final class Simulator {
     public func restart(_ i: Int, knownPeers: [Int]) {
         restarts += 1
         let peers = knownPeers.map { KnownPeer(identity: ids.identities[$0], address: ids.addresses[$0]) }
-        instances[i] = makeInstance(i, knownPeers: peers)
+        interpreters[i] = makeInterpreter(i, knownPeers: peers)
         if let first = knownPeers.first { step(i, .join(ids.endpoints[first])) } else { step(i, .tick) }
     }
 
-    public func isUp(_ i: Int) -> Bool { instances[i] != nil }
+    public func isUp(_ i: Int) -> Bool { interpreters[i] != nil }
 
     // MARK: - Writing and observing
 
     /// Signs a card entry by node `i` now and hands it to its node as a local write.
     @discardableResult
     public func write(at i: Int, field: String = "note", value: String) throws -> SignedEntry {
-        let stamp = clocks[i].tick(physicalMillis: now)
+        let stamp = clocks[i].tick(physicalMillis: wallMillis(i))
         let entry = try SignedEntry.sign(.card(CardUpdate(field: field, values: [CardItem(value)])), stamp: stamp, with: ids.keys[i])
         verified[entry.encoded] = entry
-        if stores[i].merge(entry, physicalMillis: now) { noteHeld(entry.id) }
+        if stores[i].merge(entry, physicalMillis: wallMillis(i)) { noteHeld(entry.id) }
         step(i, .localEntry(entry))
         return entry
     }
@@ -314,10 +323,10 @@ public final class Simulator {
     }
 
     public func status(of member: Int, seenBy observer: Int) -> MemberStatus? {
-        instances[observer]?.status(of: ids.identities[member])
+        interpreters[observer]?.engine.status(of: ids.identities[member])
     }
 
-    public func instance(_ i: Int) -> GossipInstance<SeededRandom>? { instances[i] }
+    public func instance(_ i: Int) -> GossipInstance<SeededRandom>? { interpreters[i]?.engine }
 
     /// The fraction of ordered pairs of `nodes` in which the first holds the second alive at a
     /// verified address: a direct path, punched or not.
@@ -325,7 +334,7 @@ public final class Simulator {
         var pairs = 0
         var direct = 0
         for a in nodes {
-            guard let instance = instances[a] else { continue }
+            guard let instance = interpreters[a]?.engine else { continue }
             let verified = Set(instance.membership.filter { $0.verified != nil && $0.status == .alive }.map(\.member))
             for b in nodes where b != a {
                 pairs += 1

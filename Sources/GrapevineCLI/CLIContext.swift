@@ -1,4 +1,5 @@
 import Foundation
+import GrapevineCore
 
 /// Where a command writes text: the terminal in the executable, a buffer in tests.
 public protocol TextOutput: Sendable {
@@ -62,7 +63,7 @@ public struct CLIContext: Sendable {
     /// The real process: its environment, the system clock, standard output and standard error.
     public static let live = CLIContext(
         environment: ProcessInfo.processInfo.environment,
-        physicalMillis: { UInt64(max(0, Date().timeIntervalSince1970 * 1000)) },
+        physicalMillis: TimeSource.system.wallMillis,
         output: FileDescriptorOutput(.standardOutput),
         errorOutput: FileDescriptorOutput(.standardError))
 

@@ -4,14 +4,12 @@ import Glibc
 import Darwin
 #endif
 
-/// Wall-clock and monotonic readings for the shells; the store itself takes time as an argument.
+import GrapevineCore
+
+/// Clock readings for the store's tools and benchmarks; the store itself takes time as an argument.
 public enum StoreClock {
-    /// Unix time in milliseconds.
-    public static func nowMillis() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
-    }
+    /// Unix time in milliseconds, from the process's one clock (`TimeSource.system`).
+    public static func nowMillis() -> UInt64 { TimeSource.system.wallMillis() }
 
     /// CPU time consumed by the calling thread, in nanoseconds: stage costs stay meaningful
     /// when threads share a core.

@@ -1,5 +1,6 @@
 import Foundation
 import GossipEngine
+import GossipInterpreter
 import Discovery
 import GrapevineCore
 import GrapevineMerge
@@ -14,11 +15,12 @@ public struct OutgoingDatagram: Sendable, Equatable {
     public var address: PeerAddress
 }
 
-/// The node's one owner of protocol state. It opens datagrams, feeds the gossip engine, carries
-/// out the engine's directives against the store, and seals what the engine wants sent.
+/// The node's one owner of protocol state. It opens datagrams, feeds the gossip engine through
+/// the interpreter shared with the simulator (`DirectiveInterpreter`, with `NodeHost` for what
+/// only the node does), and seals what the engine wants sent.
 ///
-/// It performs no socket I/O itself: every call returns the datagrams to send, which keeps it
-/// testable without a network and keeps the NIO shell thin.
+/// It performs no socket I/O itself and reads time only from the injected `NodeOptions.clock`:
+/// every call returns the datagrams to send, so a test drives it by hand.
 actor NodeDriver {
     let home: GrapevineHome
     let options: NodeOptions
@@ -28,7 +30,12 @@ actor NodeDriver {
     let ingestor: Ingestor
     /// Received entries, checked on all cores and committed in groups on the store's own thread.
     let pipeline: IngestPipeline<PublicIdentity>
-    var engine: GossipInstance<SeededRandom>
+    var interpreter: DirectiveInterpreter<SeededRandom>
+    var engine: GossipInstance<SeededRandom> { interpreter.engine }
+    let clock: TimeSource
+    /// The monotonic reading at the start, in milliseconds: where `timerNow` begins.
+    let startedMonotonic: UInt64
+    let publisher: EndpointPublisher
     var sealer: DatagramSealer
     var opener: DatagramOpener
     var counters = NodeCounters()
@@ -60,15 +67,18 @@ actor NodeDriver {
         self.identity = PublicIdentity(signingKey)
         self.store = store
         self.ingestor = Ingestor(store: store)
-        self.pipeline = IngestPipeline(
-            ingestor: ingestor, monotonicNanos: { DispatchTime.now().uptimeNanoseconds },
-            physicalMillis: { [options] in Self.clock(options) })
+        let clock = options.clock
+        self.clock = clock
+        self.pipeline = IngestPipeline(ingestor: ingestor, monotonicNanos: clock.monotonicNanos,
+                                       physicalMillis: clock.wallMillis)
+        self.publisher = EndpointPublisher(store: store, signingKey: signingKey, advertised: advertised, logger: logger)
         self.advertised = advertised
         self.listenDescription = listenDescription
         self.logger = logger
         self.storeWatch = StoreFileWatch(path: home.storePath)
-        let now = Self.clock(options)
+        let now = clock.wallMillis()
         self.startedMillis = now
+        self.startedMonotonic = clock.monotonicMillis
         let epoch = NodeEpoch.next(home: home, nowMillis: now)
         self.sealer = DatagramSealer(signingKey: signingKey, epoch: epoch)
         self.opener = DatagramOpener(signingKey: signingKey, limits: options.limits)
@@ -77,9 +87,9 @@ actor NodeDriver {
         self.savedPeers = known
         var seed: UInt64 = 0
         for byte in Sodium.randomBytes(8) { seed = seed << 8 | UInt64(byte) }
-        self.engine = GossipInstance(
+        self.interpreter = DirectiveInterpreter(engine: GossipInstance(
             identity: PublicIdentity(signingKey), config: options.gossip, random: SeededRandom(seed: seed), now: now,
-            incarnation: epoch, endpoint: endpoint, knownPeers: known, network: network)
+            incarnation: epoch, endpoint: endpoint, knownPeers: known, network: network))
         if options.mergeLog {
             let path = home.path + "/merge.log"
             if !FileManager.default.fileExists(atPath: path) {
@@ -93,19 +103,22 @@ actor NodeDriver {
         }
     }
 
-    /// Wall-clock milliseconds, shifted by the test-only offset.
-    static func clock(_ options: NodeOptions) -> UInt64 {
-        let wall = Int64(Date().timeIntervalSince1970 * 1000)
-        return UInt64(max(0, wall + options.clockOffsetMillis))
-    }
+    /// The wall clock (Unix milliseconds): stamps, the future tolerance, `status.json`.
+    var now: UInt64 { clock.wallMillis() }
 
-    var now: UInt64 { Self.clock(options) }
+    /// The timeline of the engine and the node's own timers: the monotonic clock, in
+    /// milliseconds, counted from the wall reading at the start, so the engine's times still read
+    /// as Unix times in `status.json` while a jump of the system clock moves no timer.
+    var timerNow: UInt64 {
+        let monotonic = clock.monotonicMillis
+        return startedMillis + (monotonic > startedMonotonic ? monotonic - startedMonotonic : 0)
+    }
 
     /// How long the shell may sleep before the next call to `tick`.
     func sleepMillis() -> UInt64 {
         if pipeline.isBusy { return 0 }
         let due = min(nextWake, nextOutboxPoll, nextHousekeeping)
-        let current = now
+        let current = timerNow
         return due > current ? min(due - current, 100) : 0
     }
 
@@ -126,7 +139,7 @@ actor NodeDriver {
     func receive(_ bytes: [UInt8], from source: PeerAddress) -> [OutgoingDatagram] {
         counters.datagramsIn += 1
         counters.bytesIn += bytes.count
-        switch opener.open(bytes, source: IPText.format(source.ip), nowMillis: now) {
+        switch opener.open(bytes, source: IPText.format(source.ip), nowMillis: timerNow) {
         case .failure(let reason):
             counters.drop(reason.rawValue)
             logger.debug("dropped datagram", metadata: ["from": "\(source)", "reason": "\(reason.rawValue)"])
@@ -163,7 +176,7 @@ actor NodeDriver {
     /// Timers, the outbox of other processes' writes, quarantine and the status snapshot.
     func tick() -> [OutgoingDatagram] {
         var out = finishIngests()
-        let current = now
+        let current = timerNow
         if current >= nextWake {
             out += run(.tick)
         }
@@ -190,50 +203,47 @@ actor NodeDriver {
 
     // MARK: Directives
 
-    /// Feeds one event and carries out every directive it causes, including the `.merged` events
-    /// that ingesting entries produces.
-    func run(_ first: GossipEvent) -> [OutgoingDatagram] {
-        var pending = [first]
+    /// Feeds one event to the interpreter and carries out what its directives left for the
+    /// actor; the events they cause (`.localEntry` for a published endpoint) run within.
+    func run(_ event: GossipEvent) -> [OutgoingDatagram] {
+        var host = makeHost()
+        interpreter.handle(event, now: timerNow, host: &host)
+        return finish(host)
+    }
+
+    private func makeHost() -> NodeHost {
+        NodeHost(store: StoreView(store: store), pipeline: pipeline, publisher: publisher, wallMillis: now)
+    }
+
+    /// Seals and counts the sends the host recorded, in order, and logs and counts the rest.
+    private func finish(_ host: NodeHost) -> [OutgoingDatagram] {
         var out: [OutgoingDatagram] = []
-        let view = StoreView(store: store)
-        while !pending.isEmpty {
-            let event = pending.removeFirst()
-            for directive in engine.handle(event, now: now, store: view) {
-                switch directive {
-                case .send(let payload, let address, let recipient):
-                    if let reason = address.unusable(listensOnLoopback: options.gossip.listensOnLoopback) {
-                        sendFailed("refused:" + reason.rawValue, to: address)
-                        continue
-                    }
-                    guard let sealed = sealer.seal(payload, to: recipient) else {
-                        logger.warning("payload too large to seal", metadata: ["peer": "\(recipient.fingerprint)"])
-                        continue
-                    }
-                    counters.datagramsOut += 1
-                    counters.bytesOut += sealed.count
-                    out.append(OutgoingDatagram(bytes: sealed, address: address))
-                case .schedule(let at):
-                    nextWake = at
-                case .ingest(let entries, let sender):
-                    // Over the queue's bound the entries are dropped unheard: reconciliation
-                    // brings them again once the node keeps up.
-                    if !pipeline.submit(entries, tag: sender) {
-                        counters.entries["overflow", default: 0] += entries.count
-                    }
-                case .membershipChanged(let change):
-                    logger.info("member \(change.report.rawValue)", metadata: [
-                        "peer": "\(change.member.fingerprint)", "incarnation": "\(change.incarnation)",
-                        "address": "\(change.verified.map(String.init(describing:)) ?? "-")",
-                    ])
-                    savePeersIfChanged()
-                case .refused(let error, let source, let sender):
-                    counters.drop(error.code.rawValue)
-                    if let version = error.spokenVersion {
-                        noteOtherVersion(sender, version: version, from: source)
-                    }
-                case .publishObserved(let observed):
-                    if let entry = publishEndpoint(observed: observed) { pending.append(.localEntry(entry)) }
-                }
+        for send in host.sends {
+            if let reason = send.address.unusable(listensOnLoopback: options.gossip.listensOnLoopback) {
+                sendFailed("refused:" + reason.rawValue, to: send.address)
+                continue
+            }
+            guard let sealed = sealer.seal(send.payload, to: send.recipient) else {
+                logger.warning("payload too large to seal", metadata: ["peer": "\(send.recipient.fingerprint)"])
+                continue
+            }
+            counters.datagramsOut += 1
+            counters.bytesOut += sealed.count
+            out.append(OutgoingDatagram(bytes: sealed, address: send.address))
+        }
+        if let wake = host.wake { nextWake = wake }
+        if host.overflow > 0 { counters.entries["overflow", default: 0] += host.overflow }
+        for change in host.changes {
+            logger.info("member \(change.report.rawValue)", metadata: [
+                "peer": "\(change.member.fingerprint)", "incarnation": "\(change.incarnation)",
+                "address": "\(change.verified.map(String.init(describing:)) ?? "-")",
+            ])
+        }
+        if !host.changes.isEmpty { savePeersIfChanged() }
+        for refusal in host.refusals {
+            counters.drop(refusal.error.code.rawValue)
+            if let version = refusal.error.spokenVersion {
+                noteOtherVersion(refusal.sender, version: version, from: refusal.source)
             }
         }
         return out
@@ -243,37 +253,17 @@ actor NodeDriver {
     /// the last minute. Never more than a counter: a peer chooses the addresses it advertises.
     func sendFailed(_ reason: String, to address: PeerAddress) {
         counters.sendFailed[reason, default: 0] += 1
-        guard sendFailureLog.shouldLog(address, now: now) else { return }
+        guard sendFailureLog.shouldLog(address, now: timerNow) else { return }
         logger.warning("could not send a datagram", metadata: [
             "address": "\(address)", "reason": "\(reason)", "note": "logged once a minute per address",
         ])
-    }
-
-    /// Signs a new endpoint entry: the advertised addresses, and the observed one (PROTOCOL.md
-    /// §11.7) when it fits and differs from them.
-    private func publishEndpoint(observed: PeerAddress?) -> SignedEntry? {
-        var addresses = advertised
-        if let observed, !addresses.contains(where: { PeerAddress($0) == observed }) {
-            addresses = Array(addresses.prefix(Limits.maxAddresses - 1))
-                + [NodeAddress(ip: observed.ip, port: observed.port, origin: .observed)]
-        }
-        do {
-            let entry = try store.write(.endpoint(EndpointInfo(addresses: addresses)), signingKey: signingKey,
-                                        physicalMillis: now)
-            logger.info("endpoint published", metadata: ["observed": "\(observed.map { "\($0)" } ?? "-")"])
-            return entry
-        } catch {
-            logger.error("could not publish the endpoint", metadata: ["error": "\(error)"])
-            return nil
-        }
     }
 
     /// Hands the engine what the store committed since the last call: the entries it newly
     /// merged and those it newly holds in quarantine. Each `merge.log` line is written here,
     /// after its commit, so the log never names an entry a crash could lose.
     private func finishIngests() -> [OutgoingDatagram] {
-        var merged: [SignedEntry] = []
-        var quarantined: [SignedEntry] = []
+        var completion = IngestCompletion()
         let stamp = now
         for done in pipeline.completed() {
             guard let outcomes = done.outcomes else {
@@ -284,17 +274,17 @@ actor NodeDriver {
             for (item, result) in zip(done.items, outcomes) {
                 counters.entry(result.outcome)
                 guard case .verified(let entry) = item else { continue }
-                if result.outcome == .quarantined { quarantined.append(entry) }
+                if result.outcome == .quarantined { completion.quarantined.append(entry) }
                 guard result.outcome == .new else { continue }
-                merged.append(entry)
+                completion.merged.append(entry)
                 if let mergeLog { mergeLog.write(Data("\(stamp) \(entry.id.hex)\n".utf8)) }
             }
         }
-        followPrivateFields(merged)
-        var out: [OutgoingDatagram] = []
-        if !merged.isEmpty { out += run(.merged(merged)) }
-        if !quarantined.isEmpty { out += run(.quarantined(quarantined)) }
-        return out
+        followPrivateFields(completion.merged)
+        guard !completion.merged.isEmpty || !completion.quarantined.isEmpty else { return [] }
+        var host = makeHost()
+        interpreter.ingestCompleted(completion, now: timerNow, host: &host)
+        return finish(host)
     }
 
     /// Sends on what other processes (the CLI) wrote; an invite's endpoint queued by `peer add`
@@ -366,13 +356,4 @@ actor NodeDriver {
             logger.warning("could not save peers.json", metadata: ["error": "\(error)"])
         }
     }
-}
-
-/// The engine's read-only view of the store.
-struct StoreView: GossipStore {
-    let store: Store
-
-    var reconciliationIndex: ReconciliationIndex { store.heldIndex }
-
-    func encodedEntry(_ id: EntryID) -> [UInt8]? { store.encodedEntry(id) }
 }

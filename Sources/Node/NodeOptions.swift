@@ -23,8 +23,9 @@ public struct NodeOptions: Sendable {
     /// Append "millis entry-id" for every newly merged entry to `merge.log` in the home
     /// (benchmarks measure propagation from these lines).
     public var mergeLog = false
-    /// Test only: added to the wall clock, to run this node's clock ahead or behind.
-    public var clockOffsetMillis: Int64 = 0
+    /// The node's one clock: wall time for stamps and credibility checks, monotonic time for
+    /// timers. Tests inject their own; `--test-clock-offset-ms` shifts the wall reading only.
+    public var clock = TimeSource.system
     /// Test only: each received datagram is handled this much later (one-way latency; datagrams
     /// behind it are not held up). The fault harness's kernel has no netem.
     public var receiveDelayMillis: UInt64 = 0

@@ -204,8 +204,8 @@ public final class NodeService: Service {
 
     /// Signs a new endpoint entry unless the store already holds this node's current one.
     private func publishEndpoint(_ addresses: [NodeAddress]) throws -> SignedEntry {
-        let now = NodeDriver.clock(options)
-        return try store.write(.endpoint(EndpointInfo(addresses: addresses)), signingKey: signingKey, physicalMillis: now)
+        try store.write(.endpoint(EndpointInfo(addresses: addresses)), signingKey: signingKey,
+                        physicalMillis: options.clock.wallMillis())
     }
 
     /// What the node publishes (PROTOCOL.md §5.4): the `--advertise` addresses as forwarded ones;

@@ -96,7 +96,7 @@ struct Run: AsyncParsableCommand {
         node.mergeLog = mergeLog
         node.discover = discover
         if let testDiscoveryIntervalMs { node.discoveryIntervalMillis = testDiscoveryIntervalMs }
-        node.clockOffsetMillis = testClockOffsetMs
+        node.clock = TimeSource.system.shifted(by: testClockOffsetMs)
         node.receiveDelayMillis = testReceiveDelayMs
         if let probeIntervalMs { node.gossip.probeIntervalMillis = probeIntervalMs }
         if let testUnverifiedTimeoutMs { node.gossip.unverifiedTimeoutMillis = testUnverifiedTimeoutMs }

@@ -1,4 +1,5 @@
 import GossipEngine
+import GossipInterpreter
 import GossipSimulator
 import GrapevineCore
 import GrapevineMerge
@@ -182,29 +183,48 @@ import Testing
     }
 
     /// A store holding a few entries, for answers to requests.
-    struct FixedStore: GossipStore {
+    struct FixedStore: EntryStore {
         var entries: [EntryID: [UInt8]]
         var reconciliationIndex: ReconciliationIndex { ReconciliationIndex() }
-        func encodedEntry(_ id: EntryID) -> [UInt8]? { entries[id] }
+        func encodedEntries(_ ids: [EntryID]) -> [[UInt8]] { ids.compactMap { entries[$0] } }
+    }
+
+    /// Carries out directives over a `FixedStore` through the interpreter and keeps the sends.
+    struct SendingHost: DirectiveHost {
+        let store: FixedStore
+        var sent: [GossipDirective] = []
+
+        mutating func send(_ payload: [UInt8], to address: PeerAddress, recipient: PublicIdentity) {
+            sent.append(.send(payload, to: address, recipient: recipient))
+        }
+
+        func schedule(at time: UInt64) {}
+        func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> IngestCompletion? { nil }
+        func membershipChanged(_ change: MembershipChange) {}
+        func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {}
+        func publishEndpoint(observed: PeerAddress?) -> SignedEntry? { nil }
     }
 
     @Test func aForgedSourceAddressGetsABareAckAndNoEntries() throws {
         let ids = try #require(Self.ids)
-        var node = make(ids, peers: [1])
+        var node = DirectiveInterpreter(engine: make(ids, peers: [1]))
         let held = try entries(by: 2, count: 8, ids: ids, at: t0)
         let store = FixedStore(entries: Dictionary(uniqueKeysWithValues: held.map { ($0.id, $0.encoded) }))
-        _ = node.handle(.merged(held), now: t0, store: store)
+        func handle(_ event: GossipEvent, now: UInt64) -> [GossipDirective] {
+            var host = SendingHost(store: store)
+            node.handle(event, now: now, host: &host)
+            return host.sent
+        }
+        _ = handle(.merged(held), now: t0)
         var asking = GossipMessage()
         asking.ping = 9
         asking.request = held.map(\.id)
         let spoofed = PeerAddress(ip: [192, 0, 2, 66], port: 4100)
-        let toVictim = sends(node.handle(.datagram(asking.encoded(), from: spoofed, sender: ids.identities[1]),
-                                         now: t0 + 1, store: store))
+        let toVictim = sends(handle(.datagram(asking.encoded(), from: spoofed, sender: ids.identities[1]), now: t0 + 1))
         #expect(toVictim.count == 1 && toVictim[0].message.ack == 9)
         #expect(toVictim.allSatisfy { $0.message.entries.isEmpty && $0.message.members.isEmpty },
                 "nothing larger than the request goes to an address the sender has not proved")
-        let toMember = sends(node.handle(.datagram(asking.encoded(), from: ids.addresses[1], sender: ids.identities[1]),
-                                         now: t0 + 2, store: store))
+        let toMember = sends(handle(.datagram(asking.encoded(), from: ids.addresses[1], sender: ids.identities[1]), now: t0 + 2))
         #expect(Set(toMember.flatMap(\.message.entries)).count == 8, "the member at its verified address gets what it asked for")
     }
 

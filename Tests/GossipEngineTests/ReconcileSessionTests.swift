@@ -1,4 +1,5 @@
 import GossipEngine
+import GossipInterpreter
 import GossipSimulator
 import GrapevineCore
 import GrapevineMerge
@@ -11,10 +12,36 @@ import Testing
     static let t0: UInt64 = 1_764_000_000_000
 
     /// A store holding the given entries, growing as the instance's `ingest` directives say.
-    struct HeldStore: GossipStore {
+    struct HeldStore: EntryStore {
         var held: [SignedEntry]
         var reconciliationIndex: ReconciliationIndex { ReconciliationIndex(held.map { (stamp: $0.stamp, id: $0.id) }) }
         func encodedEntry(_ id: EntryID) -> [UInt8]? { held.first { $0.id == id }?.encoded }
+        func encodedEntries(_ ids: [EntryID]) -> [[UInt8]] { ids.compactMap(encodedEntry) }
+    }
+
+    /// One node's side of the directives in a pair: sends are recorded, ingests merge at once.
+    struct PairHost: DirectiveHost {
+        var store: HeldStore
+        var sent: [(payload: [UInt8], to: PeerAddress)] = []
+
+        mutating func send(_ payload: [UInt8], to address: PeerAddress, recipient: PublicIdentity) {
+            sent.append((payload, address))
+        }
+
+        mutating func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> IngestCompletion? {
+            var completion = IngestCompletion()
+            for bytes in entries {
+                guard let entry = try? SignedEntry.decode(bytes), store.encodedEntry(entry.id) == nil else { continue }
+                store.held.append(entry)
+                completion.merged.append(entry)
+            }
+            return completion
+        }
+
+        func schedule(at time: UInt64) {}
+        func membershipChanged(_ change: MembershipChange) {}
+        func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {}
+        func publishEndpoint(observed: PeerAddress?) -> SignedEntry? { nil }
     }
 
     /// One datagram in flight.
@@ -28,7 +55,7 @@ import Testing
     /// Two nodes that verified each other; every datagram takes 10 ms, unless `drop` says it is lost.
     struct Pair {
         let ids: SimIdentities
-        var nodes: [GossipInstance<SeededRandom>]
+        var nodes: [DirectiveInterpreter<SeededRandom>]
         var stores: [HeldStore]
         var now = ReconcileSessionTests.t0
         var inFlight: [(at: UInt64, sent: Sent)] = []
@@ -38,26 +65,21 @@ import Testing
             self.ids = ids
             self.stores = stores
             nodes = (0..<2).map { i in
-                GossipInstance(identity: ids.identities[i], random: SeededRandom(seed: UInt64(7 + i)),
-                               now: ReconcileSessionTests.t0, incarnation: 5, endpoint: ids.endpoints[i],
-                               knownPeers: [KnownPeer(identity: ids.identities[1 - i], address: ids.addresses[1 - i])])
+                DirectiveInterpreter(engine: GossipInstance(
+                    identity: ids.identities[i], random: SeededRandom(seed: UInt64(7 + i)),
+                    now: ReconcileSessionTests.t0, incarnation: 5, endpoint: ids.endpoints[i],
+                    knownPeers: [KnownPeer(identity: ids.identities[1 - i], address: ids.addresses[1 - i])]))
             }
         }
 
+        /// Feeds one event through the interpreter; what goes to the other node's address is in flight.
         mutating func feed(_ i: Int, _ event: GossipEvent) {
-            for directive in nodes[i].handle(event, now: now, store: stores[i]) {
-                switch directive {
-                case .send(let payload, _, _):
-                    guard let message = try? GossipMessage.decode(payload) else { continue }
-                    inFlight.append((now + 10, Sent(from: i, to: 1 - i, message: message, payload: payload)))
-                case .ingest(let encoded, _):
-                    for bytes in encoded {
-                        guard let entry = try? SignedEntry.decode(bytes), stores[i].encodedEntry(entry.id) == nil else { continue }
-                        stores[i].held.append(entry)
-                    }
-                default:
-                    continue
-                }
+            var host = PairHost(store: stores[i])
+            nodes[i].handle(event, now: now, host: &host)
+            stores[i] = host.store
+            for (payload, address) in host.sent where address == ids.addresses[1 - i] {
+                guard let message = try? GossipMessage.decode(payload) else { continue }
+                inFlight.append((now + 10, Sent(from: i, to: 1 - i, message: message, payload: payload)))
             }
         }
 

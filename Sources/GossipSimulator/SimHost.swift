@@ -1,0 +1,28 @@
+import GossipEngine
+import GossipInterpreter
+import GrapevineCore
+
+/// One simulated node's side of the directives: datagrams go into the simulated network, wakes
+/// into the event queue, and an ingest merges at once, at the virtual time it began.
+struct SimHost: DirectiveHost {
+    unowned let simulator: Simulator
+    let node: Int
+
+    var store: SimStore { simulator.stores[node] }
+
+    func send(_ payload: [UInt8], to address: PeerAddress, recipient: PublicIdentity) {
+        simulator.transmit(from: node, payload, to: address)
+    }
+
+    func schedule(at time: UInt64) { simulator.schedule(node, at: time) }
+
+    func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> IngestCompletion? {
+        simulator.ingest(node, entries)
+    }
+
+    func membershipChanged(_ change: MembershipChange) { simulator.record(change, seenBy: node) }
+
+    func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {}
+
+    func publishEndpoint(observed: PeerAddress?) -> SignedEntry? { simulator.publish(node, observed: observed) }
+}
