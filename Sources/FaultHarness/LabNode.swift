@@ -1,7 +1,7 @@
 import Foundation
-import ProcessTestSupport
 import GrapevineCore
 import Node
+import TestKit
 
 /// One `grapevine` home on a lab host, and the node process that runs it.
 public final class LabNode: @unchecked Sendable {

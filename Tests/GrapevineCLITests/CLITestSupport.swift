@@ -3,6 +3,7 @@ import GrapevineCLI
 import GrapevineCore
 import GrapevineStore
 import Sodium
+import TestKit
 import Testing
 @testable import grapevine
 
@@ -26,8 +27,9 @@ struct TestHome {
         self.environment = ["HOME": "/nonexistent-home", "GRAPEVINE_HOME": path]
     }
 
+    /// A fresh home path, not created yet and removed when the tests exit.
     static func temporaryPath() -> String {
-        NSTemporaryDirectory() + "grapevine-cli-\(UUID().uuidString)"
+        TemporaryDirectory.path("grapevine-cli")
     }
 
     /// Runs `grapevine ARGS…` with this home as $GRAPEVINE_HOME.

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 @testable import GrapevineCore
+import TestKit
+import Testing
 
 @Suite("Grapevine home paths")
 struct GrapevineHomeTests {
@@ -15,7 +16,7 @@ struct GrapevineHomeTests {
 
     @Test("createDirectory makes the missing folders above the home, and the home itself 0700")
     func createsMissingParents() throws {
-        let base = NSTemporaryDirectory() + "grapevine-home-\(UUID().uuidString)"
+        let base = TemporaryDirectory.path("grapevine-home")
         let home = GrapevineHome(path: base + "/one/two/home")
         try home.createDirectory()
         #expect(home.exists)

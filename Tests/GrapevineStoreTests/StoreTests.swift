@@ -10,7 +10,7 @@ import Testing
     typealias F = StoreFixtures
 
     @Test func localWriteAfterTheWallClockSteppedBackStillWins() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let store = try F.openStore(dir)
         let me = F.key(1)
         let first = try store.write(F.card("fn", "Ada"), signingKey: me, physicalMillis: F.baseMillis + 60_000)
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func aSecondProcessSharesTheClockAndSeesTheOthersWrites() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let node = try F.openStore(dir)
         let cli = try F.openStore(dir)
         let me = F.key(2)
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func aSecondWriterWaitsForTheLockInsteadOfFailing() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let holder = try F.openStore(dir)
         let writer = try F.openStore(dir)
         let started = DispatchSemaphore(value: 0)
@@ -89,7 +89,7 @@ import Testing
     }
 
     @Test func farFutureEntriesAreKeptInQuarantineAndMergedWhenDue() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         var store = try F.openStore(dir)
         let bob = F.key(11)
         let future = try F.sign(F.card("fn", "Bob from the future"), bob, millis: F.baseMillis + 3_600_000)
@@ -107,7 +107,7 @@ import Testing
     }
 
     @Test func reopeningRebuildsTheSameMergeState() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let store = try F.openStore(dir)
         let entries = try RandomHistory.entries(seed: 7, authors: 6, count: 300)
         _ = try Ingestor(store: store).ingest(entries.map(\.encoded), physicalMillis: F.baseMillis)
@@ -137,7 +137,7 @@ import Testing
 
     @Test func theOrderOfArrivalDoesNotChangeTheStore() throws {
         let entries = try RandomHistory.entries(seed: 11, authors: 5, count: 300)
-        var generator = SeededGenerator(seed: 11)
+        var generator = SeededRandom(seed: 11)
         let orders = [entries, entries.reversed(), entries.shuffled(using: &generator)]
         var snapshots: [DerivedSnapshot] = []
         var digests: [String] = []
@@ -214,7 +214,7 @@ import Testing
 /// equal and concurrent stamps, so that entries supersede each other.
 enum RandomHistory {
     static func entries(seed: UInt64, authors: Int, count: Int) throws -> [SignedEntry] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let keys = (0..<authors).map { StoreFixtures.key(100 + $0) }
         let ids = keys.map(StoreFixtures.identity)
         let fields = ["fn", "org", "title", "locality", "note", "categories", "email"]
@@ -255,7 +255,7 @@ enum RandomHistory {
     }
 
     /// A connections-only value under one of two card keys, so rows of both keys meet in a slot.
-    static func sealedCard(author: PublicIdentity, field: String, value: String, _ rng: inout SeededGenerator) throws
+    static func sealedCard(author: PublicIdentity, field: String, value: String, _ rng: inout SeededRandom) throws
         -> EntryContent
     {
         let key = cardKeys[Int.random(in: 0..<cardKeys.count, using: &rng)]
@@ -265,7 +265,7 @@ enum RandomHistory {
     }
 
     /// A grant of one of the card keys to `recipient`, or an empty one.
-    static func grant(to recipient: PublicIdentity, _ rng: inout SeededGenerator) throws -> EntryContent {
+    static func grant(to recipient: PublicIdentity, _ rng: inout SeededRandom) throws -> EntryContent {
         let choice = Int.random(in: 0...cardKeys.count, using: &rng)
         guard choice < cardKeys.count else { return .grant(.empty(to: recipient)) }
         let seed = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }

@@ -29,7 +29,7 @@ import Testing
 
     @Test("upgrading a v1 store keeps every valid entry, and sets the refused ones aside by reason, counted in stats")
     func upgradeKeepsOrCountsEveryEntry() throws {
-        let directory = StoreFixtures.temporaryDirectory()
+        let directory = try StoreFixtures.temporaryDirectory()
         let alice = StoreFixtures.key(1)
         let bob = StoreFixtures.key(2)
         let t = StoreFixtures.baseMillis
@@ -58,7 +58,7 @@ import Testing
         #expect(Set(kept) == [Data(badSignature.body), Data(wrongKind.body)])
 
         // A store that only holds valid entries retains the same digest.
-        let fresh = StoreFixtures.temporaryDirectory()
+        let fresh = try StoreFixtures.temporaryDirectory()
         let reference = try StoreFixtures.openStore(fresh, millis: t + 1000)
         _ = try reference.ingest(valid.map { .success($0) }, physicalMillis: t + 1000)
         #expect(reference.digest == store.digest)

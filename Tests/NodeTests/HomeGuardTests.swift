@@ -1,6 +1,6 @@
 import Foundation
 import GrapevineCore
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// What a running node guards in its home: it is the only node there, and its store file is the
