@@ -36,7 +36,7 @@ public final class LabNode: @unchecked Sendable {
     ///
     /// - Parameter defaultListen: start it without `--listen`, on the node's default address.
     public func start(peers: [String] = [], extra: [String] = [], defaultListen: Bool = false) throws {
-        try? FileManager.default.removeItem(atPath: home + "/" + NodeStatus.fileName)
+        try? FileManager.default.removeItem(atPath: GrapevineHome(path: home).path(of: .status))
         let arguments = ["run", "--home", home] + (defaultListen ? [] : ["--listen", listen ?? address])
             + ["--merge-log", "--log-level", "info"] + peers.flatMap { ["--peer", $0] } + extra
         let process = try lab.spawn(host: host, binaries.grapevine, arguments, log: logPath)
@@ -173,7 +173,7 @@ public final class LabNode: @unchecked Sendable {
 
     /// The entries of the store file, by state, read with SQLite directly.
     public func storedEntries() throws -> StoreSnapshot {
-        try StoreSnapshot(path: home + "/" + GrapevineHome.storeFileName)
+        try StoreSnapshot(path: GrapevineHome(path: home).storePath)
     }
 }
 

@@ -5,8 +5,6 @@ import GrapevineCore
 /// The peers a node verified, kept in `peers.json` in its home so a restarted node rejoins
 /// without bootstrap arguments.
 enum KnownPeers {
-    static let fileName = "peers.json"
-
     struct Record: Codable, Equatable {
         var id: String
         var ip: String
@@ -14,7 +12,7 @@ enum KnownPeers {
     }
 
     static func load(home: GrapevineHome) -> [KnownPeer] {
-        guard let data = FileManager.default.contents(atPath: home.path + "/" + fileName),
+        guard let data = home.contents(of: .peers),
               let records = try? JSONDecoder().decode([Record].self, from: data)
         else { return [] }
         return records.compactMap { record in
@@ -27,11 +25,6 @@ enum KnownPeers {
         let records = peers.map { Record(id: $0.identity.text, ip: IPText.format($0.address.ip), port: $0.address.port) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let path = home.path + "/" + fileName
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: try encoder.encode(records),
-                                             attributes: [.posixPermissions: 0o600]),
-              rename(temporary, path) == 0
-        else { throw CocoaError(.fileWriteUnknown) }
+        try home.writeAtomically(try encoder.encode(records), to: .peers)
     }
 }

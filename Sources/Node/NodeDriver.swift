@@ -81,7 +81,7 @@ actor NodeDriver {
             identity: PublicIdentity(signingKey), config: options.gossip, random: SeededRandom(seed: seed), now: now,
             incarnation: epoch, endpoint: endpoint, knownPeers: known, network: network)
         if options.mergeLog {
-            let path = home.path + "/merge.log"
+            let path = home.path(of: .mergeLog)
             if !FileManager.default.fileExists(atPath: path) {
                 _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
             }

@@ -56,12 +56,12 @@ struct TestHome {
     }
 
     func identity() throws -> PublicIdentity {
-        let key = try KeyFile.load(from: path + "/" + GrapevineHome.keyFileName)
+        let key = try KeyFile.load(from: GrapevineHome(path: path).keyFilePath)
         return try #require(PublicIdentity(bytes: key.publicKey))
     }
 
     func openStore() throws -> Store {
-        try Store(path: path + "/" + GrapevineHome.storeFileName, physicalMillis: TestHome.baseMillis)
+        try Store(path: GrapevineHome(path: path).storePath, physicalMillis: TestHome.baseMillis)
     }
 
     /// Parses a command's JSON output.

@@ -33,7 +33,7 @@ final class NodeHarness: Polling, @unchecked Sendable {
     /// otherwise) and waits for its status.
     func start(_ name: String, listen: String = "127.0.0.1:0", extra: [String] = []) throws -> NodeStatus {
         let log = home(name) + ".log"
-        try? FileManager.default.removeItem(atPath: home(name) + "/" + NodeStatus.fileName)
+        try? FileManager.default.removeItem(atPath: GrapevineHome(path: home(name)).path(of: .status))
         let process = try ProcessRunner.start(
             Self.binary, ["run", "--home", home(name), "--listen", listen, "--log-level", "info"] + extra, log: log)
         processes[name] = process
