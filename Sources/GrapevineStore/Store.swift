@@ -114,7 +114,7 @@ public final class Store: @unchecked Sendable {
         guard outcome == .new || outcome == .quarantined else {
             throw StoreError.localWriteNotRetained("\(outcome)")
         }
-        try db.run("INSERT INTO outbox (entry_id) VALUES (?)", arguments: [entry.id.blob])
+        try Self.queueInOutbox(entry.id, db: db)
         return entry
     }
 

@@ -202,32 +202,6 @@ extension Store {
         }
     }
 
-    /// The local entries queued for gossip, oldest first, as the bytes to send. Entries pruned
-    /// since they were written are skipped.
-    public func outbox(limit: Int = 256) throws(StoreError) -> [(sequence: Int64, encoded: [UInt8])] {
-        try guarded {
-            try pool.read { db in
-                try Row.fetchAll(
-                    db, sql: """
-                        SELECT entry.id, entry.author, entry.kind, entry.rkey, entry.stamp, entry.body,
-                               entry.signature, outbox.seq
-                        FROM outbox JOIN entry ON entry.id = outbox.entry_id ORDER BY outbox.seq LIMIT ?
-                        """,
-                    arguments: [limit]
-                ).map { row in (row[7] as Int64, try DerivedTables.storedEntry(row).encoded) }
-            }
-        }
-    }
-
-    /// Removes outbox rows up to and including `sequence`, once the node has sent them.
-    public func removeFromOutbox(through sequence: Int64) throws(StoreError) {
-        try guarded {
-            try pool.write { db in
-                try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [sequence])
-            }
-        }
-    }
-
     /// `PRAGMA integrity_check`: "ok" for a sound file.
     public func integrityCheck() throws(StoreError) -> String {
         try guarded {
