@@ -295,7 +295,6 @@ struct DerivedSnapshot: Equatable {
             "edge": "SELECT hex(author), hex(target), state, stamp, hex(entry_id) FROM edge",
             "introduction": "SELECT hex(id), hex(author), hex(a), hex(b), note, stamp FROM introduction",
             "introduction_response": "SELECT hex(introduction), hex(author), answer, stamp, hex(entry_id) FROM introduction_response",
-            "endpoint": "SELECT hex(author), addresses, stamp, hex(entry_id) FROM endpoint",
             "entry": "SELECT hex(id), hex(author), kind, hex(rkey), stamp, hex(body), hex(signature), state FROM entry",
         ]
         try store.pool.read { db in
