@@ -106,7 +106,7 @@ public final class LabNode: @unchecked Sendable {
         return member.state == "alive" && member.address != nil
     }
 
-    public func member(_ identity: String) -> NodeStatus.Member? {
+    public func member(_ identity: String) -> NodeStatus.MemberSnapshot? {
         status()?.members.first { $0.id == identity }
     }
 

@@ -10,7 +10,9 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     /// The protocol version this build speaks (PROTOCOL.md §15.1).
     public static let protocolVersion = GossipConfig.protocolVersion
 
-    public struct Member: Codable, Sendable, Equatable {
+    /// The engine's `MemberSnapshot` of one member as text, with what only the node knows: when
+    /// it last heard from the member and, while it is unreachable, what it tried.
+    public struct MemberSnapshot: Codable, Sendable, Equatable {
         public var id: String
         public var fingerprint: String
         public var state: String
@@ -44,7 +46,7 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var advertised: [String]
     public var startedMillis: UInt64
     public var writtenMillis: UInt64
-    public var members: [Member]
+    public var members: [MemberSnapshot]
     /// At most 32 peers heard speaking another version, by key; absent in snapshots of older nodes.
     public var otherVersions: [OtherVersionPeer]?
     public var counters: NodeCounters

@@ -2,16 +2,18 @@ import Foundation
 import GossipEngine
 import GrapevineCore
 
-/// The peers a node verified, kept in `peers.json` in its home so a restarted node rejoins
-/// without bootstrap arguments.
-enum KnownPeers {
+/// `peers.json` in the home: the peers a node verified, so a restarted node rejoins without
+/// bootstrap arguments, and `inspect` lists them whether or not the node runs.
+extension KnownPeer {
+    /// One line of `peers.json`.
     struct Record: Codable, Equatable {
         var id: String
         var ip: String
         var port: UInt16
     }
 
-    static func load(home: GrapevineHome) -> [KnownPeer] {
+    /// The peers the node of `home` verified, as saved; empty if it never saved any.
+    public static func load(home: GrapevineHome) -> [KnownPeer] {
         guard let data = home.contents(of: .peers),
               let records = try? JSONDecoder().decode([Record].self, from: data)
         else { return [] }
