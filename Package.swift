@@ -80,7 +80,7 @@ let package = Package(
         .executableTarget(name: "store-crash-writer", dependencies: ["GrapevineStore", "GrapevineCore", "Sodium"]),
         .testTarget(
             name: "GrapevineStoreTests",
-            dependencies: ["GrapevineStore", "GrapevineMerge", "GrapevineCore", "Sodium",
+            dependencies: ["GrapevineStore", "GrapevineMerge", "GrapevineCore", "Sodium", "TestKit",
                            .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // `make bench`: the benchmark sections; results in docs/BENCHMARKS.md and docs/benchmarks.json.
@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "NodeTests",
-            dependencies: ["Node", "GossipEngine", "GossipInterpreter", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium", "grapevine", "ProcessTestSupport",
+            dependencies: ["Node", "GossipEngine", "GossipInterpreter", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium", "grapevine", "TestKit",
                            .product(name: "Logging", package: "swift-log")]
         ),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
@@ -125,7 +125,7 @@ let package = Package(
         .executableTarget(name: "fuzz-datagram-opener", dependencies: ["FuzzSupport", "GrapevineCore", "SealedDatagrams", "Sodium"]),
         // vCard 2.1/3.0/4.0 parser and vCard 4.0, 3.0 and jCard writer; standard library and Foundation only.
         .target(name: "VCard"),
-        .testTarget(name: "VCardTests", dependencies: ["VCard"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VCardTests", dependencies: ["VCard", "GrapevineCore", "TestKit"], resources: [.copy("Fixtures")]),
         // The CLI's logic apart from argument parsing: WHO resolution, card <-> vCard mapping, tables, JSON shapes.
         .target(
             name: "GrapevineCLI",
@@ -147,22 +147,22 @@ let package = Package(
         ),
         .testTarget(
             name: "GrapevineCLITests",
-            dependencies: ["grapevine", "GrapevineCLI", "GrapevineCore", "GrapevineStore", "VCard", "Sodium", "ProcessTestSupport"],
+            dependencies: ["grapevine", "GrapevineCLI", "GrapevineCore", "GrapevineStore", "VCard", "Sodium", "TestKit"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "GrapevineCoreTests",
-            dependencies: ["GrapevineCore", "GrapevineWire", "Sodium"]
+            dependencies: ["GrapevineCore", "GrapevineWire", "Sodium", "TestKit"]
         ),
         // The three user jobs through the real `grapevine` binary, one node process per person,
         // and the seed-story example script.
-        .testTarget(name: "EndToEndTests", dependencies: ["grapevine", "ProcessTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["grapevine", "TestKit"]),
         // The fault harness: network namespaces, nftables faults, real nodes, misbehaving peers
         // and the six scenarios of docs/RELIABILITY.md. Test only; needs root.
         .target(
             name: "FaultHarness",
             dependencies: [
-                "Discovery", "GossipEngine", "GrapevineCore", "GrapevineWire", "Node", "ProcessTestSupport", "SealedDatagrams", "Sodium",
+                "Discovery", "GossipEngine", "GrapevineCore", "GrapevineWire", "Node", "TestKit", "SealedDatagrams", "Sodium",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
@@ -176,10 +176,11 @@ let package = Package(
             ]
         ),
         // Scenarios loss30, partition, crash and liar, run by `make test` (skipped, saying why, without root).
-        .testTarget(name: "FaultTests", dependencies: ["FaultHarness", "grapevine", "grapevine-faults", "ProcessTestSupport"]),
-        // What the process tests and the fault harness share: where the built `grapevine` binary
-        // is, and running a program with a timeout.
-        .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
+        .testTarget(name: "FaultTests", dependencies: ["FaultHarness", "grapevine", "grapevine-faults", "TestKit"]),
+        // What every test target and the fault harness share: where the built executables are,
+        // running programs (to completion with a timeout, or in the background), polling, and
+        // temporary directories removed at exit. The seeded generator is GrapevineCore's SeededRandom.
+        .target(name: "TestKit", path: "Tests/TestKit"),
     ],
     swiftLanguageModes: [.v6]
 )

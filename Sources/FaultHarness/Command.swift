@@ -1,5 +1,5 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 
 /// Runs external programs (`ip`, `nft`, `grapevine`) to completion; a program still running
 /// after its timeout is killed, so a hang fails a scenario instead of stalling it.

@@ -1,5 +1,5 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 
 /// A home LAN for the discovery scenarios: one router on a LAN switch, so several homes share a
 /// subnet as behind a real home router (the NAT lab gives each home a LAN of its own).

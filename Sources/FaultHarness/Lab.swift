@@ -1,5 +1,5 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 
 /// Test hosts on one machine: one network namespace per host, each joined by a veth pair to a
 /// bridge that lives in a namespace of its own. Faults are nftables rules in the bridge's
@@ -244,16 +244,8 @@ public final class Lab: @unchecked Sendable {
 
     /// Starts a program inside a host's namespace; it is killed at teardown if still running.
     public func spawn(host: Int, _ executable: String, _ arguments: [String], log: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ip)
         // `ip netns exec` execs the program, so the process id is the program's own.
-        process.arguments = ["netns", "exec", namespace(host), executable] + arguments
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = FileHandle(forWritingAtPath: log)
-        handle?.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try ProcessRunner.start(ip, ["netns", "exec", namespace(host), executable] + arguments, log: log)
         processes.append(process)
         return process
     }
@@ -270,10 +262,7 @@ public final class Lab: @unchecked Sendable {
     public func teardown() {
         guard !tornDown else { return }
         tornDown = true
-        for process in processes where process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        ProcessRunner.killAll(processes)
         for namespace in namespaces.reversed() { Self.deleteNamespace(namespace, ip: ip) }
         namespaces = []
     }

@@ -1,8 +1,9 @@
 import Foundation
+import TestKit
 
 /// A lab with a `grapevine` node on each of hosts 1…n, and the helpers every scenario uses:
 /// bootstrap through the first node's invite, wait for membership, wait for convergence.
-public final class LabNetwork: @unchecked Sendable {
+public final class LabNetwork: Polling, @unchecked Sendable {
     // @unchecked: one scenario drives one network from one task.
     public let lab: Lab
     public let nodes: [LabNode]
@@ -16,8 +17,7 @@ public final class LabNetwork: @unchecked Sendable {
                 say: @escaping @Sendable (String) -> Void) throws {
         self.binaries = binaries
         self.say = say
-        let root = NSTemporaryDirectory() + "grapevine-faults-\(scenario)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let root = try TemporaryDirectory.create("grapevine-faults-\(scenario)", removedAtExit: false)
         let lab = try Lab(hosts: Array(1...hosts) + extraHosts)
         self.root = root
         self.lab = lab
@@ -30,8 +30,7 @@ public final class LabNetwork: @unchecked Sendable {
                 say: @escaping @Sendable (String) -> Void) throws {
         self.binaries = binaries
         self.say = say
-        let root = NSTemporaryDirectory() + "grapevine-faults-\(scenario)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let root = try TemporaryDirectory.create("grapevine-faults-\(scenario)", removedAtExit: false)
         self.root = root
         self.lab = lab
         nodes = try hosts.map { try LabNode(lab: lab, host: $0, root: root, binaries: binaries, listen: listen) }
@@ -92,16 +91,6 @@ public final class LabNetwork: @unchecked Sendable {
             missing.formUnion(ids.filter { !held.contains($0) })
         }
         return missing
-    }
-
-    /// Polls every 100 ms until `condition` holds; the seconds it took, or nil after `timeout`.
-    public func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) rethrows -> TimeInterval? {
-        let start = Date()
-        while true {
-            if try condition() { return Date().timeIntervalSince(start) }
-            if Date().timeIntervalSince(start) > timeout { return nil }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
     }
 
     /// A fresh file in this network's directory.

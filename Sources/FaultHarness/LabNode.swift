@@ -1,7 +1,7 @@
 import Foundation
-import ProcessTestSupport
 import GrapevineCore
 import Node
+import TestKit
 
 /// One `grapevine` home on a lab host, and the node process that runs it.
 public final class LabNode: @unchecked Sendable {
@@ -36,7 +36,7 @@ public final class LabNode: @unchecked Sendable {
     ///
     /// - Parameter defaultListen: start it without `--listen`, on the node's default address.
     public func start(peers: [String] = [], extra: [String] = [], defaultListen: Bool = false) throws {
-        try? FileManager.default.removeItem(atPath: home + "/" + NodeStatus.fileName)
+        try? FileManager.default.removeItem(atPath: GrapevineHome(path: home).path(of: .status))
         let arguments = ["run", "--home", home] + (defaultListen ? [] : ["--listen", listen ?? address])
             + ["--merge-log", "--log-level", "info"] + peers.flatMap { ["--peer", $0] } + extra
         let process = try lab.spawn(host: host, binaries.grapevine, arguments, log: logPath)
@@ -106,7 +106,7 @@ public final class LabNode: @unchecked Sendable {
         return member.state == "alive" && member.address != nil
     }
 
-    public func member(_ identity: String) -> NodeStatus.Member? {
+    public func member(_ identity: String) -> NodeStatus.MemberSnapshot? {
         status()?.members.first { $0.id == identity }
     }
 
@@ -173,7 +173,7 @@ public final class LabNode: @unchecked Sendable {
 
     /// The entries of the store file, by state, read with SQLite directly.
     public func storedEntries() throws -> StoreSnapshot {
-        try StoreSnapshot(path: home + "/" + GrapevineHome.storeFileName)
+        try StoreSnapshot(path: GrapevineHome(path: home).storePath)
     }
 }
 

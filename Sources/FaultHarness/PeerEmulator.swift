@@ -30,7 +30,7 @@ public struct PeerEmulator {
         var message = GossipMessage()
         for item in items {
             message[keyPath: field].append(item)
-            if message.encoded().count > GossipConfig.maxSealedPayload, message[keyPath: field].count > 1 {
+            if message.encoded().count > Limits.payloadBudget, message[keyPath: field].count > 1 {
                 message[keyPath: field].removeLast()
                 payloads.append(message.encoded())
                 message = GossipMessage()

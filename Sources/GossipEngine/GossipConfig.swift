@@ -1,4 +1,5 @@
 import Foundation
+import GrapevineCore
 
 /// Every timing and size the engine uses; the defaults are the ones PROTOCOL.md §11.1 states.
 public struct GossipConfig: Sendable, Equatable {
@@ -20,14 +21,8 @@ public struct GossipConfig: Sendable, Equatable {
     public var fanout = 3
     /// One reconciliation session with a random live member per interval.
     public var reconciliationIntervalMillis: UInt64 = 1000
-    /// The largest payload a sealed datagram carries (PROTOCOL.md §10.1): a datagram is at most
-    /// 1200 bytes, below any path MTU, and sealing adds 73 (magic, sender key, nonce, MAC).
-    /// GossipEngine does not depend on SealedDatagrams, so the number is stated here; a test
-    /// checks that it equals `DatagramFormat.maxPayloadSize`.
-    public static let maxSealedPayload = 1200 - 73
-
-    /// The largest payload the engine sends, so no datagram needs IP fragmentation.
-    public var payloadBudget = GossipConfig.maxSealedPayload
+    /// The largest payload the engine sends: what one sealed datagram carries (PROTOCOL.md §10.1).
+    public var payloadBudget = Limits.payloadBudget
     /// λ, as above; configurable so benchmarks can print the value they ran with.
     public var retransmitMultiplier = GossipConfig.retransmitMultiplier
     /// Lifeguard suspicion: min = α·max(1, log10 n)·probe interval, max = β·min, and K confirmations
@@ -50,7 +45,7 @@ public struct GossipConfig: Sendable, Equatable {
     /// Piggybacking on pings, acks, relayed pings and forwarded acks is limited to this many bytes
     /// per second (a token bucket holding at most `piggybackBurstBytes`); gossip ticks are not.
     public var piggybackBytesPerSecond = 8000
-    public var piggybackBurstBytes = 2 * GossipConfig.maxSealedPayload
+    public var piggybackBurstBytes = 2 * Limits.payloadBudget
     /// Bounds on the piggyback queues.
     public var maxQueuedEntries = 256
     public var maxQueuedMemberUpdates = 512

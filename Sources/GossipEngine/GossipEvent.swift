@@ -34,7 +34,7 @@ public enum GossipDirective: Sendable, Equatable {
     /// Verify and merge these encoded entries, received from `sender`; report new ones with `.merged`.
     case ingest([[UInt8]], from: PublicIdentity)
     /// A member changed state, as this node sees it.
-    case membershipChanged(MembershipChange)
+    case membershipChanged(MemberSnapshot)
     /// The payload of an authenticated datagram from `sender`, arrived from `source`, was dropped unread: count it, and when
     /// it speaks another protocol version, tell the user who does (PROTOCOL.md §15.2).
     case refused(GossipDecodeError, from: PeerAddress, sender: PublicIdentity)
@@ -62,9 +62,11 @@ public enum MemberStatus: UInt32, Sendable, Equatable, Comparable, CustomStringC
     }
 }
 
-/// One membership event: `member` is now `status` at `incarnation`; `verified` is the address
-/// gossip uses, once a ping to it has been answered from there.
-public struct MembershipChange: Sendable, Equatable {
+/// What this node holds of one member at a moment (docs/GLOSSARY.md): `member` is `status` at
+/// `incarnation`; `verified` is the address gossip uses, once a ping to it has been answered from
+/// there. The engine lists them (`GossipInstance.membership`) and reports each change of one
+/// (`.membershipChanged`).
+public struct MemberSnapshot: Sendable, Equatable {
     public let member: PublicIdentity
     public let status: MemberStatus
     public let incarnation: UInt64
@@ -82,7 +84,7 @@ public struct MembershipChange: Sendable, Equatable {
     }
 }
 
-extension MembershipChange {
+extension MemberSnapshot {
     /// How this node reports the member to its user: `alive` or `suspect` only once it has
     /// verified the member itself; a live member it has not verified is `unreachable`, whatever
     /// others claim (PROTOCOL.md §11.4).

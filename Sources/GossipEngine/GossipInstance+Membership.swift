@@ -243,7 +243,7 @@ extension GossipInstance {
 
     mutating func emitChange(_ slot: Int) {
         let m = members[slot]
-        output.append(.membershipChanged(MembershipChange(member: m.identity, status: m.status,
+        output.append(.membershipChanged(MemberSnapshot(member: m.identity, status: m.status,
                                                           incarnation: m.incarnation, verified: m.verified, path: m.path)))
     }
 

@@ -144,9 +144,9 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
 
     /// Members in the order this node learned them, with their state and verified address;
     /// forgotten members are left out.
-    public var membership: [MembershipChange] {
+    public var membership: [MemberSnapshot] {
         members.filter { !$0.isForgotten }.map {
-            MembershipChange(member: $0.identity, status: $0.status, incarnation: $0.incarnation, verified: $0.verified,
+            MemberSnapshot(member: $0.identity, status: $0.status, incarnation: $0.incarnation, verified: $0.verified,
                              path: $0.path)
         }
     }

@@ -69,7 +69,8 @@ public enum MemberPath: String, Sendable, Equatable {
     case direct, punched
 }
 
-/// A peer the shell persisted after this engine verified it, so a restart rejoins without an invite.
+/// A peer (docs/GLOSSARY.md): another node, by its identity and the address this node verified
+/// for it. The shell saves them (`peers.json`) so a restart rejoins without an invite.
 public struct KnownPeer: Sendable, Equatable {
     public let identity: PublicIdentity
     public let address: PeerAddress

@@ -1,4 +1,5 @@
 import GossipEngine
+import GrapevineCore
 
 /// A simulated node's NAT (RFC 4787), for runs where some nodes sit behind home routers.
 public enum SimNAT: Sendable, Equatable {

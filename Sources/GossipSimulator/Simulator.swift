@@ -54,7 +54,7 @@ public final class Simulator {
     public private(set) var fullAt: [EntryID: UInt64] = [:]
     /// Every membership change, as (time, observer, change), when `recordMembership` is set.
     public var recordMembership = false
-    public private(set) var membershipLog: [(time: UInt64, observer: Int, change: MembershipChange)] = []
+    public private(set) var membershipLog: [(time: UInt64, observer: Int, change: MemberSnapshot)] = []
     public private(set) var datagramsSent = 0
 
     /// - Parameter mappingTimeoutMillis: how long a NAT keeps a flow after its last outgoing

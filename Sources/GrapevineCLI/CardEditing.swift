@@ -94,7 +94,7 @@ public enum CardEditing {
     public static func values(of card: CardDetail) -> [String: [CardItem]] {
         var result: [String: [CardItem]] = [:]
         for field in card.fields where !field.values.isEmpty {
-            result[field.field] = field.values.map { CardItem($0.value, type: $0.type) }
+            result[field.field] = field.values
         }
         return result
     }

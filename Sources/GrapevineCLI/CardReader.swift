@@ -41,11 +41,11 @@ extension HomeSession {
     }
 
     static func open(_ sealed: SealedValue, field: String, author: PublicIdentity, keys: [CardKey])
-        -> (values: [CardValue], access: FieldAccess)
+        -> (values: [CardItem], access: FieldAccess)
     {
         guard let key = keys.first(where: { $0.id == sealed.keyID }) else { return ([], .private) }
         guard let items = CardSealing.open(sealed, field: field, author: author, key: key) else { return ([], .unreadable) }
-        return (items.map { CardValue(value: $0.value, type: $0.type) }, .readable)
+        return (items, .readable)
     }
 }
 
@@ -55,10 +55,8 @@ extension HomeSession {
     public func openSummaries(_ summaries: [ContactSummary]) throws -> [ContactSummary] {
         let sealed = try store.sealedFieldCounts()
         return try summaries.map { summary in
-            guard let identity = try? PublicIdentity(parsing: summary.identity), sealed[identity] != nil else {
-                return summary
-            }
-            let card = try openCard(identity)
+            guard sealed[summary.identity] != nil else { return summary }
+            let card = try openCard(summary.identity)
             var opened = summary
             func value(_ field: String) -> String? {
                 card.fields.first { $0.field == field && $0.access == .readable }?.values.map(\.value).joined(separator: "; ")

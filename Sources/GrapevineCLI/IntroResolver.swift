@@ -11,13 +11,13 @@ public enum IntroResolver {
         guard !prefix.isEmpty, prefix.allSatisfy(\.isHexDigit) else {
             throw CLIError("INTRO \"\(text)\" is not an introduction id: use the hex id that `grapevine intros` prints")
         }
-        let matches = candidates.filter { $0.id.hasPrefix(prefix) }
+        let matches = candidates.filter { $0.id.hex.hasPrefix(prefix) }
         guard let first = matches.first else {
             throw CLIError("no introduction involving you has an id starting with \(prefix): see `grapevine intros`")
         }
         guard matches.count == 1 else {
             throw CLIError("INTRO \(prefix) matches \(matches.count) introductions: give more digits",
-                           details: matches.map { "  " + $0.id })
+                           details: matches.map { "  " + $0.id.hex })
         }
         return first
     }

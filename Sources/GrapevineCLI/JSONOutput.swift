@@ -27,23 +27,12 @@ public struct IdentityJSON: Codable, Sendable, Equatable {
     }
 }
 
-/// One value of a card field.
-public struct CardItemJSON: Codable, Sendable, Equatable {
-    public var value: String
-    public var type: String
-
-    public init(_ item: CardItem) {
-        value = item.value
-        type = item.type
-    }
-}
-
 /// `card show --json`: the fields of one card, field name to values.
 public struct CardJSON: Codable, Sendable, Equatable {
     public var id: String
     public var fingerprint: String
     /// The fields this node can read: public ones, and connections-only ones it holds the key of.
-    public var fields: [String: [CardItemJSON]]
+    public var fields: [String: [CardItem]]
     /// `public` or `connections`, for every field that holds a value, readable or not.
     public var visibility: [String: String]
     /// Connections-only fields this node holds no key for, and those its key does not open.
@@ -53,7 +42,7 @@ public struct CardJSON: Codable, Sendable, Equatable {
     public init(id: PublicIdentity, card: CardDetail) {
         self.id = id.text
         self.fingerprint = id.fingerprint
-        self.fields = CardEditing.values(of: card).mapValues { $0.map(CardItemJSON.init) }
+        self.fields = CardEditing.values(of: card)
         var visibility: [String: String] = [:]
         for field in card.fields where !field.values.isEmpty || field.access != nil {
             visibility[field.field] = field.visibility.rawValue
@@ -79,7 +68,7 @@ public struct ContactJSON: Codable, Sendable, Equatable {
     public var privateFields: Int
 
     public init(_ summary: ContactSummary, person: ShownPerson) {
-        id = summary.identity
+        id = summary.identity.text
         fingerprint = person.fingerprint
         name = summary.name
         org = summary.org
@@ -121,14 +110,14 @@ public struct PathJSON: Encodable, Sendable, Equatable {
     /// Each identity of `path`, in order, with its name, fingerprint and flags.
     public var people: [PersonJSON]
 
-    /// `person` turns an identity's text form into the person as listings show them.
-    public init(_ result: PathResult, people person: (String) -> ShownPerson?) {
-        from = result.from
-        to = result.to
+    /// `person` gives the person as listings show them.
+    public init(_ result: PathResult, people person: (PublicIdentity) -> ShownPerson) {
+        from = result.from.text
+        to = result.to.text
         hops = result.reachable ? result.length : nil
-        path = result.path
-        introducers = result.introducers
-        people = result.path.compactMap(person).map(PersonJSON.init)
+        path = result.path.map(\.text)
+        introducers = result.introducers.map(\.text)
+        people = result.path.map(person).map(PersonJSON.init)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -162,21 +151,25 @@ public struct IntroJSON: Encodable, Sendable, Equatable {
     /// The introducer, A and B with names, fingerprints and flags.
     public var people: IntroPeopleJSON?
 
-    /// `person` turns an identity's text form into the person as listings show them.
-    public init(_ summary: IntroductionSummary, introducerMutual: Bool, people person: (String) -> ShownPerson?) {
+    /// `person` gives the person as listings show them.
+    public init(_ summary: IntroductionSummary, introducerMutual: Bool, people person: (PublicIdentity) -> ShownPerson) {
         self.introducerMutual = introducerMutual
-        if let introducer = person(summary.introducer), let a = person(summary.a), let b = person(summary.b) {
-            people = IntroPeopleJSON(introducer: PersonJSON(introducer), a: PersonJSON(a), b: PersonJSON(b))
-        }
-        id = summary.id
+        people = IntroPeopleJSON(introducer: PersonJSON(person(summary.introducer)), a: PersonJSON(person(summary.a)),
+                                 b: PersonJSON(person(summary.b)))
+        id = summary.id.hex
         state = summary.state.rawValue
-        introducer = summary.introducer
-        a = summary.a
-        b = summary.b
+        introducer = summary.introducer.text
+        a = summary.a.text
+        b = summary.b.text
         note = summary.note
-        stamp = summary.stamp
-        answerA = summary.answerA
-        answerB = summary.answerB
+        stamp = summary.stamp.description
+        answerA = summary.answerA.map(Self.answerName)
+        answerB = summary.answerB.map(Self.answerName)
+    }
+
+    /// `accept` or `decline`.
+    static func answerName(_ answer: IntroductionAnswer.Answer) -> String {
+        answer == .accept ? "accept" : "decline"
     }
 
     enum CodingKeys: String, CodingKey {

@@ -110,7 +110,7 @@ public struct NameBook: Sendable {
         return ShownPerson(identity: identity, name: name, shownName: escaped.text, flags: flags, isMe: identity == me)
     }
 
-    /// The person whose identity has the text form `text` (as query results hold them); nil if
+    /// The person whose identity has the text form `text` (as the node's snapshots hold them); nil if
     /// `text` is not an identity.
     public func person(text: String) -> ShownPerson? {
         (try? PublicIdentity(parsing: text)).map(person)

@@ -1,11 +1,12 @@
+import GrapevineCore
 import GrapevineStore
 
 /// The human sentence for a path, for example
 /// `Jennifer → Jeff → Kevin Bacon (2 hops: ask Jeff for an introduction)`, and below it the
 /// people it names with their fingerprints.
 public enum PathDescription {
-    /// `names` maps an identity's text form to the name to show.
-    public static func line(_ result: PathResult, name: (String) -> String) -> String {
+    /// `name` gives the name to show for an identity.
+    public static func line(_ result: PathResult, name: (PublicIdentity) -> String) -> String {
         guard result.reachable, let hops = result.length else {
             return "no path from \(name(result.from)) to \(name(result.to)) over mutual connections"
         }
@@ -25,13 +26,13 @@ public enum PathDescription {
 
     /// Everyone the sentence names, each once in the order the sentence names them, with the
     /// fingerprint beside the name: a sentence of names alone could be forged by a card's owner.
-    public static func people(_ result: PathResult, person: (String) -> ShownPerson?) -> [String] {
-        var seen: [String] = []
-        for text in (result.path.isEmpty ? [result.from, result.to] : result.path + result.introducers)
-        where !seen.contains(text) {
-            seen.append(text)
+    public static func people(_ result: PathResult, person: (PublicIdentity) -> ShownPerson) -> [String] {
+        var seen: [PublicIdentity] = []
+        for identity in (result.path.isEmpty ? [result.from, result.to] : result.path + result.introducers)
+        where !seen.contains(identity) {
+            seen.append(identity)
         }
-        let rows = seen.compactMap(person).map { person in
+        let rows = seen.map(person).map { person in
             [person.shownName, person.fingerprint] + (person.remarks.isEmpty ? [] : [person.remarks])
         }
         return TextTable(rows: rows).lines.map { "  " + $0 }

@@ -36,8 +36,9 @@ public struct CardUpdate: Sendable, Equatable {
     public var clears: Bool { values.isEmpty && sealed == nil }
 }
 
-/// One value of a card field, with an optional vCard TYPE token such as `work` or `cell`.
-public struct CardItem: Sendable, Equatable, Hashable {
+/// One value of a card field, with an optional vCard TYPE token such as `work` or `cell`: the one
+/// type of a card value, in entries, in the store's answers and in the CLI's JSON (`value`, `type`).
+public struct CardItem: Codable, Sendable, Equatable, Hashable {
     public var value: String
     public var type: String
 

@@ -11,10 +11,24 @@ import Darwin
 /// one slash. No Foundation path function touches it: some of them trap on short relative paths.
 public struct GrapevineHome: Sendable, Equatable {
     public static let environmentVariable = "GRAPEVINE_HOME"
-    public static let keyFileName = "identity.key"
-    public static let storeFileName = "store.sqlite"
-    /// Held locked (flock) by the running node for as long as it runs: one node per home.
-    public static let lockFileName = "node.lock"
+
+    /// Every file a home holds, by its name there: the one place that names them.
+    public enum File: String, CaseIterable, Sendable {
+        /// The identity's private key (mode 0600): `init` writes it, every command reads it.
+        case key = "identity.key"
+        /// The SQLite store, in WAL mode (`-wal` and `-shm` beside it while it is open).
+        case store = "store.sqlite"
+        /// Held locked (flock) by the running node for as long as it runs: one node per home.
+        case lock = "node.lock"
+        /// The running node's snapshot for `grapevine status`, written every second (mode 0600).
+        case status = "status.json"
+        /// The peers the node verified, so a restarted node rejoins without an invite (mode 0600).
+        case peers = "peers.json"
+        /// The last sealing epoch (PROTOCOL.md §10.2), kept increasing across restarts.
+        case epoch = "epoch"
+        /// With `run --merge-log`: when each new entry was merged (benchmarks, fault harness).
+        case mergeLog = "merge.log"
+    }
 
     public let path: String
 
@@ -32,13 +46,13 @@ public struct GrapevineHome: Sendable, Equatable {
         return GrapevineHome(path: base + "/.grapevine")
     }
 
-    public var keyFilePath: String { file(Self.keyFileName) }
-    public var storePath: String { file(Self.storeFileName) }
-    public var lockFilePath: String { file(Self.lockFileName) }
+    public var keyFilePath: String { path(of: .key) }
+    public var storePath: String { path(of: .store) }
+    public var lockFilePath: String { path(of: .lock) }
 
-    /// The path of a file in the home, joined with one slash.
-    public func file(_ name: String) -> String {
-        (path.hasSuffix("/") ? path : path + "/") + name
+    /// The path of one of the home's files, joined with one slash.
+    public func path(of file: File) -> String {
+        (path.hasSuffix("/") ? path : path + "/") + file.rawValue
     }
 
     /// Creates the directory (mode 0700) if it does not exist yet, and the folders above it that

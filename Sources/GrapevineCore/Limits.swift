@@ -22,4 +22,13 @@ public enum Limits {
     public static let maxAddresses = 8
     /// The longest note on an introduction, in UTF-8 bytes.
     public static let maxIntroductionNoteLength = 280
+    /// The largest datagram a node sends or accepts (PROTOCOL.md §10.1): below the MTU of any
+    /// common path, so no datagram needs IP fragmentation.
+    public static let maxDatagramSize = 1200
+    /// What sealing adds to a payload (PROTOCOL.md §10.1): magic, sender key and nonce (57 bytes)
+    /// and the 16-byte MAC.
+    public static let sealingOverhead = 73
+    /// The payload budget: the largest plaintext payload one sealed datagram carries (1127 bytes).
+    /// The sealer, the engine and the node all take it from here.
+    public static let payloadBudget = maxDatagramSize - sealingOverhead
 }

@@ -4,7 +4,7 @@ import GrapevineCore
 /// The deterministic merge of signed entries: a pure state machine with time passed in.
 ///
 /// What it retains is a function of the union of entries merged, never of their order
-/// (notes/merge-rules.md): per (author, kind, replacement key) the greatest entry by (stamp, id)
+/// (PROTOCOL.md §9): per (author, kind, replacement key) the greatest entry by (stamp, id)
 /// wins; per (author, kind) only the K greatest winners are retained. Entries too far in the
 /// future wait in a bounded quarantine until `releaseDue` merges them.
 public struct MergeCore: Sendable {

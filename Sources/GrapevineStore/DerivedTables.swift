@@ -3,7 +3,7 @@ import GRDB
 import GrapevineCore
 
 /// The tables computed from the retained entries. Each retained entry of a known kind maps to
-/// exactly one row (a card field, an edge, an introduction, a response or an endpoint), and the
+/// at most one row (a card field, an edge, an introduction, a response or a grant), and the
 /// per-identity `card` and `card_fts` rows are recomputed from that identity's card fields, so
 /// `rebuild` and the incremental path produce the same tables whatever the arrival order.
 enum DerivedTables {
@@ -28,7 +28,7 @@ enum DerivedTables {
                     INSERT OR REPLACE INTO card_field (author, field, items, display, stamp, entry_id, sealed)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [author.blob, update.field, itemsJSON(update.values), display(update), stamp.databaseValue, idData,
+                arguments: [author.blob, update.field, try itemsJSON(update.values), display(update), stamp.databaseValue, idData,
                             update.sealed.map { Data($0.bytes) }])
         case .edge(let info):
             try db.run("INSERT OR REPLACE INTO edge (author, target, state, stamp, entry_id) VALUES (?, ?, ?, ?, ?)",
@@ -43,9 +43,6 @@ enum DerivedTables {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [answer.introduction.blob, author.blob, Int64(answer.answer.rawValue), stamp.databaseValue, idData])
-        case .endpoint(let info):
-            try db.run("INSERT OR REPLACE INTO endpoint (author, addresses, stamp, entry_id) VALUES (?, ?, ?, ?)",
-                arguments: [author.blob, addressesJSON(info.addresses), stamp.databaseValue, idData])
         case .grant(let grant):
             try db.run("""
                     INSERT OR REPLACE INTO grant_entry (author, recipient, key_id, sealed_key, stamp, entry_id)
@@ -53,7 +50,7 @@ enum DerivedTables {
                     """,
                 arguments: [author.blob, grant.recipient.blob, Data(grant.keyID), Data(grant.sealedKey),
                             stamp.databaseValue, idData])
-        case .unknown:
+        case .endpoint, .unknown:
             break
         }
         return nil
@@ -76,12 +73,10 @@ enum DerivedTables {
         case .introductionResponse(let answer):
             try db.run("DELETE FROM introduction_response WHERE introduction = ? AND author = ? AND entry_id = ?",
                            arguments: [answer.introduction.blob, author.blob, idData])
-        case .endpoint:
-            try db.run("DELETE FROM endpoint WHERE author = ? AND entry_id = ?", arguments: [author.blob, idData])
         case .grant(let grant):
             try db.run("DELETE FROM grant_entry WHERE author = ? AND recipient = ? AND entry_id = ?",
                        arguments: [author.blob, grant.recipient.blob, idData])
-        case .unknown:
+        case .endpoint, .unknown:
             break
         }
         return nil
@@ -172,42 +167,11 @@ enum DerivedTables {
         update.values.map(\.value).joined(separator: update.field == "categories" ? ", " : "; ")
     }
 
-    /// `[{"type":…,"value":…}]`, with keys sorted so equal values give equal text.
-    static func itemsJSON(_ items: [CardItem]) -> String {
-        var out = "["
-        for (i, item) in items.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"type\":" + jsonString(item.type) + ",\"value\":" + jsonString(item.value) + "}"
-        }
-        return out + "]"
-    }
-
-    static func addressesJSON(_ addresses: [NodeAddress]) -> String {
-        var out = "["
-        for (i, a) in addresses.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"ip\":\"\(Hex.encode(a.ip))\",\"kind\":\(a.kind),\"port\":\(a.port)}"
-        }
-        return out + "]"
-    }
-
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            default:
-                if scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value <= 0x9f) {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+    /// `[{"type":…,"value":…}]` by JSONEncoder, with keys sorted so equal values give equal text.
+    static func itemsJSON(_ items: [CardItem]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(items), as: UTF8.self)
     }
 }
 

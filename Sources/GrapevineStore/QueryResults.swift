@@ -3,26 +3,15 @@ import GrapevineCore
 // The typed results of the store's queries. Each is Codable so the CLI prints it as JSON or text.
 // Identities are in their `gv1…` text form, ids and digests in hex, stamps as `millis.counter`.
 
-/// A known card with the fields a contact list shows.
-public struct ContactSummary: Codable, Sendable, Equatable {
-    public var identity: String
+/// A known card with the fields a contact list shows; the CLI shapes it (`ContactJSON`).
+public struct ContactSummary: Sendable, Equatable {
+    public var identity: PublicIdentity
     public var name: String
     public var org: String
     public var title: String
     public var locality: String
     /// Connections-only fields of the card; the reader lowers it by those it can open.
     public var privateFields: Int = 0
-}
-
-/// One value of a card field.
-public struct CardValue: Codable, Sendable, Equatable {
-    public var value: String
-    public var type: String
-
-    public init(value: String, type: String) {
-        self.value = value
-        self.type = type
-    }
 }
 
 /// Who may read a card field: everyone, or only the holders of its author's card key.
@@ -41,7 +30,7 @@ public enum FieldAccess: String, Codable, Sendable, Equatable {
 
 /// A value this node saw for a field before a newer entry replaced it.
 public struct SupersededValue: Codable, Sendable, Equatable {
-    public var values: [CardValue]
+    public var values: [CardItem]
     public var stamp: String
     public var entryID: String
     public var visibility: FieldVisibility
@@ -58,7 +47,7 @@ public struct SupersededValue: Codable, Sendable, Equatable {
 /// The current value of one field, the entry it comes from, and what it replaced.
 public struct FieldProvenance: Codable, Sendable, Equatable {
     public var field: String
-    public var values: [CardValue]
+    public var values: [CardItem]
     public var stamp: String
     public var entryID: String
     /// Newest first, at most ``DerivedTables/historyPerField``.
@@ -80,16 +69,17 @@ public struct CardDetail: Codable, Sendable, Equatable {
     public var fields: [FieldProvenance]
 }
 
-/// A shortest chain of mutual connections between two identities.
-public struct PathResult: Codable, Sendable, Equatable {
-    public var from: String
-    public var to: String
+/// A shortest chain of mutual connections between two identities; the CLI words it (`PathJSON`,
+/// `PathDescription`).
+public struct PathResult: Sendable, Equatable {
+    public var from: PublicIdentity
+    public var to: PublicIdentity
     public var reachable: Bool
     /// Number of hops; nil when unreachable.
     public var length: Int?
-    public var path: [String]
+    public var path: [PublicIdentity]
     /// `from`'s contacts that lie on some shortest path, so any of them can introduce `from` onward.
-    public var introducers: [String]
+    public var introducers: [PublicIdentity]
 }
 
 /// Where an introduction stands, from the answers of the two people introduced.
@@ -110,18 +100,18 @@ public enum IntroductionState: String, Codable, Sendable, Equatable {
     }
 }
 
-/// One introduction and its state.
-public struct IntroductionSummary: Codable, Sendable, Equatable {
-    public var id: String
-    public var introducer: String
-    public var a: String
-    public var b: String
+/// One introduction and its state; the CLI shapes it (`IntroJSON`).
+public struct IntroductionSummary: Sendable, Equatable {
+    public var id: EntryID
+    public var introducer: PublicIdentity
+    public var a: PublicIdentity
+    public var b: PublicIdentity
     public var note: String
-    public var stamp: String
+    public var stamp: HLCStamp
     public var state: IntroductionState
-    /// "accept", "decline" or nil for each side.
-    public var answerA: String?
-    public var answerB: String?
+    /// Each side's answer, nil while it has not answered.
+    public var answerA: IntroductionAnswer.Answer?
+    public var answerB: IntroductionAnswer.Answer?
 }
 
 /// The store at a glance.

@@ -114,7 +114,7 @@ public final class Store: @unchecked Sendable {
         guard outcome == .new || outcome == .quarantined else {
             throw StoreError.localWriteNotRetained("\(outcome)")
         }
-        try db.run("INSERT INTO outbox (entry_id) VALUES (?)", arguments: [entry.id.blob])
+        try Self.queueInOutbox(entry.id, db: db)
         return entry
     }
 
@@ -375,7 +375,7 @@ public final class Store: @unchecked Sendable {
     /// Keeps a superseded card value in the bounded local history.
     private func remember(author: PublicIdentity, update: CardUpdate, stamp: HLCStamp, id: EntryID, db: Database) throws {
         try db.run("INSERT OR IGNORE INTO history (author, field, items, stamp, entry_id, sealed) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [author.blob, update.field, DerivedTables.itemsJSON(update.values), stamp.databaseValue, id.blob,
+            arguments: [author.blob, update.field, try DerivedTables.itemsJSON(update.values), stamp.databaseValue, id.blob,
                         update.sealed.map { Data($0.bytes) }])
         try db.run("""
                 DELETE FROM history WHERE author = ?1 AND field = ?2 AND seq NOT IN (

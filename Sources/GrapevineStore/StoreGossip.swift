@@ -3,8 +3,8 @@ import GRDB
 import GrapevineCore
 import GrapevineMerge
 
-/// What the running node reads and queues beyond the queries: the held ids for reconciliation,
-/// an entry's verbatim bytes, and join requests from `grapevine peer add`.
+/// What the running node reads beyond the queries: the held ids for reconciliation and an
+/// entry's verbatim bytes.
 extension Store {
     /// The held ids (retained and quarantined) ordered by (stamp, id), as of the last commit. A
     /// value: later merges do not change a snapshot already taken, and reading it never waits for
@@ -30,18 +30,6 @@ extension Store {
         }
         guard let row, let body = row["body"] as Data?, let signature = row["signature"] as Data? else { return nil }
         return SignedEntry.envelope(body: [UInt8](body), signature: [UInt8](signature))
-    }
-
-    /// Queues a held entry for the node, as if written locally. `peer add` uses it for the invite's
-    /// endpoint entry, which tells a running node to join through that peer.
-    public func enqueueForNode(_ id: EntryID) throws(StoreError) {
-        do {
-            try pool.write { db in
-                try db.execute(sql: "INSERT INTO outbox (entry_id) VALUES (?)", arguments: [Data(id.bytes)])
-            }
-        } catch {
-            throw .from(error, path: path)
-        }
     }
 }
 

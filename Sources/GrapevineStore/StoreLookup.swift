@@ -72,7 +72,7 @@ extension Store {
     static func cardItems(of author: PublicIdentity, db: Database) throws -> [String: [CardItem]] {
         var result: [String: [CardItem]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT field, items FROM card_field WHERE author = ?", arguments: [author.blob]) {
-            let items = try values(row[1]).map { CardItem($0.value, type: $0.type) }
+            let items = try values(row[1])
             if !items.isEmpty { result[row[0]] = items }
         }
         return result

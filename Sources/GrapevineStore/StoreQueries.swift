@@ -128,11 +128,10 @@ extension Store {
         let route = graph.route(from: source, to: target)
         lock.unlock()
         guard let route else {
-            return PathResult(from: source.text, to: target.text, reachable: false, length: nil, path: [], introducers: [])
+            return PathResult(from: source, to: target, reachable: false, length: nil, path: [], introducers: [])
         }
-        return PathResult(
-            from: source.text, to: target.text, reachable: true, length: route.path.count - 1,
-            path: route.path.map(\.text), introducers: route.introducers.map(\.text))
+        return PathResult(from: source, to: target, reachable: true, length: route.path.count - 1,
+                          path: route.path, introducers: route.introducers)
     }
 
     /// The introductions that name `identity`, as introducer or as one of the two introduced,
@@ -147,12 +146,12 @@ extension Store {
                         """,
                     arguments: [identity.blob])
                 return try rows.compactMap { row -> IntroductionSummary? in
-                    guard let author = PublicIdentity(bytes: row.bytes(1)), let a = PublicIdentity(bytes: row.bytes(2)),
-                          let b = PublicIdentity(bytes: row.bytes(3))
+                    guard let id = EntryID(bytes: row.bytes(0)), let author = PublicIdentity(bytes: row.bytes(1)),
+                          let a = PublicIdentity(bytes: row.bytes(2)), let b = PublicIdentity(bytes: row.bytes(3))
                     else { return nil }
                     let answers = try Row.fetchAll(
                         db, sql: "SELECT author, answer FROM introduction_response WHERE introduction = ? AND author IN (?, ?)",
-                        arguments: [Data(row.bytes(0)), a.blob, b.blob])
+                        arguments: [id.blob, a.blob, b.blob])
                     var answerA: IntroductionAnswer.Answer?
                     var answerB: IntroductionAnswer.Answer?
                     for answer in answers {
@@ -160,10 +159,8 @@ extension Store {
                         if answer.bytes(0) == a.bytes { answerA = value } else { answerB = value }
                     }
                     return IntroductionSummary(
-                        id: Hex.encode(row.bytes(0)), introducer: author.text, a: a.text, b: b.text, note: row[4],
-                        stamp: HLCStamp(databaseValue: row[5]).description,
-                        state: .from(answerA: answerA, answerB: answerB),
-                        answerA: answerA.map(Self.answerName), answerB: answerB.map(Self.answerName))
+                        id: id, introducer: author, a: a, b: b, note: row[4], stamp: HLCStamp(databaseValue: row[5]),
+                        state: .from(answerA: answerA, answerB: answerB), answerA: answerA, answerB: answerB)
                 }
             }
         }
@@ -202,32 +199,6 @@ extension Store {
         }
     }
 
-    /// The local entries queued for gossip, oldest first, as the bytes to send. Entries pruned
-    /// since they were written are skipped.
-    public func outbox(limit: Int = 256) throws(StoreError) -> [(sequence: Int64, encoded: [UInt8])] {
-        try guarded {
-            try pool.read { db in
-                try Row.fetchAll(
-                    db, sql: """
-                        SELECT entry.id, entry.author, entry.kind, entry.rkey, entry.stamp, entry.body,
-                               entry.signature, outbox.seq
-                        FROM outbox JOIN entry ON entry.id = outbox.entry_id ORDER BY outbox.seq LIMIT ?
-                        """,
-                    arguments: [limit]
-                ).map { row in (row[7] as Int64, try DerivedTables.storedEntry(row).encoded) }
-            }
-        }
-    }
-
-    /// Removes outbox rows up to and including `sequence`, once the node has sent them.
-    public func removeFromOutbox(through sequence: Int64) throws(StoreError) {
-        try guarded {
-            try pool.write { db in
-                try db.execute(sql: "DELETE FROM outbox WHERE seq <= ?", arguments: [sequence])
-            }
-        }
-    }
-
     /// `PRAGMA integrity_check`: "ok" for a sound file.
     public func integrityCheck() throws(StoreError) -> String {
         try guarded {
@@ -246,7 +217,7 @@ extension Store {
 
     static func summary(_ identity: PublicIdentity, _ fields: [String: String]) -> ContactSummary {
         ContactSummary(
-            identity: identity.text, name: fields["fn"] ?? fields["n"] ?? "", org: fields["org"] ?? "",
+            identity: identity, name: fields["fn"] ?? fields["n"] ?? "", org: fields["org"] ?? "",
             title: fields["title"] ?? "", locality: fields["locality"] ?? "")
     }
 
@@ -256,11 +227,7 @@ extension Store {
         return bytes.isEmpty ? nil : SealedValue(bytes: bytes)
     }
 
-    static func values(_ json: String) throws -> [CardValue] {
-        try JSONDecoder().decode([CardValue].self, from: Data(json.utf8))
-    }
-
-    static func answerName(_ answer: IntroductionAnswer.Answer) -> String {
-        answer == .accept ? "accept" : "decline"
+    static func values(_ json: String) throws -> [CardItem] {
+        try JSONDecoder().decode([CardItem].self, from: Data(json.utf8))
     }
 }

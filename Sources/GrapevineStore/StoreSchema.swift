@@ -3,13 +3,13 @@ import GRDB
 /// The store's tables, created by versioned migrations so an old store upgrades in place.
 ///
 /// `entry` holds the signed entries verbatim and is the source of truth. `card`, `card_field`,
-/// `card_fts`, `edge`, `introduction`, `introduction_response`, `endpoint` and `grant_entry` are
+/// `card_fts`, `edge`, `introduction`, `introduction_response` and `grant_entry` are
 /// derived from the retained entries (``DerivedTables``). `history`, `clock`, `outbox`,
 /// `rejection`, `set_aside`, `counter` and `card_key` are this node's own bookkeeping and are not
 /// derived.
 enum StoreSchema {
     /// The tables that ``DerivedTables/rebuild(_:)`` recomputes, in the order a rebuild clears them.
-    static let derivedTables = ["card_fts", "card", "card_field", "edge", "introduction", "introduction_response", "endpoint",
+    static let derivedTables = ["card_fts", "card", "card_field", "edge", "introduction", "introduction_response",
                                 "grant_entry"]
 
     static var migrator: DatabaseMigrator {
@@ -157,6 +157,11 @@ enum StoreSchema {
                 );
                 """)
             try DerivedTables.rebuild(db)
+        }
+        // Nothing ever read the `endpoint` table (v1): endpoints are read from their entries. Every
+        // endpoint entry paid a row write, and a JSON column written by hand, for nothing.
+        migrator.registerMigration("drop-endpoint-table") { db in
+            try db.execute(sql: "DROP TABLE IF EXISTS endpoint")
         }
         return migrator
     }

@@ -83,7 +83,7 @@ actor NodeDriver {
         self.sealer = DatagramSealer(signingKey: signingKey, epoch: epoch)
         self.opener = DatagramOpener(signingKey: signingKey, limits: options.limits)
         self.lastSeen = BoundedLRU(capacity: options.gossip.maxMembers)
-        let known = KnownPeers.load(home: home)
+        let known = KnownPeer.load(home: home)
         self.savedPeers = known
         var seed: UInt64 = 0
         for byte in Sodium.randomBytes(8) { seed = seed << 8 | UInt64(byte) }
@@ -91,7 +91,7 @@ actor NodeDriver {
             identity: PublicIdentity(signingKey), config: options.gossip, random: SeededRandom(seed: seed), now: now,
             incarnation: epoch, endpoint: endpoint, knownPeers: known, network: network))
         if options.mergeLog {
-            let path = home.path + "/merge.log"
+            let path = home.path(of: .mergeLog)
             if !FileManager.default.fileExists(atPath: path) {
                 _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
             }
@@ -323,7 +323,7 @@ actor NodeDriver {
         _ = try? store.releaseDue(physicalMillis: current)
         let members = engine.membership.map { change in
             let attempts = change.report == .unreachable ? engine.verificationAttempts(of: change.member) : nil
-            return NodeStatus.Member(
+            return NodeStatus.MemberSnapshot(
                 id: change.member.text, fingerprint: change.member.fingerprint, state: change.report.rawValue,
                 incarnation: change.incarnation, address: change.verified.map { "\($0)" },
                 path: change.verified == nil ? nil : change.path.rawValue,
@@ -351,7 +351,7 @@ actor NodeDriver {
         guard peers != savedPeers else { return }
         savedPeers = peers
         do {
-            try KnownPeers.save(peers, home: home)
+            try KnownPeer.save(peers, home: home)
         } catch {
             logger.warning("could not save peers.json", metadata: ["error": "\(error)"])
         }

@@ -5,10 +5,8 @@ import GrapevineCore
 /// used before, even if the wall clock stepped back, so peers never take a restarted node's
 /// datagrams for stale replays.
 enum NodeEpoch {
-    static let fileName = "epoch"
-
     static func next(home: GrapevineHome, nowMillis: UInt64) -> UInt64 {
-        let path = home.path + "/" + fileName
+        let path = home.path(of: .epoch)
         let previous = FileManager.default.contents(atPath: path)
             .flatMap { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
             .flatMap(UInt64.init) ?? 0

@@ -39,7 +39,5 @@ public struct NodeOptions: Sendable {
 
     public init() {
         gossip = GossipConfig()
-        // A sealed datagram adds 73 bytes; the engine's payloads must leave room for them.
-        gossip.payloadBudget = DatagramFormat.maxPayloadSize
     }
 }

@@ -5,13 +5,14 @@ import GrapevineCore
 /// What a running node tells `grapevine status`: written to `status.json` in its home every second
 /// (mode 0600), so the CLI needs no socket and works whatever the node is doing.
 public struct NodeStatus: Codable, Sendable, Equatable {
-    public static let fileName = "status.json"
     /// A snapshot older than this means the node is not running.
     public static let staleAfterSeconds: Double = 5
     /// The protocol version this build speaks (PROTOCOL.md §15.1).
     public static let protocolVersion = GossipConfig.protocolVersion
 
-    public struct Member: Codable, Sendable, Equatable {
+    /// The engine's `MemberSnapshot` of one member as text, with what only the node knows: when
+    /// it last heard from the member and, while it is unreachable, what it tried.
+    public struct MemberSnapshot: Codable, Sendable, Equatable {
         public var id: String
         public var fingerprint: String
         public var state: String
@@ -45,7 +46,7 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var advertised: [String]
     public var startedMillis: UInt64
     public var writtenMillis: UInt64
-    public var members: [Member]
+    public var members: [MemberSnapshot]
     /// At most 32 peers heard speaking another version, by key; absent in snapshots of older nodes.
     public var otherVersions: [OtherVersionPeer]?
     public var counters: NodeCounters
@@ -98,18 +99,12 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public func write(home: GrapevineHome) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(self)
-        let path = home.path + "/" + Self.fileName
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try home.writeAtomically(try encoder.encode(self), to: .status)
     }
 
     /// The last snapshot of the node of `home`, or nil if none was ever written.
     public static func read(home: GrapevineHome) -> NodeStatus? {
-        guard let data = FileManager.default.contents(atPath: home.path + "/" + fileName) else { return nil }
+        guard let data = home.contents(of: .status) else { return nil }
         return try? JSONDecoder().decode(NodeStatus.self, from: data)
     }
 

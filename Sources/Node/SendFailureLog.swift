@@ -1,4 +1,5 @@
 import GossipEngine
+import GrapevineCore
 import SealedDatagrams
 
 /// Decides which failed sends are logged: at most one line per address per minute, whatever

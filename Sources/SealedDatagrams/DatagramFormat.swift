@@ -1,3 +1,4 @@
+import GrapevineCore
 import Sodium
 
 /// The layout of a sealed datagram (PROTOCOL.md §10):
@@ -29,12 +30,13 @@ public enum DatagramFormat {
     public static let nonceOffset = 33
     public static let boxOffset = 57
     public static let headerLength = 57
-    /// Header plus MAC: the smallest datagram, carrying an empty payload.
-    public static let overhead = headerLength + X25519.macLength
+    /// Header plus MAC (`headerLength + X25519.macLength`, checked by a test): the smallest
+    /// datagram, carrying an empty payload.
+    public static let overhead = Limits.sealingOverhead
     /// The largest datagram sent or accepted: no IP fragmentation on common paths.
-    public static let maxDatagramSize = 1200
+    public static let maxDatagramSize = Limits.maxDatagramSize
     /// The largest payload one datagram carries.
-    public static let maxPayloadSize = maxDatagramSize - overhead
+    public static let maxPayloadSize = Limits.payloadBudget
 
     /// The nonce for a given sender, boot epoch and counter.
     public static func nonce(epoch: UInt64, counter: UInt64, sender: [UInt8]) -> [UInt8] {

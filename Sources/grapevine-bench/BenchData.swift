@@ -27,7 +27,7 @@ enum BenchData {
     }
 
     /// Pronounceable words, so that search sees a realistic vocabulary.
-    static func words(_ count: Int, rng: inout BenchRandom) -> [String] {
+    static func words(_ count: Int, rng: inout SeededRandom) -> [String] {
         let onsets = ["b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w", "z", "br", "ch", "st", "tr"]
         let vowels = ["a", "e", "i", "o", "u", "ai", "ou", "ea"]
         var seen = Set<String>()
@@ -116,18 +116,5 @@ enum BenchData {
             i += n
         }
         return i == bytes.count && !out.isEmpty ? out : nil
-    }
-}
-
-/// SplitMix64, seeded: every run generates the same data and the same queries.
-struct BenchRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

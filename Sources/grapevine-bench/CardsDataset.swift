@@ -21,7 +21,7 @@ enum CardsDataset {
                       "Architect", "Nurse", "Lawyer", "Chef"]
 
         init() {
-            var rng = BenchRandom(seed: 2)
+            var rng = SeededRandom(seed: 2)
             first = BenchData.words(800, rng: &rng)
             last = BenchData.words(8_000, rng: &rng)
             orgs = BenchData.words(3_000, rng: &rng)
@@ -30,7 +30,7 @@ enum CardsDataset {
         }
     }
 
-    static func pick(_ words: [String], _ rng: inout BenchRandom) -> String {
+    static func pick(_ words: [String], _ rng: inout SeededRandom) -> String {
         words[Int.random(in: 0..<words.count, using: &rng)]
     }
 
@@ -39,7 +39,7 @@ enum CardsDataset {
         if FileManager.default.fileExists(atPath: completeMarker) { return storePath }
         let vocabulary = Vocabulary()
         let entries = try BenchData.cached("cards-100k.bin") {
-            var rng = BenchRandom(seed: 3)
+            var rng = SeededRandom(seed: 3)
             let jobs = (0..<identities).map { i -> BenchData.AuthorJob in
                 func stamp() -> HLCStamp {
                     HLCStamp(millis: BenchData.baseMillis + UInt64.random(in: 0..<3_600_000, using: &rng), counter: 0)

@@ -16,8 +16,8 @@ enum IngestBench {
     /// key, drawing those choices from their own generator so the rest of the data set is the same.
     static func dataset(sealed: Bool = false) throws -> [[UInt8]] {
         try BenchData.cached(sealed ? "ingest-100k-sealed.bin" : "ingest-100k.bin") {
-            var rng = BenchRandom(seed: 1)
-            var sealing = BenchRandom(seed: 11)
+            var rng = SeededRandom(seed: 1)
+            var sealing = SeededRandom(seed: 11)
             func card(_ field: String, _ value: String, author: Int) throws -> EntryContent {
                 let values = [CardItem(value)]
                 guard sealed, Int.random(in: 0..<3, using: &sealing) == 0 else {

@@ -188,7 +188,7 @@ final class LoopbackNetwork {
     }
 
     func status(_ i: Int) -> [String: Any]? {
-        guard let data = FileManager.default.contents(atPath: home(i) + "/status.json") else { return nil }
+        guard let data = GrapevineHome(path: home(i)).contents(of: .status) else { return nil }
         return try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     }
 

@@ -15,7 +15,7 @@ enum PathBench {
     static let storePath = BenchData.directory + "/path-1m.sqlite"
 
     /// Undirected edges of a preferential-attachment graph over `offset..<offset+n`.
-    static func barabasiAlbert(n: Int, offset: Int, rng: inout BenchRandom) -> [(Int, Int)] {
+    static func barabasiAlbert(n: Int, offset: Int, rng: inout SeededRandom) -> [(Int, Int)] {
         var edges: [(Int, Int)] = []
         var endpoints: [Int] = []
         for a in 0..<m {
@@ -44,7 +44,7 @@ enum PathBench {
         if FileManager.default.fileExists(atPath: marker) { return storePath }
         BenchSystem.removeStore(storePath)
         let start = BenchSystem.monotonicNanos()
-        var rng = BenchRandom(seed: 5)
+        var rng = SeededRandom(seed: 5)
         let edges = barabasiAlbert(n: bigComponent, offset: 0, rng: &rng)
             + barabasiAlbert(n: smallComponent, offset: bigComponent, rng: &rng)
         var neighbours = [[Int]](repeating: [], count: bigComponent + smallComponent)
@@ -80,7 +80,7 @@ enum PathBench {
         let store = try Store(path: path, physicalMillis: StoreClock.nowMillis())
         let openSeconds = BenchSystem.seconds(since: openStart)
         let stats = try store.stats()
-        var rng = BenchRandom(seed: 6)
+        var rng = SeededRandom(seed: 6)
         var pairs: [(PublicIdentity, PublicIdentity)] = []
         for i in 0..<queries {
             let a = Int.random(in: 0..<bigComponent, using: &rng)

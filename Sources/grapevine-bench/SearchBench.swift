@@ -10,7 +10,7 @@ enum SearchBench {
         var out = BenchOutput(section: "search")
         let store = try Store(path: try CardsDataset.prepare(), physicalMillis: StoreClock.nowMillis())
         let vocabulary = CardsDataset.Vocabulary()
-        var rng = BenchRandom(seed: 4)
+        var rng = SeededRandom(seed: 4)
         var texts: [String] = []
         for i in 0..<queries {
             let word = CardsDataset.pick([vocabulary.first, vocabulary.last, vocabulary.orgs, vocabulary.cities,

@@ -16,12 +16,9 @@ enum Answering {
         let session = try options.open()
         let candidates = try session.store.introductions(involving: session.me)
         let intro = try IntroResolver.resolve(text, among: candidates)
-        guard let a = try? PublicIdentity(parsing: intro.a), let b = try? PublicIdentity(parsing: intro.b),
-              let introducer = try? PublicIdentity(parsing: intro.introducer),
-              let id = EntryID(bytes: Hex.decode(intro.id) ?? [])
-        else { throw CLIError("introduction \(intro.id) is unreadable in the store; run `grapevine inspect`") }
+        let (a, b, introducer, id) = (intro.a, intro.b, intro.introducer, intro.id)
         guard session.me == a || session.me == b else {
-            throw CLIError("you made introduction \(intro.id.prefix(12)); only the two people introduced can answer it")
+            throw CLIError("you made introduction \(id.hex.prefix(12)); only the two people introduced can answer it")
         }
         let other = session.me == a ? b : a
         let resolver = try session.resolver()
@@ -34,7 +31,7 @@ enum Answering {
         }
         if json {
             try session.printJSON(AnswerJSON(
-                entry: entry, introduction: intro.id, introducer: resolver.names.person(introducer),
+                entry: entry, introduction: id.hex, introducer: resolver.names.person(introducer),
                 other: resolver.names.person(other), connection: plan.connection.rawValue))
             return
         }

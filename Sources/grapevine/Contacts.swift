@@ -29,7 +29,7 @@ struct Contacts: ParsableCommand {
         let session = try options.open()
         let summaries = try session.openSummaries(try search.map { try session.store.search($0) } ?? session.store.contacts())
         let names = try session.resolver().names
-        let people = summaries.compactMap { summary in names.person(text: summary.identity).map { (summary, $0) } }
+        let people = summaries.map { summary in (summary, names.person(summary.identity)) }
         let rows = people.map { ContactJSON($0.0, person: $0.1) }
         if output.json {
             try session.printJSON(rows)

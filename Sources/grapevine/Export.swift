@@ -41,7 +41,7 @@ struct Export: ParsableCommand {
             if !identities.contains(identity) { identities.append(identity) }
         }
         if who.isEmpty {
-            identities = try session.store.contacts().compactMap { try? PublicIdentity(parsing: $0.identity) }
+            identities = try session.store.contacts().map(\.identity)
         }
         let cards = try identities.map { identity in
             VCardExportMapping.vCard(

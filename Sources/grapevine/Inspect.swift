@@ -1,5 +1,7 @@
 import ArgumentParser
+import GossipEngine
 import GrapevineCLI
+import GrapevineCore
 import Node
 
 struct Inspect: ParsableCommand {
@@ -21,9 +23,9 @@ struct Inspect: ParsableCommand {
     func run() throws {
         let session = try options.open()
         let stats = InspectJSON(me: session.me, stats: try session.store.stats())
-        let peers = KnownPeerListing.read(home: session.home)
+        let peers = PeerJSON.known(home: session.home)
         if output.json {
-            try session.printJSON(InspectReport(stats: stats, peers: peers.map(PeerJSON.init)))
+            try session.printJSON(InspectReport(stats: stats, peers: peers))
             return
         }
         var rows: [[String]] = [
@@ -62,27 +64,34 @@ struct Inspect: ParsableCommand {
         session.context.print(TextTable(rows: table).text)
     }
 
-    /// One known peer in `inspect --json`.
+    /// One known peer in `inspect --json`, with what the node's last status snapshot said of it.
     struct PeerJSON: Encodable {
-        var id: String
-        var fingerprint: String
+        var identity: PublicIdentity
+        /// The verified address, `ip:port` or `[ip]:port`.
         var address: String
+        /// The member's state in the last snapshot, if the snapshot lists it.
         var state: String?
+        /// Unix milliseconds of the last authenticated datagram from this peer, if any.
         var lastSeenMillis: UInt64?
 
-        init(_ peer: KnownPeerListing) {
-            id = peer.identity.text
-            fingerprint = peer.identity.fingerprint
-            address = peer.address
-            state = peer.state
-            lastSeenMillis = peer.lastSeenMillis
+        /// The peers the node of `home` verified (`peers.json`), sorted by identity. The snapshot
+        /// outlives the node, so this works whether or not the node runs.
+        static func known(home: GrapevineHome) -> [PeerJSON] {
+            let members = NodeStatus.read(home: home)?.members ?? []
+            return KnownPeer.load(home: home)
+                .sorted { $0.identity < $1.identity }
+                .map { peer in
+                    let member = members.first { $0.id == peer.identity.text }
+                    return PeerJSON(identity: peer.identity, address: "\(peer.address)", state: member?.state,
+                                    lastSeenMillis: member?.lastSeenMillis)
+                }
         }
 
         // Absent values are written as null, so the shape is the same for every peer.
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(fingerprint, forKey: .fingerprint)
+            try container.encode(identity.text, forKey: .id)
+            try container.encode(identity.fingerprint, forKey: .fingerprint)
             try container.encode(address, forKey: .address)
             try container.encode(state, forKey: .state)
             try container.encode(lastSeenMillis, forKey: .lastSeenMillis)

@@ -41,12 +41,12 @@ struct Introduce: ParsableCommand {
         for person in [a, b] where !connections.mutual.contains(person) {
             throw Self.notMutual(person, connections, session: session, resolver: resolver)
         }
-        let pair: Set = [a.text, b.text]
+        let pair: Set = [a, b]
         if let earlier = try session.store.introductions(involving: session.me)
-            .first(where: { $0.introducer == session.me.text && Set([$0.a, $0.b]) == pair })
+            .first(where: { $0.introducer == session.me && Set([$0.a, $0.b]) == pair })
         {
             throw CLIError(
-                "you already introduced \(session.describe(a, resolver)) and \(session.describe(b, resolver)) (introduction \(earlier.id.prefix(12)), \(earlier.state.rawValue)): nothing written; see `grapevine intros`")
+                "you already introduced \(session.describe(a, resolver)) and \(session.describe(b, resolver)) (introduction \(earlier.id.hex.prefix(12)), \(earlier.state.rawValue)): nothing written; see `grapevine intros`")
         }
         let entry = try session.write(.introduction(IntroductionInfo(a: a, b: b, note: note)))
         if output.json {

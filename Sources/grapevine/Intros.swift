@@ -29,14 +29,14 @@ struct Intros: ParsableCommand {
     func run() throws {
         let session = try options.open()
         let everything = try session.store.introductions(involving: session.me)
-        let mutual = Set(try session.store.connections(of: session.me).mutual.map(\.text))
+        let mutual = Set(try session.store.connections(of: session.me).mutual)
         func trusted(_ intro: IntroductionSummary) -> Bool {
-            intro.introducer == session.me.text || mutual.contains(intro.introducer)
+            intro.introducer == session.me || mutual.contains(intro.introducer)
         }
         let intros = all ? everything : everything.filter(trusted)
         let hidden = everything.count - intros.count
         let resolver = try session.resolver()
-        let person = resolver.names.person(text:)
+        let person = resolver.names.person(_:)
         if output.json {
             try session.printJSON(intros.map { intro in
                 IntroJSON(intro, introducerMutual: mutual.contains(intro.introducer), people: person)
@@ -46,11 +46,11 @@ struct Intros: ParsableCommand {
         if intros.isEmpty {
             session.context.print(hidden > 0 ? "no introductions from you or your mutual connections" : "no introductions involve you yet")
         } else {
-            func label(_ text: String) -> String { person(text)?.label ?? text }
+            func label(_ identity: PublicIdentity) -> String { person(identity).label }
             let rows = intros.map { intro -> [String] in
-                let by = intro.introducer == session.me.text ? "me" : mutual.contains(intro.introducer) ? "yes" : "no"
+                let by = intro.introducer == session.me ? "me" : mutual.contains(intro.introducer) ? "yes" : "no"
                 let note = NameText.escaped(intro.note.replacingOccurrences(of: "\n", with: " ")).text
-                return [String(intro.id.prefix(12)), intro.state.rawValue, label(intro.introducer), by, label(intro.a),
+                return [String(intro.id.hex.prefix(12)), intro.state.rawValue, label(intro.introducer), by, label(intro.a),
                         label(intro.b), StampText.human(intro.stamp), note]
             }
             session.context.print(

@@ -35,12 +35,12 @@ struct Path: ParsableCommand {
         let from = people.count == 2 ? try resolver.resolve(people[0], role: "FROM").identity : session.me
         let to = try resolver.resolve(people[people.count - 1], role: "TO").identity
         let result = session.store.path(from: from, to: to)
-        let person = resolver.names.person(text:)
+        let person = resolver.names.person(_:)
         if output.json {
             try session.printJSON(PathJSON(result, people: person))
         } else {
-            session.context.print(PathDescription.line(result) { text in
-                guard let person = person(text) else { return text }
+            session.context.print(PathDescription.line(result) { identity in
+                let person = person(identity)
                 return person.name.isEmpty ? person.fingerprint : person.shownName
             })
             for line in PathDescription.people(result, person: person) { session.context.print(line) }

@@ -88,7 +88,7 @@ struct PeerAdd: ParsableCommand {
             context.print("no node is running for this home: the peer will be tried when `grapevine run` starts")
             return
         }
-        var member: NodeStatus.Member?
+        var member: NodeStatus.MemberSnapshot?
         while context.physicalMillis() < start + Self.waitMillis {
             member = NodeStatus.read(home: session.home)?.members.first { $0.id == peer.text }
             if let member, member.state == "alive" || member.state == "suspect", let address = member.address {

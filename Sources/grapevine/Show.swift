@@ -64,7 +64,7 @@ struct Show: ParsableCommand {
     }
 
     /// A value as a row shows it; a sealed one says so, and whether this node could open it.
-    static func text(_ values: [CardValue], access: FieldAccess?) -> String {
+    static func text(_ values: [CardItem], access: FieldAccess?) -> String {
         switch access {
         case .private?: return "(private)"
         case .unreadable?: return "(unreadable)"
@@ -73,7 +73,7 @@ struct Show: ParsableCommand {
         }
     }
 
-    static func text(_ values: [CardValue]) -> String {
+    static func text(_ values: [CardItem]) -> String {
         guard !values.isEmpty else { return "(cleared)" }
         return values.map { value in
             let text = NameText.escaped(value.value.replacingOccurrences(of: "\n", with: " ⏎ ")).text

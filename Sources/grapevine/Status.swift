@@ -99,7 +99,7 @@ struct Status: ParsableCommand {
     }
 
     /// `no answer from ADDR since 12s ago; forgotten in 4m48s unless it answers`.
-    static func silence(_ m: NodeStatus.Member, now: UInt64) -> String {
+    static func silence(_ m: NodeStatus.MemberSnapshot, now: UInt64) -> String {
         let tried = m.tried ?? []
         let answer = tried.isEmpty
             ? "no address to ping yet"

@@ -1,24 +1,20 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 
 /// A few people, each with a home in one temporary directory, driven through the real `grapevine`
 /// binary: CLI commands run to completion, nodes run until stopped. Every node still running when
 /// the network is released is killed, so a failing test leaves no process behind.
-final class Network: @unchecked Sendable {
+final class Network: Polling, @unchecked Sendable {
     // @unchecked: one test drives one network from one task.
     let root: String
     private(set) var nodes: [String: Process] = [:]
 
     init() throws {
-        root = NSTemporaryDirectory() + "grapevine-e2e-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        root = try TemporaryDirectory.create("grapevine-e2e")
     }
 
     deinit {
-        for node in nodes.values where node.isRunning {
-            kill(node.processIdentifier, SIGKILL)
-            node.waitUntilExit()
-        }
+        ProcessRunner.killAll(nodes.values)
         try? FileManager.default.removeItem(atPath: root)
     }
 
@@ -31,7 +27,7 @@ final class Network: @unchecked Sendable {
     /// Runs `grapevine ARGUMENTS --home HOME` to completion.
     @discardableResult
     func run(_ person: String, _ arguments: [String]) throws -> Output {
-        try Self.execute(Self.binary, arguments + ["--home", home(person)])
+        try ProcessRunner.run(Self.binary, arguments + ["--home", home(person)])
     }
 
     /// Runs a command that must succeed and returns its standard output.
@@ -61,19 +57,14 @@ final class Network: @unchecked Sendable {
 
     /// Starts `grapevine run` on an OS-chosen loopback port and waits until its status is live.
     func start(_ person: String, _ extra: [String] = []) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", "--home", home(person), "--listen", "127.0.0.1:0"] + extra
         let log = home(person) + ".log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: log)
-        process.standardError = FileHandle(forWritingAtPath: log)
-        try process.run()
+        let process = try ProcessRunner.start(Self.binary, ["run", "--home", home(person), "--listen", "127.0.0.1:0"] + extra,
+                                              log: log)
         nodes[person] = process
-        let started = try waitUntil(timeout: 10) {
+        let started = waitUntil(timeout: 10) {
             (try? object(person, ["status"]))?["pid"] as? Int == Int(process.processIdentifier)
         }
-        guard started else {
+        guard started != nil else {
             throw NetworkError("the node of \(person) did not start: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
         }
     }
@@ -82,9 +73,7 @@ final class Network: @unchecked Sendable {
     func stop(_ person: String, signal: Int32 = SIGTERM, timeout: TimeInterval = 3) -> Int32? {
         guard let process = nodes[person] else { return nil }
         kill(process.processIdentifier, signal)
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        return process.isRunning ? nil : process.terminationStatus
+        return ProcessRunner.waitForExit(process, timeout: timeout)
     }
 
     /// The store digest of each person, by `inspect --json`.
@@ -99,25 +88,9 @@ final class Network: @unchecked Sendable {
 
     /// Waits until every named store holds the same digest; throws with the digests otherwise.
     func converge(_ people: [String], timeout: TimeInterval = 10) throws {
-        guard try waitUntil(timeout: timeout, { Set(try digests(people)).count == 1 }) else {
+        guard try waitUntil(timeout: timeout, { Set(try digests(people)).count == 1 }) != nil else {
             throw NetworkError("no convergence within \(timeout) s: \(zip(people, try digests(people)).map { "\($0) \($1)" })")
         }
-    }
-
-    /// Polls `condition` every 100 ms; whether it held before `timeout` seconds passed.
-    func waitUntil(timeout: TimeInterval, _ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.1)
-        }
-        return try condition()
-    }
-
-    /// Runs any executable to completion; a hang is killed after `timeout` seconds.
-    static func execute(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                        timeout: TimeInterval = 60) throws -> Output {
-        try ProcessRunner.run(executable, arguments, environment: environment, timeout: timeout)
     }
 }
 

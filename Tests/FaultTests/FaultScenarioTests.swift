@@ -1,5 +1,5 @@
 import FaultHarness
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// The fault scenarios CI runs on real network namespaces (root only; skipped with the reason

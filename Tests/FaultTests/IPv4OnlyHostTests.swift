@@ -1,6 +1,6 @@
 import FaultHarness
 import Foundation
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// `grapevine run` with no `--listen` on a host without IPv6: a lab host whose namespace has IPv6

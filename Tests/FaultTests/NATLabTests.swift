@@ -1,6 +1,6 @@
 import FaultHarness
 import Foundation
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// The NAT lab's routers behave as RFC 4787 describes, checked with plain UDP (python3's socket
@@ -39,9 +39,7 @@ struct NATLabTests {
         let lab = try topology.build()
         defer { lab.teardown() }
         let python = try #require(Command.find("python3"))
-        let root = NSTemporaryDirectory() + "natlab-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
+        let root = try TemporaryDirectory.create("natlab")
         var servers: [(Process, String)] = []
         for host in topology.publics {
             let log = root + "/echo\(host.host).log"

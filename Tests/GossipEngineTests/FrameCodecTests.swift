@@ -1,4 +1,5 @@
 import GossipEngine
+import GrapevineCore
 import SealedDatagrams
 import Testing
 
@@ -7,8 +8,9 @@ import Testing
         #expect(throws: GossipDecodeError.self) { try GossipMessage.decode([]) }
     }
 
-    @Test func theDefaultPayloadBudgetLeavesRoomForTheSealedDatagramOverhead() {
-        #expect(GossipConfig.maxSealedPayload == DatagramFormat.maxPayloadSize)
+    @Test("the engine's default payload budget is the one the sealer allows: 1200 − 73 bytes")
+    func theDefaultPayloadBudgetLeavesRoomForTheSealedDatagramOverhead() {
         #expect(GossipConfig().payloadBudget == DatagramFormat.maxPayloadSize)
+        #expect(Limits.payloadBudget == 1127)
     }
 }

@@ -43,7 +43,7 @@ import Testing
         let directives = node.handle(.datagram(ack.encoded(), from: ids.addresses[1], sender: ids.identities[1]),
                                      now: t0 + 40, store: store)
         #expect(node.reachableCount == 1)
-        #expect(directives.contains(.membershipChanged(MembershipChange(
+        #expect(directives.contains(.membershipChanged(MemberSnapshot(
             member: ids.identities[1], status: .alive, incarnation: 0, verified: ids.addresses[1]))))
     }
 

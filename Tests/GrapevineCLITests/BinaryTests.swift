@@ -1,26 +1,13 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// The real `grapevine` binary, run as a process: exit codes and one-line errors.
 @Suite struct BinaryTests {
     static let binary = GrapevineBinary.path
 
-    func run(_ arguments: [String], home: String) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.environment = ["GRAPEVINE_HOME": home, "PATH": "/usr/bin:/bin"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(code: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                             stderr: String(decoding: errData, as: UTF8.self))
+    func run(_ arguments: [String], home: String) throws -> ProcessOutput {
+        try ProcessRunner.run(Self.binary, arguments, environment: ["GRAPEVINE_HOME": home, "PATH": "/usr/bin:/bin"])
     }
 
     @Test func theBinaryRunsInitIdAndPathWithExitCodes() throws {

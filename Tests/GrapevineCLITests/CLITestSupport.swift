@@ -3,6 +3,7 @@ import GrapevineCLI
 import GrapevineCore
 import GrapevineStore
 import Sodium
+import TestKit
 import Testing
 @testable import grapevine
 
@@ -26,8 +27,9 @@ struct TestHome {
         self.environment = ["HOME": "/nonexistent-home", "GRAPEVINE_HOME": path]
     }
 
+    /// A fresh home path, not created yet and removed when the tests exit.
     static func temporaryPath() -> String {
-        NSTemporaryDirectory() + "grapevine-cli-\(UUID().uuidString)"
+        TemporaryDirectory.path("grapevine-cli")
     }
 
     /// Runs `grapevine ARGS…` with this home as $GRAPEVINE_HOME.
@@ -54,12 +56,12 @@ struct TestHome {
     }
 
     func identity() throws -> PublicIdentity {
-        let key = try KeyFile.load(from: path + "/" + GrapevineHome.keyFileName)
+        let key = try KeyFile.load(from: GrapevineHome(path: path).keyFilePath)
         return try #require(PublicIdentity(bytes: key.publicKey))
     }
 
     func openStore() throws -> Store {
-        try Store(path: path + "/" + GrapevineHome.storeFileName, physicalMillis: TestHome.baseMillis)
+        try Store(path: GrapevineHome(path: path).storePath, physicalMillis: TestHome.baseMillis)
     }
 
     /// Parses a command's JSON output.

@@ -1,5 +1,5 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// Homes as people type them, through the real binary in a scratch working directory: short
@@ -29,7 +29,7 @@ import Testing
 
     /// A fresh scratch folder holding `real/` and `link -> real`, and the given working directory.
     static func scratch(_ directory: String) throws -> String {
-        let base = NSTemporaryDirectory() + "grapevine-homes-\(UUID().uuidString)"
+        let base = try TemporaryDirectory.create("grapevine-homes")
         try FileManager.default.createDirectory(atPath: base + "/real", withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: base + "/link", withDestinationPath: base + "/real")
         if !directory.isEmpty {

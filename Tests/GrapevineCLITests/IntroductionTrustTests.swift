@@ -61,7 +61,7 @@ import Testing
             #expect(again.stderr.hasPrefix("error: you already introduced "))
             #expect(again.stderr.contains("(introduction \(id.prefix(12)), pending): nothing written"))
         }
-        #expect(try home.openStore().introductions(involving: me).map(\.id) == [id])
+        #expect(try home.openStore().introductions(involving: me).map(\.id.hex) == [id])
     }
 
     @Test("intros lists introductions from me and my mutual connections, marks them, and hides the rest unless --all")
@@ -103,7 +103,7 @@ import Testing
         try home.ingest(try mallory.entries(connectedTo: []) + [
             try mallory.sign(.introduction(IntroductionInfo(a: me, b: kristina.id, note: "")), counter: 5),
         ])
-        let intro = try #require(try home.openStore().introductions(involving: me).first?.id)
+        let intro = try #require(try home.openStore().introductions(involving: me).first?.id.hex)
         let accepted = home.run("accept", intro)
         #expect(accepted.stdout == """
             accepted the introduction by Jeff [\(mallory.id.fingerprint)] (shared name) to Kristina [\(kristina.id.fingerprint)]: you are connected to them
@@ -156,7 +156,7 @@ import Testing
     func declineKeepsAnEarlierConnection() throws {
         let (home, me) = try jennifer()
         try home.ingest([try jeff.sign(.introduction(IntroductionInfo(a: me, b: kristina.id, note: "")), counter: 5)])
-        let intro = try #require(try home.openStore().introductions(involving: me).first?.id)
+        let intro = try #require(try home.openStore().introductions(involving: me).first?.id.hex)
         #expect(home.run("accept", intro).stdout.hasSuffix(": you are connected to them\n"))
         let declined = try #require(try TestHome.json(home.run("decline", intro, "--json")) as? [String: Any])
         #expect(declined["connection"] as? String == "unchanged")

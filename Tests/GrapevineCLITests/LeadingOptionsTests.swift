@@ -1,5 +1,5 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// The common options before the subcommand, as `git -C` takes them: `grapevine --home DIR init`.

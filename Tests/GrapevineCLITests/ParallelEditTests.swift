@@ -1,5 +1,5 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// Several `grapevine` processes editing one card at once, as a script or two terminals would.

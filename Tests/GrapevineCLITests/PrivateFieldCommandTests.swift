@@ -58,7 +58,7 @@ import Testing
 
         // The key Ann's grant held is remembered, so it still opens tel after her grant is gone.
         let store = try home.openStore()
-        let keyFile = try KeyFile.load(from: home.path + "/" + GrapevineHome.keyFileName)
+        let keyFile = try KeyFile.load(from: GrapevineHome(path: home.path).keyFilePath)
         #expect(try store.cardKeys(for: ann.id, signingKey: keyFile).contains(key))
         #expect(try store.hasUnlearntGrant(to: keyFile) == false)
     }

@@ -1,5 +1,5 @@
 import Foundation
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// A home whose store is missing, damaged or read-only, through the real binary: one line that

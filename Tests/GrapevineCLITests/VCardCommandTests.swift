@@ -1,5 +1,6 @@
 import Foundation
 import GrapevineCore
+import TestKit
 import Testing
 
 /// `card import` of client fixtures and `export` checked by an independent parser.
@@ -84,7 +85,7 @@ import Testing
         let exported = home.run("export", "--format", format, "Kevin Bacon", "Jeff")
         #expect(exported.code == 0)
         let output = try Python.run(Self.vobjectCheck, stdin: exported.stdout)
-        #expect(output.status == 0, "vobject rejected the export: \(output.stderr)")
+        #expect(output.code == 0, "vobject rejected the export: \(output.stderr)")
         let lines = output.stdout.split(separator: "\n").map { $0.split(separator: "|", omittingEmptySubsequences: false).map(String.init) }
         #expect(lines.count == 2)
         let mine = try #require(lines.first)
@@ -111,7 +112,7 @@ import Testing
                     assert len(prop) >= 4 and prop[0] == prop[0].lower() and isinstance(prop[1], dict), prop
             print([p[3] for p in data[1][1] if p[0] == "uid"][0])
             """, stdin: exported.stdout)
-        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.code == 0, "\(output.stderr)")
         #expect(output.stdout.contains("urn:grapevine:" + me.text))
     }
 
@@ -131,34 +132,12 @@ import Testing
 
 /// Runs `python3 -c SCRIPT` with `stdin`; the vobject checks fail, never skip, without it.
 enum Python {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ script: String, stdin: String) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+    static func run(_ script: String, stdin: String) throws -> ProcessOutput {
+        try ProcessRunner.run("/usr/bin/env", ["python3", "-c", script], stdin: stdin)
     }
 
     static func requireVobject() throws {
         let probe = try run("import vobject", stdin: "")
-        try #require(probe.status == 0, "python3 with vobject is required to check exports: \(probe.stderr)")
+        try #require(probe.code == 0, "python3 with vobject is required to check exports: \(probe.stderr)")
     }
 }

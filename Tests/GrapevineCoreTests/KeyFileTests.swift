@@ -1,14 +1,14 @@
 import Foundation
-import Testing
 @testable import GrapevineCore
+import TestKit
+import Testing
 
 @Suite("Key files")
 struct KeyFileTests {
     let dir: String
 
     init() throws {
-        dir = NSTemporaryDirectory() + "grapevine-keyfile-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try TemporaryDirectory.create("grapevine-keyfile")
     }
 
     @Test("a new key file is created with mode 0600 and loads back the same identity")

@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func onlyTheKGreatestWinnersPerAuthorAndKindAreRetainedAndTheFloorDropsLowerOnes() {
-        var rng = SplitMix64(seed: 1)
+        var rng = SeededRandom(seed: 1)
         let bounds = Fixtures.small
         var core = MergeCore(bounds: bounds)
         let metas = (0..<6).map { i in
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func aNewerValueForARetainedKeyReplacesItWithoutEvictingOthers() {
-        var rng = SplitMix64(seed: 2)
+        var rng = SeededRandom(seed: 2)
         var core = MergeCore(bounds: Fixtures.small)
         let metas = (0..<3).map { i in
             Fixtures.meta(author: 1, kind: .card, key: Array("f\(i)".utf8),
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test func aMalformedStoredRowIsRejected() {
-        var rng = SplitMix64(seed: 3)
+        var rng = SeededRandom(seed: 3)
         var core = MergeCore()
         let endpointWithKey = Fixtures.meta(author: 1, kind: .endpoint, key: [1], stamp: .zero, id: Fixtures.id(&rng))
         #expect(core.merge(endpointWithKey, physicalMillis: now).outcome == .rejected(.keyMismatch))
@@ -127,7 +127,7 @@ import Testing
     }
 
     @Test func aFarFutureEntryIsHeldOutsideTheDigestUntilDue() {
-        var rng = SplitMix64(seed: 4)
+        var rng = SeededRandom(seed: 4)
         let tolerance = HybridLogicalClock.defaultFutureToleranceMillis
         var core = MergeCore()
         let current = Fixtures.meta(author: 1, kind: .card, key: Array("fn".utf8),
@@ -154,7 +154,7 @@ import Testing
     }
 
     @Test func aReleasedEntryThatLostMeanwhileIsSuperseded() {
-        var rng = SplitMix64(seed: 5)
+        var rng = SeededRandom(seed: 5)
         var core = MergeCore(futureToleranceMillis: 0)
         let future = Fixtures.meta(author: 1, kind: .card, key: Array("fn".utf8),
                                    stamp: HLCStamp(millis: now + 10, counter: 0), id: Fixtures.id(&rng))
@@ -169,7 +169,7 @@ import Testing
     }
 
     @Test func quarantineKeepsTheSmallestStampsPerAuthorAndInAll() {
-        var rng = SplitMix64(seed: 6)
+        var rng = SeededRandom(seed: 6)
         let bounds = Fixtures.small   // 3 per author, 5 in all
         let far = now + HybridLogicalClock.defaultFutureToleranceMillis + 1
         func future(_ author: UInt8, _ offset: UInt64) -> EntryMeta {

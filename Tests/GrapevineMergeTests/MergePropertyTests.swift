@@ -39,7 +39,7 @@ import Testing
         return core
     }
 
-    func arrivals(of entries: [EntryMeta], _ rng: inout SplitMix64) -> [EntryMeta] {
+    func arrivals(of entries: [EntryMeta], _ rng: inout SeededRandom) -> [EntryMeta] {
         var out = entries
         for _ in 0..<(entries.count / 3) {
             if let e = entries.randomElement(using: &rng) { out.append(e) }
@@ -54,7 +54,7 @@ import Testing
                                                       quarantinePerAuthor: 1, quarantineTotal: 2)])
     func anyPermutationAndDuplicationRetainsTheSameSetAsTheRulesPrescribe(bounds: RetentionBounds) {
         for seed in UInt64(0)..<60 {
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededRandom(seed: seed)
             let entries = (0..<Int.random(in: 20..<200, using: &rng)).map { _ in Fixtures.randomMeta(&rng) }
             let reference = snapshot(run(entries, bounds: bounds, seed: seed))
             #expect(reference.retained == Fixtures.expectedRetained(entries, bounds: bounds), "seed \(seed)")
@@ -69,7 +69,7 @@ import Testing
     @Test func quarantineAndReleaseDoNotDependOnArrivalOrder() {
         let bounds = Fixtures.small
         for seed in UInt64(100)..<160 {
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededRandom(seed: seed)
             let entries = (0..<Int.random(in: 20..<150, using: &rng)).map { _ in Fixtures.randomMeta(&rng, futureShare: 0.3) }
             var first = run(entries, bounds: bounds, seed: seed)
             var second = run(arrivals(of: entries, &rng), bounds: bounds, seed: seed)
@@ -90,7 +90,7 @@ import Testing
 
     @Test func restoringTheHeldEntriesGivesTheIncrementalState() {
         for seed in UInt64(200)..<230 {
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededRandom(seed: seed)
             let entries = (0..<Int.random(in: 20..<150, using: &rng)).map { _ in Fixtures.randomMeta(&rng, futureShare: 0.2) }
             let incremental = run(entries, bounds: Fixtures.small, seed: seed)
             let held = entries.filter { incremental.isHeld($0.id) }.shuffled(using: &rng)
@@ -107,7 +107,7 @@ import Testing
 
     @Test func realisticBoundsWithManyAuthorsConverge() {
         let seed: UInt64 = 7
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var entries: [EntryMeta] = []
         for author in UInt8(1)...20 {
             for i in 0..<Int.random(in: 30..<60, using: &rng) {
@@ -123,7 +123,7 @@ import Testing
 
     @Test func restoringEnoughEntriesToUseTwoThreadsGivesTheIncrementalState() {
         let seed: UInt64 = 11
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var entries: [EntryMeta] = []
         let kinds: [EntryKind] = [.card, .edge, .introduction]
         while entries.count < MergeCore.parallelRestoreMinimum + 5_000 {

@@ -7,7 +7,7 @@ import Testing
         let file = try MergeVectors.make()
         #expect(file.cases.map(\.name) == ["last-writer-wins", "per-author-bound", "equal-stamp-tie", "quarantine",
                                              "table-bounds"])
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededRandom(seed: 42)
         for vector in file.cases {
             let entries = try vector.entries.map { hex in
                 try SignedEntry.decode(try #require(Hex.decode(hex)))

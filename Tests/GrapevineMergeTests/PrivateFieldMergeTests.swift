@@ -10,7 +10,7 @@ enum PrivateHistory {
     static let fields = ["tel", "email", "org", "note"]
 
     static func entries(seed: UInt64) throws -> [SignedEntry] {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let readers = (0..<4).compactMap { PublicIdentity(bytes: Fixtures.signingKey("private-reader-\($0)").publicKey) }
         var out: [SignedEntry] = []
         for a in 0..<3 {
@@ -69,7 +69,7 @@ extension MergePropertyTests {
     func privateFieldsConvergeInAnyOrder() throws {
         for bounds in [RetentionBounds.v2, Fixtures.small] {
             for seed in UInt64(200)..<230 {
-                var rng = SplitMix64(seed: seed)
+                var rng = SeededRandom(seed: seed)
                 let entries = try PrivateHistory.entries(seed: seed).map(EntryMeta.init)
                 #expect(entries.contains { $0.kind == .grant }, "seed \(seed)")
                 let reference = snapshot(run(entries, bounds: bounds, seed: seed))

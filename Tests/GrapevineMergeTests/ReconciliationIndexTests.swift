@@ -6,7 +6,7 @@ import Testing
     typealias Bound = ReconciliationIndex.Bound
     typealias Item = (stamp: HLCStamp, id: EntryID)
 
-    func randomItem(_ rng: inout SplitMix64) -> Item {
+    func randomItem(_ rng: inout SeededRandom) -> Item {
         (HLCStamp(rawValue: UInt64.random(in: 0..<40, using: &rng)), Fixtures.id(&rng))
     }
 
@@ -19,7 +19,7 @@ import Testing
 
     @Test func rangeFingerprintsCountsAndItemsMatchABruteForceScanUnderInsertsAndRemoves() {
         for seed in UInt64(0)..<25 {
-            var rng = SplitMix64(seed: seed)
+            var rng = SeededRandom(seed: seed)
             var index = ReconciliationIndex()
             var model: [Item] = []
             for step in 0..<400 {
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func insertingTwiceOrRemovingAnAbsentItemChangesNothing() {
-        var rng = SplitMix64(seed: 9)
+        var rng = SeededRandom(seed: 9)
         var index = ReconciliationIndex()
         let a = randomItem(&rng), b = randomItem(&rng)
         index.insert(stamp: a.stamp, id: a.id)
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func boundsAtOffsetsSplitARangeIntoPartsOfNearlyEqualCount() {
-        var rng = SplitMix64(seed: 10)
+        var rng = SeededRandom(seed: 10)
         let items = (0..<1000).map { _ in randomItem(&rng) }.sorted(by: less)
         let index = ReconciliationIndex(items)
         #expect(index.count == 1000)
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func aBulkBuiltIndexEqualsAnIncrementalOne() {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededRandom(seed: 11)
         let items = (0..<500).map { _ in randomItem(&rng) }
         var incremental = ReconciliationIndex()
         for item in items { incremental.insert(stamp: item.stamp, id: item.id) }

@@ -2,25 +2,6 @@ import GrapevineCore
 @testable import GrapevineMerge
 import Sodium
 
-/// SplitMix64: a tiny seeded generator, so every randomized test replays from its seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    mutating func bytes(_ n: Int) -> [UInt8] {
-        (0..<n).map { _ in UInt8.random(in: .min ... .max, using: &self) }
-    }
-}
-
 enum Fixtures {
     static let base: UInt64 = 1_764_000_000_000
 
@@ -28,7 +9,7 @@ enum Fixtures {
     static let small = RetentionBounds(card: 3, endpoint: 1, edge: 4, introduction: 3, introductionResponse: 2,
                                        grant: 4, introductionRequest: 3, deviceRecord: 2, unknown: 2, quarantinePerAuthor: 3, quarantineTotal: 5)
 
-    static func id(_ rng: inout SplitMix64) -> EntryID {
+    static func id(_ rng: inout SeededRandom) -> EntryID {
         EntryID(bytes: rng.bytes(32))!
     }
 
@@ -43,7 +24,7 @@ enum Fixtures {
 
     /// A random meta from a few authors, kinds and keys, with stamps from a narrow range so that
     /// concurrent and equal stamps are common; `futureShare` of them lie beyond the tolerance at `base`.
-    static func randomMeta(_ rng: inout SplitMix64, futureShare: Double = 0) -> EntryMeta {
+    static func randomMeta(_ rng: inout SeededRandom, futureShare: Double = 0) -> EntryMeta {
         let kinds: [EntryKind] = [.card, .endpoint, .edge, .introduction, .introductionResponse, .grant, EntryKind(rawValue: 99)]
         let kind = kinds[Int.random(in: 0..<kinds.count, using: &rng)]
         let id = id(&rng)

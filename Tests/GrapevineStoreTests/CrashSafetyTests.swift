@@ -1,33 +1,19 @@
 import Foundation
 import GrapevineCore
 import GrapevineStore
+import TestKit
 import Testing
 
 @Suite struct CrashSafetyTests {
-    /// The helper executable, built next to the test bundle.
-    static func writerPath() -> String? {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("store-crash-writer").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
-
     @Test func everyAcknowledgedEntrySurvivesSIGKILLMidIngest() throws {
-        guard let writer = Self.writerPath() else {
+        guard let writer = BuiltExecutable.find("store-crash-writer") else {
             Issue.record("store-crash-writer was not built next to the tests (\(CommandLine.arguments[0]))")
             return
         }
-        let dir = StoreFixtures.temporaryDirectory()
+        let dir = try StoreFixtures.temporaryDirectory()
         let storePath = dir + "/store.sqlite"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: writer)
-        process.arguments = [storePath, "100000", "200"]
         let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        let process = try ProcessRunner.start(writer, [storePath, "100000", "200"], output: output)
 
         // Let it acknowledge a few batches, then kill it without warning in the middle of the next ones.
         var received = Data()

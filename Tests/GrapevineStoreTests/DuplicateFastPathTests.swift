@@ -62,7 +62,7 @@ import Testing
 
     @Test("what another process wrote is found held once this process has read the store again")
     func anotherProcessesWritesAreHeldAfterARefresh() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let node = try F.openStore(dir)
         let cli = try F.openStore(dir)
         let written = try cli.write(F.card("fn", "From the CLI"), signingKey: F.key(43), physicalMillis: F.baseMillis)
@@ -87,7 +87,7 @@ import Testing
 
     @Test("the fingerprint set agrees with a plain set over random inserts and removals, at 16 bytes a member or less")
     func fingerprintSetMatchesASet() {
-        var rng = SeededGenerator(seed: 15)
+        var rng = SeededRandom(seed: 15)
         var set = FingerprintSet()
         var model = Set<UInt64>()
         var pool: [UInt64] = []

@@ -66,7 +66,7 @@ import Testing
 
     @Test("an entry is reported merged only once another connection can read it from the file")
     func mergedIsReportedAfterTheCommit() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let store = try F.openStore(dir)
         let reader = try F.openStore(dir)
         let pipeline = IngestPipeline<Int>(

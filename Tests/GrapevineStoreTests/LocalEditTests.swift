@@ -15,7 +15,7 @@ import Testing
 
     @Test("an edit sees what another process's store wrote since this one last read, so no value is lost")
     func anEditSeesTheOtherProcessesWrites() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let mine = try F.openStore(dir)
         let other = try F.openStore(dir)
         let me = F.key(1)

@@ -12,7 +12,7 @@ struct PrivateFieldStoreTests {
     @Test("sealed fields and grants ingested in shuffled, duplicated batches give one digest and one set of rows")
     func shuffledDuplicatedBatchesConverge() throws {
         let entries = try RandomHistory.entries(seed: 23, authors: 5, count: 400)
-        var generator = SeededGenerator(seed: 23)
+        var generator = SeededRandom(seed: 23)
         var snapshots: [DerivedSnapshot] = []
         var digests: [String] = []
         for round in 0..<4 {

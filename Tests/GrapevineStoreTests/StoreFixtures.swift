@@ -2,16 +2,15 @@ import Foundation
 import GrapevineCore
 import GrapevineStore
 import Sodium
+import TestKit
 
-/// Helpers shared by the store tests: temporary stores, fixed keys, entries and a seeded generator.
+/// Helpers shared by the store tests: temporary stores, fixed keys and entries.
 enum StoreFixtures {
     static let baseMillis: UInt64 = 1_750_000_000_000
 
-    /// A new, empty directory under the system temporary directory.
-    static func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "grapevine-store-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+    /// A new, empty directory, removed when the tests exit.
+    static func temporaryDirectory() throws -> String {
+        try TemporaryDirectory.create("grapevine-store")
     }
 
     static func openStore(_ directory: String, millis: UInt64 = baseMillis) throws -> Store {
@@ -43,20 +42,5 @@ enum StoreFixtures {
 
     static func connect(_ target: PublicIdentity, _ state: EdgeState = .connected) -> EntryContent {
         .edge(EdgeInfo(target: target, state: state))
-    }
-}
-
-/// SplitMix64: a small seeded generator, so a failing randomized test replays from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

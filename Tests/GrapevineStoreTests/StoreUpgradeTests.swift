@@ -29,7 +29,7 @@ import Testing
 
     @Test("upgrading a v1 store keeps every valid entry, and sets the refused ones aside by reason, counted in stats")
     func upgradeKeepsOrCountsEveryEntry() throws {
-        let directory = StoreFixtures.temporaryDirectory()
+        let directory = try StoreFixtures.temporaryDirectory()
         let alice = StoreFixtures.key(1)
         let bob = StoreFixtures.key(2)
         let t = StoreFixtures.baseMillis
@@ -58,7 +58,7 @@ import Testing
         #expect(Set(kept) == [Data(badSignature.body), Data(wrongKind.body)])
 
         // A store that only holds valid entries retains the same digest.
-        let fresh = StoreFixtures.temporaryDirectory()
+        let fresh = try StoreFixtures.temporaryDirectory()
         let reference = try StoreFixtures.openStore(fresh, millis: t + 1000)
         _ = try reference.ingest(valid.map { .success($0) }, physicalMillis: t + 1000)
         #expect(reference.digest == store.digest)
@@ -66,5 +66,29 @@ import Testing
         // Opening again runs no second upgrade.
         let again = try StoreFixtures.openStore(directory, millis: t + 2000)
         #expect(try again.stats().setAside == stats.setAside && again.digest == store.digest)
+    }
+
+    @Test("the endpoint table, written and never read, is gone from new and upgraded stores; endpoints still load from their entries")
+    func endpointTableIsDropped() throws {
+        let directory = try StoreFixtures.temporaryDirectory()
+        let alice = StoreFixtures.key(1)
+        let t = StoreFixtures.baseMillis
+        let endpoint = try SignedEntry.sign(.endpoint(EndpointInfo(addresses: [NodeAddress(ip: [192, 0, 2, 1], port: 7474)])),
+                                            stamp: HLCStamp(millis: t, counter: 0), with: alice)
+        let forged = try StoreFixtures.sign(StoreFixtures.card("fn", "Forged"), alice, millis: t + 1)
+        let mislabelled = try StoreFixtures.sign(StoreFixtures.card("org", "Mislabelled"), alice, millis: t + 2)
+        try v1Store(at: directory + "/store.sqlite", entries: [endpoint], badSignature: forged, wrongKind: mislabelled)
+        let store = try StoreFixtures.openStore(directory, millis: t + 1000)
+        #expect(store.encodedEntry(endpoint.id) == endpoint.encoded)
+
+        let fresh = try StoreFixtures.openStore(try StoreFixtures.temporaryDirectory(), millis: t + 1000)
+        _ = try fresh.ingest([.success(endpoint)], physicalMillis: t + 1000)
+        for path in [directory + "/store.sqlite", fresh.path] {
+            let queue = try DatabaseQueue(path: path)
+            let table = try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'endpoint'")
+            }
+            #expect(table == nil, "\(path)")
+        }
     }
 }

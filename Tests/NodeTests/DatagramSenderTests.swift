@@ -1,5 +1,6 @@
 import Foundation
 import GossipEngine
+import GrapevineCore
 import NIOCore
 @testable import Node
 import Testing

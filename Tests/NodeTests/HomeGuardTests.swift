@@ -1,6 +1,6 @@
 import Foundation
 import GrapevineCore
-import ProcessTestSupport
+import TestKit
 import Testing
 
 /// What a running node guards in its home: it is the only node there, and its store file is the
@@ -26,7 +26,7 @@ struct HomeGuardTests {
     func lone(_ harness: NodeHarness) throws -> String {
         #expect(try harness.cli("a", ["init", "--name", "A"]).code == 0)
         _ = try harness.start("a")
-        return harness.home("a") + "/" + GrapevineHome.storeFileName
+        return GrapevineHome(path: harness.home("a")).storePath
     }
 
     /// Waits for a to stop; its log.
@@ -66,7 +66,7 @@ struct HomeGuardTests {
         _ = try lone(harness)
         harness.signal("a", SIGKILL)
         #expect(harness.waitForExit("a", timeout: 2) != nil)
-        #expect(FileManager.default.fileExists(atPath: harness.home("a") + "/" + GrapevineHome.lockFileName))
+        #expect(FileManager.default.fileExists(atPath: GrapevineHome(path: harness.home("a")).lockFilePath))
         let restarted = try harness.start("a")
         #expect(restarted.pid == harness.processes["a"]?.processIdentifier)
     }

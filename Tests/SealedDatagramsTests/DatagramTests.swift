@@ -177,4 +177,10 @@ struct DatagramTests {
         let tooLarge = sealer.seal([UInt8](repeating: 0, count: DatagramFormat.maxPayloadSize + 1), to: bobID)
         #expect(tooLarge == nil)
     }
+
+    @Test("the sealing overhead of the payload budget is the header and the MAC: 57 + 16 bytes")
+    func overheadIsHeaderAndMAC() {
+        #expect(DatagramFormat.overhead == DatagramFormat.headerLength + X25519.macLength)
+        #expect(DatagramFormat.maxPayloadSize == Limits.payloadBudget)
+    }
 }

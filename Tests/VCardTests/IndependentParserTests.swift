@@ -32,7 +32,7 @@ struct IndependentParserTests {
     private func vobjectSummary(of text: String) throws -> [Summary] {
         try Python.requireVobject()
         let output = try Python.run(Self.vobjectScript, stdin: text)
-        try #require(output.status == 0, "vobject rejected the export: \(output.stderr)\n\(text)")
+        try #require(output.code == 0, "vobject rejected the export: \(output.stderr)\n\(text)")
         return try JSONDecoder().decode([Summary].self, from: Data(output.stdout.utf8))
     }
 
@@ -103,11 +103,11 @@ struct IndependentParserTests {
         print(json.dumps(fns))
         """
         let output = try Python.run(script, stdin: JCardWriter().write(cards))
-        if output.status == 127 || output.stderr.contains("No such file") {
+        if output.code == 127 || output.stderr.contains("No such file") {
             Issue.record(Comment(rawValue: Python.missingToolsMessage))
             return
         }
-        try #require(output.status == 0, "python rejected the jCard: \(output.stderr)")
+        try #require(output.code == 0, "python rejected the jCard: \(output.stderr)")
         let fns = try JSONDecoder().decode([[String]].self, from: Data(output.stdout.utf8))
         #expect(fns == cards.map { $0.properties(named: "FN").map(\.value) })
     }

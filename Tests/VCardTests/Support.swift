@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import Testing
 @testable import VCard
 
@@ -38,31 +39,8 @@ enum Fixture: String, CaseIterable, CustomTestStringConvertible {
 /// The independent-parser tests must never pass silently: if python3 or vobject is missing,
 /// this records a failure that says how to get them.
 enum Python {
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static func run(_ script: String, arguments: [String] = [], stdin: String? = nil) throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+    static func run(_ script: String, arguments: [String] = [], stdin: String? = nil) throws -> ProcessOutput {
+        try ProcessRunner.run("/usr/bin/env", ["python3", "-c", script] + arguments, stdin: stdin ?? "")
     }
 
     static let missingToolsMessage =
@@ -71,7 +49,7 @@ enum Python {
     /// Throws, failing the test with the message above, unless python3 and vobject are available.
     static func requireVobject() throws {
         let probe = try? run("import vobject")
-        guard let probe, probe.status == 0 else {
+        guard let probe, probe.code == 0 else {
             throw MissingTools(detail: probe?.stderr ?? "python3 could not be started")
         }
     }

@@ -37,7 +37,7 @@ struct CrashScenario {
 
         let acknowledged = Set(victim.mergedIDs())
         outcome.check(acknowledged.count < Self.entryCount, "the node finished ingesting before it was killed")
-        let integrity = try StoreSnapshot.integrityCheck(path: victim.home + "/" + GrapevineHome.storeFileName)
+        let integrity = try StoreSnapshot.integrityCheck(path: GrapevineHome(path: victim.home).storePath)
         outcome.check(integrity == "ok", "integrity_check after SIGKILL: \(integrity)")
         let held = try victim.storedEntries().all
         let lost = acknowledged.subtracting(held)

@@ -2,19 +2,19 @@ import Foundation
 import GossipEngine
 import GrapevineCore
 
-/// The peers a node verified, kept in `peers.json` in its home so a restarted node rejoins
-/// without bootstrap arguments.
-enum KnownPeers {
-    static let fileName = "peers.json"
-
+/// `peers.json` in the home: the peers a node verified, so a restarted node rejoins without
+/// bootstrap arguments, and `inspect` lists them whether or not the node runs.
+extension KnownPeer {
+    /// One line of `peers.json`.
     struct Record: Codable, Equatable {
         var id: String
         var ip: String
         var port: UInt16
     }
 
-    static func load(home: GrapevineHome) -> [KnownPeer] {
-        guard let data = FileManager.default.contents(atPath: home.path + "/" + fileName),
+    /// The peers the node of `home` verified, as saved; empty if it never saved any.
+    public static func load(home: GrapevineHome) -> [KnownPeer] {
+        guard let data = home.contents(of: .peers),
               let records = try? JSONDecoder().decode([Record].self, from: data)
         else { return [] }
         return records.compactMap { record in
@@ -27,11 +27,6 @@ enum KnownPeers {
         let records = peers.map { Record(id: $0.identity.text, ip: IPText.format($0.address.ip), port: $0.address.port) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let path = home.path + "/" + fileName
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: try encoder.encode(records),
-                                             attributes: [.posixPermissions: 0o600]),
-              rename(temporary, path) == 0
-        else { throw CocoaError(.fileWriteUnknown) }
+        try home.writeAtomically(try encoder.encode(records), to: .peers)
     }
 }
