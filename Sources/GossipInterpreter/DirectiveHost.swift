@@ -45,7 +45,7 @@ public protocol DirectiveHost {
     mutating func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> IngestCompletion?
 
     /// A member changed state, as this node sees it.
-    mutating func membershipChanged(_ change: MembershipChange)
+    mutating func membershipChanged(_ change: MemberSnapshot)
 
     /// An authenticated payload was dropped unread (PROTOCOL.md §15.2).
     mutating func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity)

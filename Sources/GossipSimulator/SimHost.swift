@@ -20,7 +20,7 @@ struct SimHost: DirectiveHost {
         simulator.ingest(node, entries)
     }
 
-    func membershipChanged(_ change: MembershipChange) { simulator.record(change, seenBy: node) }
+    func membershipChanged(_ change: MemberSnapshot) { simulator.record(change, seenBy: node) }
 
     func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {}
 

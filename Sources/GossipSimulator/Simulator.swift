@@ -202,7 +202,7 @@ public final class Simulator {
         return completion
     }
 
-    func record(_ change: MembershipChange, seenBy i: Int) {
+    func record(_ change: MemberSnapshot, seenBy i: Int) {
         if recordMembership { membershipLog.append((now, i, change)) }
     }
 

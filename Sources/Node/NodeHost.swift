@@ -21,7 +21,7 @@ struct NodeHost: DirectiveHost {
     private(set) var wake: UInt64?
     /// Received entries dropped unheard because the pipeline was full.
     private(set) var overflow = 0
-    private(set) var changes: [MembershipChange] = []
+    private(set) var changes: [MemberSnapshot] = []
     private(set) var refusals: [(error: GossipDecodeError, source: PeerAddress, sender: PublicIdentity)] = []
 
     init(store: StoreView, pipeline: IngestPipeline<PublicIdentity>, publisher: EndpointPublisher, wallMillis: UInt64) {
@@ -44,7 +44,7 @@ struct NodeHost: DirectiveHost {
         return nil
     }
 
-    mutating func membershipChanged(_ change: MembershipChange) { changes.append(change) }
+    mutating func membershipChanged(_ change: MemberSnapshot) { changes.append(change) }
 
     mutating func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {
         refusals.append((error, source, sender))

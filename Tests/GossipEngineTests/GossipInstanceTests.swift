@@ -200,7 +200,7 @@ import Testing
 
         func schedule(at time: UInt64) {}
         func ingest(_ entries: [[UInt8]], from sender: PublicIdentity) -> IngestCompletion? { nil }
-        func membershipChanged(_ change: MembershipChange) {}
+        func membershipChanged(_ change: MemberSnapshot) {}
         func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {}
         func publishEndpoint(observed: PeerAddress?) -> SignedEntry? { nil }
     }

@@ -39,7 +39,7 @@ import Testing
         }
 
         func schedule(at time: UInt64) {}
-        func membershipChanged(_ change: MembershipChange) {}
+        func membershipChanged(_ change: MemberSnapshot) {}
         func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {}
         func publishEndpoint(observed: PeerAddress?) -> SignedEntry? { nil }
     }

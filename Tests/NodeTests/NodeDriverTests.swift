@@ -25,7 +25,7 @@ import Testing
 
         try await node.receive(a.ack(ping), from: &a)
         #expect(await node.driver.report(of: a.identity) == .alive)
-        #expect(KnownPeers.load(home: node.home) == [KnownPeer(identity: a.identity, address: a.address)],
+        #expect(KnownPeer.load(home: node.home) == [KnownPeer(identity: a.identity, address: a.address)],
                 "a verified member is saved for the next start")
     }
 
