@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 60
 FAULTS_FUZZ_SECONDS ?= 600
 # One target per benchmark section. A static pattern rule, because make applies no implicit
 # (plain pattern) rule to a phony target: `bench-%:` alone made `make bench-ingest` do nothing.
-BENCH_TARGETS := bench-ingest bench-store bench-path bench-search bench-sim bench-recon bench-net
+BENCH_TARGETS := bench-ingest bench-store bench-path bench-search bench-sim bench-sim-nat bench-recon bench-net
 
 .PHONY: all deps build test check-protos conformance vectors protos bench $(BENCH_TARGETS) fuzz faults demo clean
 
@@ -52,6 +52,8 @@ $(BENCH_TARGETS): bench-%: deps
 	$(SWIFT) build -c release --product grapevine-bench
 	$(SWIFT) build -c release --product grapevine
 	$(SWIFT) run -c release --skip-build grapevine-bench $*
+# bench-sim runs the NAT rows too (section sim-nat, also alone as make bench-sim-nat).
+bench-sim: bench-sim-nat
 
 ## fuzz: libFuzzer targets, FUZZ_SECONDS each (default 60)
 fuzz: deps

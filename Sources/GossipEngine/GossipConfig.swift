@@ -66,8 +66,10 @@ public struct GossipConfig: Sendable, Equatable {
     public var maxPendingPunches = 16
     /// Observations of this node's address kept, one per observer, newest first.
     public var maxObservations = 16
-    /// A ping from an address this node has not sent to within this long shows it reachable unasked.
+    /// A ping from an IP this node has not sent to within this long shows it reachable unasked.
     public var confirmationWindowMillis: UInt64 = 180_000
+    /// A node not confirmed reachable asks for a dial-back at most this often. 0 never asks.
+    public var dialbackIntervalMillis: UInt64 = 60_000
     /// Range-based reconciliation: mismatched ranges split `branching` ways; a range holding at most
     /// `idListThreshold` ids is sent as a list.
     public var reconciliationBranching = 8

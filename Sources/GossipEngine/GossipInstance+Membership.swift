@@ -269,18 +269,22 @@ extension GossipInstance {
         guard !isLeaving, m.verified == nil, m.isLive, !order.isEmpty else { return }
         if let last = m.lastVerificationAt, now < last + config.probeIntervalMillis { return }
         let address = order[m.nextCandidate % order.count]
+        guard mayPingHost(address.ip) else { return }
+        members[slot].nextCandidate += 1
+        members[slot].lastVerificationAt = now
+        if members[slot].firstTriedAt == nil { members[slot].firstTriedAt = now }
+        sendVerificationPing(slot, to: address, punched: false)
+    }
+
+    /// §11.3's per-host limit on verification (and dial-back) pings: one per unverified host per
+    /// probe interval; a host where a live member is verified runs Grapevine and is exempt.
+    mutating func mayPingHost(_ ip: [UInt8]) -> Bool {
         if now >= verificationWindowEnds {
             verificationWindowEnds = now + config.probeIntervalMillis
             verificationHostsThisWindow = []
             verifiedHosts = Set(members.compactMap { $0.isLive ? $0.verified?.ip : nil })
         }
-        if !verifiedHosts.contains(address.ip) {
-            guard verificationHostsThisWindow.insert(address.ip).inserted else { return }
-        }
-        members[slot].nextCandidate += 1
-        members[slot].lastVerificationAt = now
-        if members[slot].firstTriedAt == nil { members[slot].firstTriedAt = now }
-        sendVerificationPing(slot, to: address, punched: false)
+        return verifiedHosts.contains(ip) || verificationHostsThisWindow.insert(ip).inserted
     }
 
     /// A verification ping: it carries this node's own endpoint, so the member can verify it back.

@@ -65,17 +65,23 @@ extension GossipInstance {
 
     // MARK: - Confirmed reachability
 
-    /// A ping that arrives from an address this node has not sent to within the confirmation
-    /// window, from a public IP off its own subnets, shows that strangers can reach it unasked.
+    /// A ping that arrives from an IP this node has not sent to within the confirmation window,
+    /// a public one off its own subnets, shows that strangers can reach it unasked. The IP, not
+    /// the address: a router that filters by address alone admits any port of an IP it sent to.
     mutating func noteUnaskedPing(from source: PeerAddress) {
-        guard network.scope(source.ip) == .global, !network.isOnLink(source.ip) else { return }
-        if let sent = sentTo[source], now < sent + config.confirmationWindowMillis { return }
+        guard confirmedAt == nil, network.scope(source.ip) == .global, !network.isOnLink(source.ip),
+              !recentlySent(to: source.ip) else { return }
         confirmedAt = now
     }
 
-    /// Remembers when this node last sent to an address, and to a member at its verified one.
+    /// Whether this node has sent anything to `ip` within the confirmation window.
+    func recentlySent(to ip: [UInt8]) -> Bool {
+        sentTo[ip].map { now < $0 + config.confirmationWindowMillis } ?? false
+    }
+
+    /// Remembers when this node last sent to an IP, and to a member at its verified address.
     mutating func noteSent(to address: PeerAddress, recipient: PublicIdentity) {
-        sentTo[address] = now
+        sentTo[address.ip] = now
         if let slot = slots[recipient], members[slot].verified == address { members[slot].lastSentAt = now }
     }
 

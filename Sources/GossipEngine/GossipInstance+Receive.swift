@@ -18,10 +18,11 @@ extension GossipInstance {
             verify(slot)
         }
         for update in message.members { apply(update, from: sender) }
+        // Judged before anything is sent back: pinging a reflexive source would count as asked.
+        if message.ping != nil { noteUnaskedPing(from: source) }
         noteSource(source, of: sender)
         if !message.entries.isEmpty { output.append(.ingest(message.entries, from: sender)) }
         if let sequence = message.ping {
-            noteUnaskedPing(from: source)
             answerPing(sequence, from: source, sender: sender, pingSize: payload.count)
         }
         if let sequence = message.ack {
@@ -37,6 +38,8 @@ extension GossipInstance {
         }
         if let request = message.punchRequest { relayPunch(request, from: source, sender: sender) }
         if let punch = message.punch { acceptPunch(punch, from: source, sender: sender) }
+        if let request = message.dialbackRequest { passOnDialback(request, from: source, sender: sender) }
+        if let request = message.dialback { dialBack(request, from: source, sender: sender) }
         // Answers that can be larger than what asked for them go only to a verified address: a
         // source address can be forged, and the answer would then hit whoever owns it.
         guard isVerified(sender, at: source) else { return }
@@ -116,7 +119,7 @@ extension GossipInstance {
             return
         }
         let sequence = nextSequenceNumber()
-        relays.append(Relay(sequence: sequence, originSequence: originSequence, origin: origin,
+        relays.append(RelayedPing(sequence: sequence, originSequence: originSequence, origin: origin,
                             originIdentity: originIdentity, deadline: now + config.pingTimeoutMillis))
         var ping = GossipMessage()
         ping.ping = sequence
@@ -130,6 +133,10 @@ extension GossipInstance {
             nack.nack = relay.originSequence
             send(nack, to: relay.origin, recipient: relay.originIdentity, piggyback: false)
         }
-        verifications.removeAll { $0.deadline <= now }
+        // Every deadline is one probe interval after its ping and time only grows, so the
+        // expired verifications are a prefix: no scan of the many pending ones on every event.
+        if let first = verifications.first, first.deadline <= now {
+            verifications.removeFirst(verifications.firstIndex { $0.deadline > now } ?? verifications.count)
+        }
     }
 }

@@ -30,7 +30,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var probeOrder: [Int] = []
     var probeCursor = 0
     var probe: Probe?
-    var relays: [Relay] = []
+    var relays: [RelayedPing] = []
     var verifications: [Verification] = []
     /// Verification pings go to each unverified host (IP) at most once per probe interval, however
     /// many members claim an address there: Sybil endpoints at one victim add up to one ping.
@@ -49,8 +49,9 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var publishedObserved: PeerAddress?
     /// When a ping last arrived unasked from outside this node's subnets (§11.7).
     var confirmedAt: UInt64?
-    /// When this node last sent to each address, within the confirmation window.
-    var sentTo: [PeerAddress: UInt64] = [:]
+    /// When this node last sent to each IP, within the confirmation window.
+    var sentTo: [[UInt8]: UInt64] = [:]
+    var dialback = DialbackState()
     /// Sources of datagrams from senders not yet in the table, newest last.
     var unknownSources: [(member: PublicIdentity, source: PeerAddress)] = []
     var pendingPunches: [PendingPunch] = []
@@ -73,38 +74,6 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var scheduled: UInt64?
     var now: UInt64
     var output: [GossipDirective] = []
-
-    /// The probe in progress: one per probe interval.
-    struct Probe {
-        let target: Int
-        let sequence: UInt64
-        let sentAt: UInt64
-        let pingDeadline: UInt64
-        let endsAt: UInt64
-        var acked = false
-        var helpers = 0
-        var nacks = 0
-        var indirectSent = false
-    }
-
-    /// A ping sent for another node's ping-request: its ack is passed on, its silence nacked.
-    struct Relay {
-        let sequence: UInt64
-        let originSequence: UInt64
-        let origin: PeerAddress
-        let originIdentity: PublicIdentity
-        let deadline: UInt64
-    }
-
-    /// A ping to an unverified endpoint address; `punched` when it is a punch probe.
-    struct Verification {
-        let sequence: UInt64
-        let member: PublicIdentity
-        let address: PeerAddress
-        let sentAt: UInt64
-        let deadline: UInt64
-        let punched: Bool
-    }
 
     /// - Parameters:
     ///   - incarnation: where this node's incarnation starts; the shell passes one above any it used
@@ -232,6 +201,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             forgetUnverified()
             retryVerifications()
             requestPunches()
+            requestDialback()
             pruneSentTo()
             reconnect()
         }

@@ -53,6 +53,9 @@ public struct GossipMessage: Sendable, Equatable {
     public var punch: Punch?
     /// Reserving at a relay and opening circuits through it (PROTOCOL.md §11.9.2).
     public var relay: RelayControl?
+    /// Asking for, and passing on, a dial-back that confirms reachability (PROTOCOL.md §11.7).
+    public var dialbackRequest: DialbackRequest?
+    public var dialback: Dialback?
 
     public init() {}
 
@@ -60,7 +63,7 @@ public struct GossipMessage: Sendable, Equatable {
     var isEmpty: Bool {
         ping == nil && ack == nil && nack == nil && pingRequest == nil && members.isEmpty && entries.isEmpty
             && reconcile == nil && request.isEmpty && punchRequest == nil && punch == nil
-            && relay == nil
+            && relay == nil && dialbackRequest == nil && dialback == nil
     }
 
     public static func == (lhs: GossipMessage, rhs: GossipMessage) -> Bool {
@@ -70,6 +73,7 @@ public struct GossipMessage: Sendable, Equatable {
             && lhs.members == rhs.members && lhs.entries == rhs.entries && lhs.reconcile == rhs.reconcile
             && lhs.request == rhs.request && lhs.observed == rhs.observed && lhs.punchRequest == rhs.punchRequest
             && lhs.punch == rhs.punch && lhs.relay == rhs.relay
+            && lhs.dialbackRequest == rhs.dialbackRequest && lhs.dialback == rhs.dialback
     }
 
     /// The bytes an entry adds to a message, tag and length included.
@@ -100,6 +104,8 @@ public struct GossipMessage: Sendable, Equatable {
             }
         }
         if let relay { m.relay = relay.wire }
+        if let dialbackRequest { m.dialbackRequest = dialbackRequest.wire }
+        if let dialback { m.dialback = dialback.wire }
         if let nack { m.nack = .with { $0.sequence = nack } }
         if let pingRequest {
             m.pingRequest = .with {
@@ -192,6 +198,8 @@ public struct GossipMessage: Sendable, Equatable {
             out.punch = Punch(peer: peer, endpoint: [UInt8](m.punch.endpoint), delayMillis: m.punch.delayMs)
         }
         if m.hasRelay { out.relay = try RelayControl(wire: m.relay) }
+        if m.hasDialbackRequest { out.dialbackRequest = try DialbackRequest(wire: m.dialbackRequest) }
+        if m.hasDialback { out.dialback = try Dialback(wire: m.dialback) }
         if m.hasNack { out.nack = m.nack.sequence }
         if m.hasPingRequest {
             guard let target = PublicIdentity(bytes: [UInt8](m.pingRequest.target)) else {

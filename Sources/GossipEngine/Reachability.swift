@@ -21,7 +21,7 @@ public struct Reachability: Sendable, Equatable {
     public let observed: PeerAddress?
     /// Observers at distinct IPs.
     public let observers: Int
-    /// Whether a ping has come unasked (from an address this node had not sent to within the
+    /// Whether a ping has come unasked (from an IP this node had not sent to within the
     /// confirmation window) from a public IP outside its own subnets (PROTOCOL.md §11.7).
     public let confirmed: Bool
     /// Live members this node has verified, and live members it knows.

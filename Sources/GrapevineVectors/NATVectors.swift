@@ -2,8 +2,8 @@ import Foundation
 import GrapevineCore
 import GrapevineWire
 
-/// `nat.json`: the frames of PROTOCOL.md §11.7 and §11.8 (an ack's observed address, punch
-/// requests and punches), valid and dropped, and endpoint entries whose addresses state origins.
+/// `nat.json`: the frames of PROTOCOL.md §11.7 and §11.8 (an ack's observed address, dial-back
+/// requests and dial-backs, punch requests and punches), valid and dropped, and endpoint entries whose addresses state origins.
 public struct NATVectorFile: Codable, Equatable, Sendable {
     public struct SocketAddress: Codable, Equatable, Sendable {
         public var ip: String
@@ -23,6 +23,10 @@ public struct NATVectorFile: Codable, Equatable, Sendable {
         public var peer: String?
         public var endpoint: String?
         public var delayMs: UInt32?
+        /// The dial-back request's candidate keys, hex; the dial-back's peer (hex) and target.
+        public var candidates: [String]?
+        public var dialbackPeer: String?
+        public var dialbackTarget: SocketAddress?
     }
 
     public struct Endpoint: Codable, Equatable, Sendable {
@@ -38,6 +42,47 @@ public struct NATVectorFile: Codable, Equatable, Sendable {
 }
 
 enum NATVectors {
+    typealias FrameMaker = (String, String, String?, (inout Grapevine_V1_GossipMessage) -> Void) throws -> NATVectorFile.Frame
+
+    /// Dial-back requests and dial-backs (§11.7), valid and dropped by §11.2's check 11.
+    static func dialbackFrames(alice: [UInt8], bob: [UInt8], frame: FrameMaker) throws -> [NATVectorFile.Frame] {
+        let carol = try VectorGenerator.identity("carol").bytes
+        var frames: [NATVectorFile.Frame] = []
+        var request = try frame("dialback-request", "alice asks for a dial-back from bob or carol", nil) {
+            $0.dialbackRequest = .with { $0.candidates = Data(bob + carol) }
+        }
+        request.candidates = [Hex.encode(bob), Hex.encode(carol)]
+        frames.append(request)
+        frames.append(try frame("dialback-request-five-candidates", "five candidates, one more than allowed", "invalid-field") {
+            $0.dialbackRequest = .with { $0.candidates = Data(Array([[UInt8]](repeating: bob, count: 5).joined())) }
+        })
+        frames.append(try frame("dialback-request-no-candidates", "a request naming nobody", "invalid-field") {
+            $0.dialbackRequest = Grapevine_V1_DialbackRequest()
+        })
+        frames.append(try frame("dialback-request-partial-key", "candidates of 33 bytes", "invalid-field") {
+            $0.dialbackRequest = .with { $0.candidates = Data(bob + [0]) }
+        })
+        var dial = try frame("dialback", "the helper has bob ping alice at 203.0.113.9:40001", nil) {
+            $0.dialback = .with {
+                $0.peer = Data(alice)
+                $0.target = .with { $0.ip = Data([203, 0, 113, 9]); $0.port = 40001 }
+            }
+        }
+        dial.dialbackPeer = Hex.encode(alice)
+        dial.dialbackTarget = .init(ip: "203.0.113.9", port: 40001)
+        frames.append(dial)
+        frames.append(try frame("dialback-without-target", "a dial-back that names no address", "invalid-field") {
+            $0.dialback = .with { $0.peer = Data(alice) }
+        })
+        frames.append(try frame("dialback-short-peer", "a peer of 31 bytes", "invalid-field") {
+            $0.dialback = .with {
+                $0.peer = Data(alice.prefix(31))
+                $0.target = .with { $0.ip = Data([203, 0, 113, 9]); $0.port = 40001 }
+            }
+        })
+        return frames
+    }
+
     static func make() throws -> NATVectorFile {
         let alice = try VectorGenerator.key("alice")
         let bob = try VectorGenerator.identity("bob")
@@ -108,6 +153,7 @@ enum NATVectors {
         frames.append(try frame("punch-oversize-endpoint", "a punch whose endpoint is 1101 bytes", dropped: "invalid-field") {
             $0.punch = .with { $0.peer = Data(bob.bytes); $0.endpoint = Data(repeating: 0, count: Limits.maxEntrySize + 1) }
         })
+        frames += try dialbackFrames(alice: alice.publicKey, bob: bob.bytes, frame: frame)
 
         let origins: [(String, String, [NodeAddress])] = [
             ("every-origin", "an interface, an observed, a forwarded and an unsaid address", [

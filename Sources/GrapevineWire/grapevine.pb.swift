@@ -412,6 +412,26 @@ public nonisolated struct Grapevine_V1_GossipMessage: @unchecked Sendable {
   /// Clears the value of `relay`. Subsequent reads from it will return its default value.
   public mutating func clearRelay() {_uniqueStorage()._relay = nil}
 
+  /// section 11.7
+  public var dialbackRequest: Grapevine_V1_DialbackRequest {
+    get {_storage._dialbackRequest ?? Grapevine_V1_DialbackRequest()}
+    set {_uniqueStorage()._dialbackRequest = newValue}
+  }
+  /// Returns true if `dialbackRequest` has been explicitly set.
+  public var hasDialbackRequest: Bool {_storage._dialbackRequest != nil}
+  /// Clears the value of `dialbackRequest`. Subsequent reads from it will return its default value.
+  public mutating func clearDialbackRequest() {_uniqueStorage()._dialbackRequest = nil}
+
+  /// section 11.7
+  public var dialback: Grapevine_V1_Dialback {
+    get {_storage._dialback ?? Grapevine_V1_Dialback()}
+    set {_uniqueStorage()._dialback = newValue}
+  }
+  /// Returns true if `dialback` has been explicitly set.
+  public var hasDialback: Bool {_storage._dialback != nil}
+  /// Clears the value of `dialback`. Subsequent reads from it will return its default value.
+  public mutating func clearDialback() {_uniqueStorage()._dialback = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -509,6 +529,47 @@ public nonisolated struct Grapevine_V1_Punch: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+/// "Have one of these members ping me where you see me": a node not yet confirmed reachable asks
+/// a verified member for a dial-back from a member it has not sent to (section 11.7).
+public nonisolated struct Grapevine_V1_DialbackRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 1 to 4 32-byte public keys, concatenated
+  public var candidates: Data = Data()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// From the helper to the chosen candidate: send `peer` one bare ping at `target`, the source
+/// address the helper saw the request come from (section 11.7).
+public nonisolated struct Grapevine_V1_Dialback: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 32-byte public key
+  public var peer: Data = Data()
+
+  public var target: Grapevine_V1_SocketAddress {
+    get {_target ?? Grapevine_V1_SocketAddress()}
+    set {_target = newValue}
+  }
+  /// Returns true if `target` has been explicitly set.
+  public var hasTarget: Bool {self._target != nil}
+  /// Clears the value of `target`. Subsequent reads from it will return its default value.
+  public mutating func clearTarget() {self._target = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _target: Grapevine_V1_SocketAddress? = nil
 }
 
 /// Between a member and a relay (section 11.9): reserving, opening and renewing circuits. The
@@ -1076,7 +1137,7 @@ nonisolated extension Grapevine_V1_IntroductionResponse: SwiftProtobuf.Message, 
 
 nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GossipMessage"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}capabilities\0\u{1}ping\0\u{1}ack\0\u{3}ping_request\0\u{1}members\0\u{1}entries\0\u{1}reconcile\0\u{1}request\0\u{1}nack\0\u{3}punch_request\0\u{1}punch\0\u{1}relay\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{1}capabilities\0\u{1}ping\0\u{1}ack\0\u{3}ping_request\0\u{1}members\0\u{1}entries\0\u{1}reconcile\0\u{1}request\0\u{1}nack\0\u{3}punch_request\0\u{1}punch\0\u{1}relay\0\u{3}dialback_request\0\u{1}dialback\0")
 
   fileprivate class _StorageClass {
     var _version: UInt32 = 0
@@ -1092,6 +1153,8 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
     var _punchRequest: Grapevine_V1_PunchRequest? = nil
     var _punch: Grapevine_V1_Punch? = nil
     var _relay: Grapevine_V1_RelayControl? = nil
+    var _dialbackRequest: Grapevine_V1_DialbackRequest? = nil
+    var _dialback: Grapevine_V1_Dialback? = nil
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -1115,6 +1178,8 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
       _punchRequest = source._punchRequest
       _punch = source._punch
       _relay = source._relay
+      _dialbackRequest = source._dialbackRequest
+      _dialback = source._dialback
     }
   }
 
@@ -1146,6 +1211,8 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
         case 11: try { try decoder.decodeSingularMessageField(value: &_storage._punchRequest) }()
         case 12: try { try decoder.decodeSingularMessageField(value: &_storage._punch) }()
         case 13: try { try decoder.decodeSingularMessageField(value: &_storage._relay) }()
+        case 14: try { try decoder.decodeSingularMessageField(value: &_storage._dialbackRequest) }()
+        case 15: try { try decoder.decodeSingularMessageField(value: &_storage._dialback) }()
         default: break
         }
       }
@@ -1197,6 +1264,12 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
       try { if let v = _storage._relay {
         try visitor.visitSingularMessageField(value: v, fieldNumber: 13)
       } }()
+      try { if let v = _storage._dialbackRequest {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 14)
+      } }()
+      try { if let v = _storage._dialback {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 15)
+      } }()
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -1219,6 +1292,8 @@ nonisolated extension Grapevine_V1_GossipMessage: SwiftProtobuf.Message, SwiftPr
         if _storage._punchRequest != rhs_storage._punchRequest {return false}
         if _storage._punch != rhs_storage._punch {return false}
         if _storage._relay != rhs_storage._relay {return false}
+        if _storage._dialbackRequest != rhs_storage._dialbackRequest {return false}
+        if _storage._dialback != rhs_storage._dialback {return false}
         return true
       }
       if !storagesAreEqual {return false}
@@ -1402,6 +1477,75 @@ nonisolated extension Grapevine_V1_Punch: SwiftProtobuf.Message, SwiftProtobuf._
     if lhs.peer != rhs.peer {return false}
     if lhs.endpoint != rhs.endpoint {return false}
     if lhs.delayMs != rhs.delayMs {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_DialbackRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DialbackRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}candidates\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.candidates) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.candidates.isEmpty {
+      try visitor.visitSingularBytesField(value: self.candidates, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_DialbackRequest, rhs: Grapevine_V1_DialbackRequest) -> Bool {
+    if lhs.candidates != rhs.candidates {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Grapevine_V1_Dialback: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Dialback"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}peer\0\u{1}target\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBytesField(value: &self.peer) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._target) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.peer.isEmpty {
+      try visitor.visitSingularBytesField(value: self.peer, fieldNumber: 1)
+    }
+    try { if let v = self._target {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Grapevine_V1_Dialback, rhs: Grapevine_V1_Dialback) -> Bool {
+    if lhs.peer != rhs.peer {return false}
+    if lhs._target != rhs._target {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -82,7 +82,6 @@ enum SimBench {
             out.notes.append("\(label): \(seeds) seeds in \(format(wall, 1)) s of wall time.")
         }
         out.record("sim.n1000.peak_kbps", peakKbps)
-        try SimNATBench.record(into: &out, config: config)
         out.row("N=1000: busiest node, peak 1-s window (max of in, out, over both losses)",
                 "\(format(peakKbps, 1)) kbit/s", target: "≤ \(format(bandwidthTargetKbps, 0)) kbit/s")
         out.notes.append("30 seeds per row at N ≤ 1000, 5 at N = 3000; link latency \(latencyMillis) ± \(jitterMillis) ms, loss on every datagram independently; λ = \(config.retransmitMultiplier) (each update sent λ·⌈log10(n+1)⌉ times), fanout \(config.fanout), gossip interval \(config.gossipIntervalMillis) ms, probe interval \(config.probeIntervalMillis) ms, reconciliation interval \(config.reconciliationIntervalMillis) ms, payload budget \(config.payloadBudget) B.")

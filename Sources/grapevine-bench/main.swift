@@ -1,7 +1,7 @@
 // grapevine-bench: the benchmark sections of `make bench`. Each section prints a table and
 // updates only its own keys in docs/benchmarks.json and its own block in docs/BENCHMARKS.md.
 //
-// Usage: grapevine-bench SECTION   (ingest, store, path, search, sim, recon, net, or all)
+// Usage: grapevine-bench SECTION   (ingest, store, path, search, sim, sim-nat, recon, net, or all)
 import Foundation
 import GrapevineStore
 
@@ -11,6 +11,7 @@ let sections: [(name: String, run: () throws -> BenchOutput)] = [
     ("path", PathBench.run),
     ("search", SearchBench.run),
     ("sim", SimBench.run),
+    ("sim-nat", SimNATBench.run),
     ("recon", ReconBench.run),
     ("net", NetBench.run),
 ]

@@ -25,5 +25,10 @@ import Testing
         #expect(direct >= 0.95, "seed \(seed): only \(direct) of the ordered pairs of non-symmetric nodes have a verified path")
         let home = try #require(coned.first { Self.nat[$0] == .endpointIndependent })
         #expect(sim.instance(home)?.reachability.kind == .endpointIndependent, "seed \(seed)")
+        let confirmed = (0..<ids.count).filter { sim.instance($0)?.reachability.confirmed == true }
+        let behindNAT = confirmed.filter { Self.nat[$0] != .none }
+        #expect(behindNAT.isEmpty, "seed \(seed): nodes behind NATs confirmed reachable: \(behindNAT)")
+        let publics = (0..<ids.count).filter { Self.nat[$0] == .none }
+        #expect(confirmed.count == publics.count, "seed \(seed): \(confirmed.count) of \(publics.count) public nodes confirmed")
     }
 }

@@ -4,7 +4,7 @@ import GrapevineCore
 import Testing
 
 /// Protocol/vectors/nat.json against the engine's decoder: each frame is accepted with the
-/// fields the vector lists, or dropped for the reason it gives (PROTOCOL.md §11.2, §11.7, §11.8).
+/// fields the vector lists, or dropped for the reason it gives (PROTOCOL.md §11.2, §11.7, §11.8), dial-backs included.
 @Suite struct NATVectorTests {
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Protocol/vectors/nat.json")
@@ -21,6 +21,9 @@ import Testing
             var peer: String?
             var endpoint: String?
             var delay_ms: UInt32?
+            var candidates: [String]?
+            var dialback_peer: String?
+            var dialback_target: Address?
         }
         var frames: [Frame]
     }
@@ -52,6 +55,10 @@ import Testing
                 #expect(message.punch?.endpoint == (frame.endpoint.flatMap(Hex.decode) ?? []), "\(frame.name)")
                 #expect(message.punch?.delayMillis == (frame.delay_ms ?? 0), "\(frame.name)")
             }
+            #expect(message.dialbackRequest?.candidates.map(\.bytes) == frame.candidates?.compactMap(Hex.decode), "\(frame.name)")
+            #expect(message.dialback?.peer.bytes == frame.dialback_peer.flatMap(Hex.decode), "\(frame.name)")
+            #expect(message.dialback?.target == frame.dialback_target.flatMap { t in IPText.parse(t.ip).map { PeerAddress(ip: $0, port: t.port) } },
+                    "\(frame.name)")
         }
     }
 }

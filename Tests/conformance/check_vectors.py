@@ -129,8 +129,11 @@ SCHEMAS = {
         4: ("ack", "Ack", False), 5: ("ping_request", "PingRequest", False), 6: ("members", "MemberUpdate", True),
         7: ("entries", "bytes", True), 8: ("reconcile", "ReconcileFrame", False), 9: ("request", "EntryRequest", False),
         10: ("nack", "Nack", False), 11: ("punch_request", "PunchRequest", False), 12: ("punch", "Punch", False),
-        13: ("relay", "RelayControl", False),
+        13: ("relay", "RelayControl", False), 14: ("dialback_request", "DialbackRequest", False),
+        15: ("dialback", "Dialback", False),
     },
+    "DialbackRequest": {1: ("candidates", "bytes", False)},
+    "Dialback": {1: ("peer", "bytes", False), 2: ("target", "SocketAddress", False)},
     "RelayControl": {
         1: ("op", "uint32", False), 2: ("peer", "bytes", False), 3: ("status", "uint32", False),
         4: ("circuit", "uint64", False), 5: ("lifetime_ms", "uint32", False), 6: ("rate", "uint32", False),
@@ -1522,7 +1525,7 @@ def check_addresses(doc, tally):
 # Observed addresses and punching (PROTOCOL.md sections 11.2, 11.7 and 11.8)
 
 def nat_frame_verdict(payload):
-    """Section 11.2's checks 8 and 9 on a version-2 payload: None if accepted, else the reason."""
+    """Section 11.2's checks 8, 9 and 11 on a version-2 payload: None if accepted, else the reason."""
     m = parse_message(payload, "GossipMessage")
     expect(m["version"] == PROTOCOL_VERSION, f"version {m['version']}")
     ack = m["ack"]
@@ -1533,6 +1536,15 @@ def nat_frame_verdict(payload):
     for name, key in (("punch_request", "target"), ("punch", "peer")):
         frame = m[name]
         if frame is not None and (len(frame[key]) != 32 or len(frame["endpoint"]) > MAX_ENTRY_SIZE):
+            return "invalid-field", m
+    request = m["dialback_request"]
+    if request is not None and (len(request["candidates"]) not in (32, 64, 96, 128)):
+        return "invalid-field", m
+    dialback = m["dialback"]
+    if dialback is not None:
+        target = dialback["target"]
+        if (len(dialback["peer"]) != 32 or target is None or len(target["ip"]) not in (4, 16)
+                or not 1 <= target["port"] <= 65535):
             return "invalid-field", m
     return None, m
 
@@ -1567,6 +1579,16 @@ def check_nat(doc, tally):
                     entry = check_entry(punch["endpoint"])
                     expect(entry["kind"] == 2 and entry["author"] == punch["peer"],
                            "a punch's endpoint entry is the peer's own")
+            if "candidates" in v:
+                keys = m["dialback_request"]["candidates"]
+                expect([keys[i:i + 32].hex() for i in range(0, len(keys), 32)] == v["candidates"],
+                       "dial-back candidates")
+            if "dialback_peer" in v:
+                dialback = m["dialback"]
+                stated = v["dialback_target"]
+                expect(dialback["peer"].hex() == v["dialback_peer"], "dial-back peer")
+                expect(dialback["target"]["ip"] == ipaddress.ip_address(stated["ip"]).packed
+                       and dialback["target"]["port"] == stated["port"], f"dial-back target {dialback['target']}")
         tally.check(f"nat frame {v['name']}", one)
     check_endpoint_vectors(doc["endpoints"], "nat", tally)
 

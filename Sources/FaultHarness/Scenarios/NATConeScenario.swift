@@ -77,6 +77,8 @@ struct NATConeScenario {
         for node in network.nodes {
             network.say("host \(node.host): \(node.status()?.reachability?.line ?? "no reachability")")
         }
+        outcome.check(reachabilityWrong(network, topology).isEmpty,
+                      "reachability: \(reachabilityWrong(network, topology).joined(separator: "; "))")
 
         let victim = network.node(topology.ownRouters[1].host)
         let killed = Date()
@@ -90,6 +92,20 @@ struct NATConeScenario {
         let exited = others.filter { !$0.isRunning }.map(\.host)
         outcome.check(exited.isEmpty, "nodes exited: \(exited)")
         return outcome
+    }
+
+    /// Public nodes that do not say "public at" their address, confirmed, and homes that claim to
+    /// be reachable unasked: a home router admits only answers, so no dial-back gets through.
+    private func reachabilityWrong(_ network: LabNetwork, _ topology: NATTopology) -> [String] {
+        network.nodes.compactMap { node in
+            let reachability = node.status()?.reachability
+            let line = reachability?.line ?? "no reachability"
+            if let host = topology.publics.first(where: { $0.host == node.host }) {
+                let expected = "public at \(host.address):7474"
+                return reachability?.confirmed == true && line == expected ? nil : "public h\(node.host) says \"\(line)\", not \"\(expected)\""
+            }
+            return reachability?.confirmed == true || reachability?.nat == "public" ? "home h\(node.host) says \"\(line)\", confirmed" : nil
+        }
     }
 
     /// Whether every node holds every other alive at a verified address.
