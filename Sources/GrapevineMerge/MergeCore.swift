@@ -201,6 +201,12 @@ public struct MergeCore: Sendable {
     /// The quarantined entries in (stamp, id) order: the order `releaseDue` merges them in.
     public var quarantined: [EntryMeta] { quarantine.held }
 
+    /// The physical time from which `releaseDue` has something to release; nil while nothing
+    /// is quarantined. Lets a caller skip the call, and whatever it would lock, until then.
+    public var nextReleaseMillis: UInt64? {
+        quarantine.earliestMillis.map { $0 > futureToleranceMillis ? $0 - futureToleranceMillis : 0 }
+    }
+
     /// The retained winner of one replacement key, if any.
     public func winner(author: PublicIdentity, kind: EntryKind, replacementKey: [UInt8]) -> EntryMeta? {
         guard let g = groupIndex[AuthorKind(author: author, kind: kind)],

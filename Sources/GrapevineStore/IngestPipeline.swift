@@ -68,8 +68,14 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
             let checked = ingestor.check(entries)
             condition.lock()
             checking -= 1
+            let opened = batcher.isEmpty
             batcher.add(checked.items, tag: tag, now: monotonicNanos())
-            condition.broadcast()
+            // The writer sleeps until the open batch's deadline: it needs waking only to learn of
+            // a new deadline, a full batch, or the last check a drain waits for. Waking it for
+            // every datagram would cost a context switch per datagram.
+            if opened || batcher.entryCount >= batcher.maxEntries || (checking == 0 && (waitingForDrain || stopping)) {
+                condition.broadcast()
+            }
             condition.unlock()
         }
         return true

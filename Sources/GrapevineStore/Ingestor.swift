@@ -119,7 +119,7 @@ public final class Ingestor: Sendable {
     }
 
     /// Probes every entry, then decodes and verifies the first copy of each one not held, each
-    /// stage spread over `workers` threads in contiguous chunks.
+    /// pass spread over `workers` threads; the body's id comes from the probe, hashed once.
     public func check(_ batch: [[UInt8]]) -> CheckedBatch {
         var times = IngestStageTimes()
         times.entries = batch.count
@@ -141,24 +141,28 @@ public final class Ingestor: Sendable {
             copyOf[index] = full.count
             full.append(index)
         }
-        let parsed = ParallelMap.run(full.map { batch[$0] }, workers: workers) { bytes -> Result<ParsedEntry, EntryError> in
-            do throws(EntryError) { return .success(try ParsedEntry.parse(bytes)) } catch { return .failure(error) }
-        }
-        times.decodeNanos = parsed.nanos
-        let verified = ParallelMap.run(parsed.values, workers: workers) { (item: Result<ParsedEntry, EntryError>) -> CheckedEntry in
-            switch item {
-            case .success(let entry):
-                do throws(EntryError) { return .verified(try entry.verified()) } catch { return .rejected(error) }
-            case .failure(let error):
-                return .rejected(error)
-            }
-        }
-        times.verifyNanos = verified.nanos
+        let checked = ParallelMap.run(
+            full.map { (bytes: batch[$0], id: probes.values[$0]?.id) }, workers: workers,
+            { (item: (bytes: [UInt8], id: EntryID?)) -> Result<ParsedEntry, EntryError> in
+                do throws(EntryError) { return .success(try ParsedEntry.parse(item.bytes, bodyID: item.id)) } catch {
+                    return .failure(error)
+                }
+            },
+            { (item: Result<ParsedEntry, EntryError>) -> CheckedEntry in
+                switch item {
+                case .success(let entry):
+                    do throws(EntryError) { return .verified(try entry.verified()) } catch { return .rejected(error) }
+                case .failure(let error):
+                    return .rejected(error)
+                }
+            })
+        times.decodeNanos = checked.firstNanos
+        times.verifyNanos = checked.secondNanos
         var items: [CheckedEntry] = []
         items.reserveCapacity(batch.count)
         for index in batch.indices {
             if let slot = copyOf[index] {
-                items.append(verified.values[slot])
+                items.append(checked.values[slot])
             } else if let id = probes.values[index]?.id {
                 items.append(.held(id))
                 times.held += 1

@@ -62,6 +62,9 @@ final class PublishedState: @unchecked Sendable {
         var index = ReconciliationIndex()
         var digest = Fingerprint.empty
         var retainedCount = 0
+        /// The `generation` counter this process's last commit wrote.
+        var generation: Int64 = -1
+        var nextReleaseMillis: UInt64?
     }
 
     private let lock = NSLock()
@@ -71,8 +74,9 @@ final class PublishedState: @unchecked Sendable {
         lock.withLock { state }
     }
 
-    func publish(_ core: MergeCore) {
-        let fresh = State(index: core.reconciliation, digest: core.digest, retainedCount: core.retainedCount)
+    func publish(_ core: MergeCore, generation: Int64) {
+        let fresh = State(index: core.reconciliation, digest: core.digest, retainedCount: core.retainedCount,
+                          generation: generation, nextReleaseMillis: core.nextReleaseMillis)
         lock.withLock { state = fresh }
     }
 }
