@@ -26,7 +26,7 @@ struct StatementBindings {
     /// A blob; an empty one is bound as an empty blob, never as NULL.
     mutating func bind(_ bytes: [UInt8]) {
         let position = next()
-        bytes.withUnsafeBytes { raw in
+        _ = bytes.withUnsafeBytes { raw in
             if let base = raw.baseAddress, !raw.isEmpty {
                 sqlite3_bind_blob(statement, position, base, Int32(raw.count), Self.transient)
             } else {

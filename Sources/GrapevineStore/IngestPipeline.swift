@@ -29,6 +29,7 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     /// Datagrams submitted and not yet checked: a drain waits for them to join the batch.
     private var checking = 0
     private var done: [Completed] = []
+    private var times = IngestStageTimes()
     private var stopping = false
     private var thread: Thread?
 
@@ -68,6 +69,7 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
             let checked = ingestor.check(entries)
             condition.lock()
             checking -= 1
+            times.add(checked.times)
             let opened = batcher.isEmpty
             batcher.add(checked.items, tag: tag, now: monotonicNanos())
             // The writer sleeps until the open batch's deadline: it needs waking only to learn of
@@ -88,6 +90,13 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
         let out = done
         done = []
         return out
+    }
+
+    /// Core-time per stage over every datagram checked and every batch committed so far.
+    public var stageTimes: IngestStageTimes {
+        condition.lock()
+        defer { condition.unlock() }
+        return times
     }
 
     /// Whether any datagram is being checked, waits in a batch, or is being committed.
@@ -123,8 +132,10 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
             let flushAll = (stopping || waitingForDrain) && checking == 0
             if let batch = batcher.close(now: monotonicNanos(), force: flushAll) {
                 condition.unlock()
-                let finished = commit(batch)
+                let (finished, result) = commit(batch)
                 condition.lock()
+                times.mergeNanos += result.mergeNanos
+                times.persistNanos += result.persistNanos
                 done += finished
                 inFlight -= batch.reduce(0) { $0 + $1.items.count }
                 condition.broadcast()
@@ -145,18 +156,20 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     /// Set while a caller waits in ``drain()``: the open batch then closes without its window.
     private var waitingForDrain = false
 
-    private func commit(_ batch: [IngestBatcher<Tag>.Submission]) -> [Completed] {
+    private func commit(_ batch: [IngestBatcher<Tag>.Submission]) -> ([Completed], IngestBatchResult) {
         let items = batch.flatMap(\.items)
         do {
-            let outcomes = try ingestor.store.ingest(items, physicalMillis: physicalMillis()).outcomes
+            let result = try ingestor.store.ingest(items, physicalMillis: physicalMillis())
             var offset = 0
-            return batch.map { submission in
-                let slice = Array(outcomes[offset..<(offset + submission.items.count)])
+            let finished = batch.map { submission in
+                let slice = Array(result.outcomes[offset..<(offset + submission.items.count)])
                 offset += submission.items.count
                 return Completed(tag: submission.tag, items: submission.items, outcomes: slice, error: nil)
             }
+            return (finished, result)
         } catch {
-            return batch.map { Completed(tag: $0.tag, items: $0.items, outcomes: nil, error: error) }
+            let finished = batch.map { Completed(tag: $0.tag, items: $0.items, outcomes: nil, error: error) }
+            return (finished, IngestBatchResult(outcomes: [], mergeNanos: 0, persistNanos: 0))
         }
     }
 }

@@ -54,7 +54,9 @@ enum ParallelMap {
     static func run<T, M, U>(
         _ input: [T], workers: Int, _ first: @escaping @Sendable (T) -> M, _ second: @escaping @Sendable (M) -> U
     ) -> (values: [U], firstNanos: UInt64, secondNanos: UInt64) {
-        let shared = max(1, min(workers, input.count))
+        // A batch of one chunk or less (a datagram's entries) runs on the calling thread: the
+        // parallelism then comes from the datagrams being checked at the same time.
+        let shared = input.count <= grain ? 1 : max(1, min(workers, input.count))
         let chunkSize = shared == 1 ? max(1, input.count) : min(grain, (input.count + shared - 1) / shared)
         let chunks = (input.count + chunkSize - 1) / chunkSize
         let slots = Slots<U>(count: input.count, chunks: max(1, chunks))

@@ -213,12 +213,14 @@ public final class Store: @unchecked Sendable {
                 var result: T?
                 var committedGeneration: Int64 = -1
                 var committedHeld: HeldChanges?
+                var reloaded = false
                 do {
                     try db.inTransaction(.immediate) {
                         var work = MergeWork(held: held)
                         let onDisk = try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'generation'") ?? 0
                         if onDisk != generation {
                             try reload(db: db, physicalMillis: physicalMillis, work: &work)
+                            reloaded = true
                         }
                         result = try body(db, &work)
                         try finish(db: db, work: work)
@@ -234,7 +236,7 @@ public final class Store: @unchecked Sendable {
                 }
                 generation = committedGeneration
                 committedHeld?.publish()
-                published.publish(core, generation: committedGeneration)
+                published.publish(&core, generation: committedGeneration, whole: reloaded)
                 guard let result else { throw StoreError.database("transaction ended without a result") }
                 return result
             }
@@ -413,6 +415,7 @@ public final class Store: @unchecked Sendable {
             retained: retainedRows, quarantined: quarantinedRows, physicalMillis: physicalMillis,
             futureToleranceMillis: futureToleranceMillis)
         core = restored
+        core.journalIndexChanges()
         for item in changed {
             try settle(item.id, outcome: item.result.outcome, evicted: item.result.evicted, db: db, work: &work)
         }

@@ -47,3 +47,27 @@ import Testing
         #expect(try generation(store) == before + 1)
     }
 }
+
+/// The held index the engine reads is kept current from the changes of each commit.
+@Suite struct PublishedIndexTests {
+    typealias F = StoreFixtures
+
+    @Test func theIndexReadAfterEachBatchIsTheOneAFreshOpenBuilds() throws {
+        let dir = F.temporaryDirectory()
+        let store = try F.openStore(dir)
+        let ingestor = Ingestor(store: store)
+        for batch in 0..<6 {
+            var entries: [[UInt8]] = []
+            for n in 0..<8 {
+                // Rewriting the same fields evicts the earlier values: removals as well as insertions.
+                let key = F.key(20 + n)
+                entries.append(try F.sign(F.card("fn", "v\(batch)"), key, millis: F.baseMillis + UInt64(batch)).encoded)
+                entries.append(try F.sign(F.connect(F.identity(F.key(30 + batch))), key, millis: F.baseMillis + UInt64(batch)).encoded)
+            }
+            _ = try ingestor.ingest(entries, physicalMillis: F.baseMillis + 10)
+            let fresh = try F.openStore(dir, millis: F.baseMillis + 10)
+            #expect(store.heldIndex.count == fresh.heldIndex.count)
+            #expect(store.heldIndex.fingerprint == fresh.heldIndex.fingerprint)
+        }
+    }
+}
