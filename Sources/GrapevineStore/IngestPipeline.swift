@@ -1,9 +1,10 @@
 import Foundation
 
-/// The node's ingest, off the caller's thread: datagrams are decoded and verified on the global
+/// The node's ingest, off the caller's thread: datagrams are probed as they are submitted, and
+/// those with an entry the store does not hold are decoded and verified on the global
 /// concurrent queue (all cores), grouped by an ``IngestBatcher`` and committed by one writer
 /// thread of its own, while the next datagrams are being checked. The caller hears of a
-/// datagram's entries only once their batch has committed (``completed()``), so nothing it
+/// datagram's new entries only once their batch has committed (``completed()``), so nothing it
 /// forwards, logs or acknowledges can be lost by a crash.
 ///
 /// The queue is bounded: a datagram whose entries would take more than `capacity` entries in
@@ -55,8 +56,22 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     }
 
     /// Queues one datagram's entries. False, with nothing queued, when they do not fit.
+    ///
+    /// The probe runs here, on the caller's thread: a datagram whose entries the store all holds
+    /// (in gossip, most copies) is done at once, as duplicates, with no hand-off to another
+    /// thread and no place in a batch; it takes no room in the queue either.
     public func submit(_ entries: [[UInt8]], tag: Tag) -> Bool {
         guard !entries.isEmpty else { return true }
+        let probed = ingestor.probe(entries)
+        if probed.allHeld {
+            let checked = probed.asHeld
+            condition.lock()
+            defer { condition.unlock() }
+            guard !stopping else { return false }
+            times.add(checked.times)
+            done.append(Completed(tag: tag, items: checked.items, outcomes: checked.items.map(\.heldOutcome), error: nil))
+            return true
+        }
         condition.lock()
         guard !stopping, inFlight + entries.count <= capacity else {
             condition.unlock()
@@ -66,7 +81,7 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
         checking += 1
         condition.unlock()
         DispatchQueue.global().async { [self] in
-            let checked = ingestor.check(entries)
+            let checked = ingestor.check(probed)
             condition.lock()
             checking -= 1
             times.add(checked.times)
@@ -83,7 +98,8 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
         return true
     }
 
-    /// The datagrams committed since the last call, in commit order.
+    /// The datagrams committed since the last call, in commit order, and those found held on
+    /// submission, as they were submitted.
     public func completed() -> [Completed] {
         condition.lock()
         defer { condition.unlock() }

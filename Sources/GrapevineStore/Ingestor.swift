@@ -118,13 +118,47 @@ public final class Ingestor: Sendable {
         public var times: IngestStageTimes
     }
 
+    /// A batch after the probe alone: each entry's id and fingerprint read from its envelope, and
+    /// whether the store holds that (id, signature) pair.
+    public struct ProbedBatch: Sendable {
+        let entries: [[UInt8]]
+        let probes: [(id: EntryID, fingerprint: UInt64)?]
+        let held: [Bool]
+        let nanos: UInt64
+
+        /// Every entry is one the store has committed: there is nothing to verify or commit.
+        public var allHeld: Bool { !held.contains(false) }
+
+        /// The duplicates an all-held batch amounts to, with the stage time spent finding out.
+        public var asHeld: CheckedBatch {
+            var times = IngestStageTimes()
+            times.entries = entries.count
+            times.held = entries.count
+            times.probeNanos = nanos
+            return CheckedBatch(items: probes.compactMap { $0.map { .held($0.id) } }, times: times)
+        }
+    }
+
+    /// Reads every entry's envelope, hashes its body to its id and looks the pair up in memory.
+    public func probe(_ batch: [[UInt8]]) -> ProbedBatch {
+        let probes = ParallelMap.run(batch, workers: workers) { HeldSignatures.probe($0) }
+        return ProbedBatch(entries: batch, probes: probes.values, held: store.held.held(probes.values.map { $0?.fingerprint }),
+                           nanos: probes.nanos)
+    }
+
     /// Probes every entry, then decodes and verifies the first copy of each one not held, each
     /// pass spread over `workers` threads; the body's id comes from the probe, hashed once.
     public func check(_ batch: [[UInt8]]) -> CheckedBatch {
+        check(probe(batch))
+    }
+
+    /// Decodes and verifies the first copy of each entry of a probed batch that is not held.
+    public func check(_ probed: ProbedBatch) -> CheckedBatch {
+        let batch = probed.entries
+        let probes = (values: probed.probes, nanos: probed.nanos)
+        let held = probed.held
         var times = IngestStageTimes()
         times.entries = batch.count
-        let probes = ParallelMap.run(batch, workers: workers) { HeldSignatures.probe($0) }
-        let held = store.held.held(probes.values.map { $0?.fingerprint })
         times.probeNanos = probes.nanos
         // Which entries need the full path: the first copy in the batch of each one not held.
         var firstCopy: [UInt64: Int] = [:]
