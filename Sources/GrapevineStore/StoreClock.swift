@@ -13,6 +13,13 @@ public enum StoreClock {
         return UInt64(ts.tv_sec) * 1000 + UInt64(ts.tv_nsec) / 1_000_000
     }
 
+    /// The monotonic clock, in nanoseconds: read without a system call (vDSO).
+    public static func monotonicNanos() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
     /// CPU time consumed by the calling thread, in nanoseconds: stage costs stay meaningful
     /// when threads share a core.
     public static func threadCPUNanos() -> UInt64 {
