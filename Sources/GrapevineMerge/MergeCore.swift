@@ -21,6 +21,9 @@ public struct MergeCore: Sendable {
     private var quarantine: Quarantine
     /// Over every held id: retained and quarantined.
     public private(set) var reconciliation = ReconciliationIndex()
+    /// The changes to `reconciliation` since they were last taken, while a reader keeps a copy
+    /// of its own (``journalIndexChanges()``); nil otherwise.
+    private var indexJournal: [ReconciliationIndex.Change]?
 
     public init(bounds: RetentionBounds = .v2,
                 futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis) {
@@ -198,8 +201,37 @@ public struct MergeCore: Sendable {
     /// The retained ids, sorted by their bytes.
     public var retainedIDs: [EntryID] { retained.keys.sorted() }
 
+    /// Starts recording every change to `reconciliation`, for ``takeIndexChanges()``.
+    public mutating func journalIndexChanges() {
+        if indexJournal == nil { indexJournal = [] }
+    }
+
+    /// The changes to `reconciliation` since the last call, in order: applied to a copy taken
+    /// then, they give the index as it is now, without copying the index itself.
+    public mutating func takeIndexChanges() -> [ReconciliationIndex.Change] {
+        guard let changes = indexJournal else { return [] }
+        indexJournal = []
+        return changes
+    }
+
+    private mutating func indexInsert(_ entry: EntryMeta) {
+        reconciliation.insert(stamp: entry.stamp, id: entry.id)
+        indexJournal?.append(.insert(entry.stamp, entry.id))
+    }
+
+    private mutating func indexRemove(_ entry: EntryMeta) {
+        reconciliation.remove(stamp: entry.stamp, id: entry.id)
+        indexJournal?.append(.remove(entry.stamp, entry.id))
+    }
+
     /// The quarantined entries in (stamp, id) order: the order `releaseDue` merges them in.
     public var quarantined: [EntryMeta] { quarantine.held }
+
+    /// The physical time from which `releaseDue` has something to release; nil while nothing
+    /// is quarantined. Lets a caller skip the call, and whatever it would lock, until then.
+    public var nextReleaseMillis: UInt64? {
+        quarantine.earliestMillis.map { $0 > futureToleranceMillis ? $0 - futureToleranceMillis : 0 }
+    }
 
     /// The retained winner of one replacement key, if any.
     public func winner(author: PublicIdentity, kind: EntryKind, replacementKey: [UInt8]) -> EntryMeta? {
@@ -242,7 +274,7 @@ public struct MergeCore: Sendable {
         var out: [(entry: EntryMeta, result: MergeResult)] = []
         out.reserveCapacity(due.count)
         for entry in due {
-            reconciliation.remove(stamp: entry.stamp, id: entry.id)
+            indexRemove(entry)
             out.append((entry, mergeDue(entry)))
         }
         return out
@@ -251,8 +283,8 @@ public struct MergeCore: Sendable {
     private mutating func hold(_ entry: EntryMeta) -> MergeResult {
         let (held, evicted) = quarantine.admit(entry)
         guard held else { return MergeResult(outcome: .superseded) }
-        reconciliation.insert(stamp: entry.stamp, id: entry.id)
-        for gone in evicted { reconciliation.remove(stamp: gone.stamp, id: gone.id) }
+        indexInsert(entry)
+        for gone in evicted { indexRemove(gone) }
         return MergeResult(outcome: .quarantined, evicted: evicted.map(\.id).sorted())
     }
 
@@ -307,7 +339,7 @@ public struct MergeCore: Sendable {
         }
         retained[entry.id] = slot
         retainedSum += IDSum(entry.id)
-        reconciliation.insert(stamp: entry.stamp, id: entry.id)
+        indexInsert(entry)
         return slot
     }
 
@@ -315,7 +347,7 @@ public struct MergeCore: Sendable {
         let entry = slots[Int(slot)]
         retained.removeValue(forKey: entry.id)
         retainedSum -= IDSum(entry.id)
-        reconciliation.remove(stamp: entry.stamp, id: entry.id)
+        indexRemove(entry)
         freeSlots.append(slot)
     }
 }

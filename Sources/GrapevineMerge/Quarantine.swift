@@ -22,6 +22,9 @@ struct Quarantine: Sendable {
 
     var count: Int { order.count }
 
+    /// The millis of the earliest held stamp: the first entry `takeDue` would release.
+    var earliestMillis: UInt64? { order.first.map { HLCStamp(rawValue: $0.stamp).millis } }
+
     func contains(_ id: EntryID) -> Bool { entries[id] != nil }
 
     /// The held entries in (stamp, id) order.

@@ -108,6 +108,22 @@ public struct ReconciliationIndex: Sendable {
         root = remove(OrderKey(stamp: stamp, id: id), from: root)
     }
 
+    /// One insertion or removal, as `MergeCore` journals them for a reader's copy.
+    public enum Change: Sendable, Equatable {
+        case insert(HLCStamp, EntryID)
+        case remove(HLCStamp, EntryID)
+    }
+
+    /// Replays changes in order: the same items as the index they were taken from.
+    public mutating func apply(_ changes: [Change]) {
+        for change in changes {
+            switch change {
+            case .insert(let stamp, let id): insert(stamp: stamp, id: id)
+            case .remove(let stamp, let id): remove(stamp: stamp, id: id)
+            }
+        }
+    }
+
     /// The fingerprint of the items in `[lower, upper)`.
     public func fingerprint(from lower: Bound, to upper: Bound) -> Fingerprint {
         rangeSum(lower, upper).fingerprint

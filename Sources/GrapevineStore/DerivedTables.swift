@@ -21,35 +21,62 @@ enum DerivedTables {
     static func add(_ db: Database, id: EntryID, author: PublicIdentity, stamp: HLCStamp, content: EntryContent)
         throws -> EdgeChange?
     {
-        let idData = id.blob
         switch content {
         case .card(let update):
+            let items = try itemsJSON(update.values)
             try db.run("""
                     INSERT OR REPLACE INTO card_field (author, field, items, display, stamp, entry_id, sealed)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [author.blob, update.field, try itemsJSON(update.values), display(update), stamp.databaseValue, idData,
-                            update.sealed.map { Data($0.bytes) }])
+                    """) { row in
+                row.bind(author)
+                row.bind(update.field)
+                row.bind(items)
+                row.bind(display(update))
+                row.bind(stamp.databaseValue)
+                row.bind(id)
+                row.bind(update.sealed?.bytes)
+            }
         case .edge(let info):
-            try db.run("INSERT OR REPLACE INTO edge (author, target, state, stamp, entry_id) VALUES (?, ?, ?, ?, ?)",
-                arguments: [author.blob, info.target.blob, Int64(info.state.rawValue), stamp.databaseValue, idData])
+            try db.run("INSERT OR REPLACE INTO edge (author, target, state, stamp, entry_id) VALUES (?, ?, ?, ?, ?)") { row in
+                row.bind(author)
+                row.bind(info.target)
+                row.bind(Int64(info.state.rawValue))
+                row.bind(stamp.databaseValue)
+                row.bind(id)
+            }
             return EdgeChange(author: author, target: info.target, connected: info.state == .connected)
         case .introduction(let info):
-            try db.run("INSERT OR REPLACE INTO introduction (id, author, a, b, note, stamp) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [idData, author.blob, info.a.blob, info.b.blob, info.note, stamp.databaseValue])
+            try db.run("INSERT OR REPLACE INTO introduction (id, author, a, b, note, stamp) VALUES (?, ?, ?, ?, ?, ?)") { row in
+                row.bind(id)
+                row.bind(author)
+                row.bind(info.a)
+                row.bind(info.b)
+                row.bind(info.note)
+                row.bind(stamp.databaseValue)
+            }
         case .introductionResponse(let answer):
             try db.run("""
                     INSERT OR REPLACE INTO introduction_response (introduction, author, answer, stamp, entry_id)
                     VALUES (?, ?, ?, ?, ?)
-                    """,
-                arguments: [answer.introduction.blob, author.blob, Int64(answer.answer.rawValue), stamp.databaseValue, idData])
+                    """) { row in
+                row.bind(answer.introduction)
+                row.bind(author)
+                row.bind(Int64(answer.answer.rawValue))
+                row.bind(stamp.databaseValue)
+                row.bind(id)
+            }
         case .grant(let grant):
             try db.run("""
                     INSERT OR REPLACE INTO grant_entry (author, recipient, key_id, sealed_key, stamp, entry_id)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [author.blob, grant.recipient.blob, Data(grant.keyID), Data(grant.sealedKey),
-                            stamp.databaseValue, idData])
+                    """) { row in
+                row.bind(author)
+                row.bind(grant.recipient)
+                row.bind(grant.keyID)
+                row.bind(grant.sealedKey)
+                row.bind(stamp.databaseValue)
+                row.bind(id)
+            }
         case .endpoint, .unknown:
             break
         }
@@ -82,37 +109,54 @@ enum DerivedTables {
         return nil
     }
 
-    /// Recomputes one identity's `card` and `card_fts` rows from its card fields.
+    /// Recomputes one identity's `card` and `card_fts` rows from its card fields. The FTS row is
+    /// rewritten only when its text changes: a field outside search, or a sealed one that stays
+    /// sealed, leaves it as it is, and an FTS delete costs as much as the insert.
     static func refreshSearch(_ db: Database, author: PublicIdentity) throws {
-        let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT field, display FROM card_field WHERE author = ?"),
-                                    arguments: [author.blob])
-        let existing = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT rowid FROM card WHERE author = ?"),
-                                          arguments: [author.blob])
-        if let existing {
-            try db.run("DELETE FROM card_fts WHERE rowid = ?", arguments: [existing])
+        var columns = [String?](repeating: nil, count: searchColumns.count)
+        var fields = 0
+        try db.forEachRow("SELECT field, display FROM card_field WHERE author = ?", bind: { $0.bind(author) }) { row in
+            fields += 1
+            guard let column = searchColumn(for: StatementColumns.text(row, 0)),
+                  let index = searchColumns.firstIndex(of: column)
+            else { return }
+            let display = StatementColumns.text(row, 1)
+            columns[index] = columns[index].map { $0 + " " + display } ?? display
         }
-        guard !rows.isEmpty else {
-            if existing != nil { try db.run("DELETE FROM card WHERE author = ?", arguments: [author.blob]) }
+        var existing: Int64?
+        try db.forEachRow("SELECT rowid FROM card WHERE author = ?", bind: { $0.bind(author) }) { row in
+            existing = StatementColumns.int64(row, 0)
+        }
+        guard fields > 0 else {
+            if let existing {
+                try db.run("DELETE FROM card_fts WHERE rowid = ?") { $0.bind(existing) }
+                try db.run("DELETE FROM card WHERE rowid = ?") { $0.bind(existing) }
+            }
             return
         }
-        var columns: [String: String] = [:]
-        for row in rows {
-            let field: String = row[0]
-            let display: String = row[1]
-            guard let column = searchColumn(for: field) else { continue }
-            columns[column] = columns[column].map { $0 + " " + display } ?? display
-        }
+        let text = columns.map { $0 ?? "" }
         let rowid: Int64
         if let existing {
+            var unchanged = false
+            try db.forEachRow("SELECT name, org, title, locality, note, categories FROM card_fts WHERE rowid = ?",
+                              bind: { $0.bind(existing) }) { row in
+                unchanged = text.indices.allSatisfy { StatementColumns.text(row, Int32($0)) == text[$0] }
+            }
+            if unchanged { return }
+            try db.run("DELETE FROM card_fts WHERE rowid = ?") { $0.bind(existing) }
             rowid = existing
         } else {
-            try db.run("INSERT INTO card (author) VALUES (?)", arguments: [author.blob])
+            try db.run("INSERT INTO card (author) VALUES (?)") { $0.bind(author) }
             rowid = db.lastInsertedRowID
         }
-        try db.run("INSERT INTO card_fts (rowid, name, org, title, locality, note, categories) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [rowid, columns["name"] ?? "", columns["org"] ?? "", columns["title"] ?? "",
-                        columns["locality"] ?? "", columns["note"] ?? "", columns["categories"] ?? ""])
+        try db.run("INSERT INTO card_fts (rowid, name, org, title, locality, note, categories) VALUES (?, ?, ?, ?, ?, ?, ?)") { row in
+            row.bind(rowid)
+            for column in text { row.bind(column) }
+        }
     }
+
+    /// The columns of `card_fts`, in the order of its definition.
+    static let searchColumns = ["name", "org", "title", "locality", "note", "categories"]
 
     /// Clears every derived table and recomputes it from the retained entries.
     static func rebuild(_ db: Database) throws {

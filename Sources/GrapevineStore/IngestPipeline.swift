@@ -1,9 +1,10 @@
 import Foundation
 
-/// The node's ingest, off the caller's thread: datagrams are decoded and verified on the global
+/// The node's ingest, off the caller's thread: datagrams are probed as they are submitted, and
+/// those with an entry the store does not hold are decoded and verified on the global
 /// concurrent queue (all cores), grouped by an ``IngestBatcher`` and committed by one writer
 /// thread of its own, while the next datagrams are being checked. The caller hears of a
-/// datagram's entries only once their batch has committed (``completed()``), so nothing it
+/// datagram's new entries only once their batch has committed (``completed()``), so nothing it
 /// forwards, logs or acknowledges can be lost by a crash.
 ///
 /// The queue is bounded: a datagram whose entries would take more than `capacity` entries in
@@ -29,6 +30,7 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     /// Datagrams submitted and not yet checked: a drain waits for them to join the batch.
     private var checking = 0
     private var done: [Completed] = []
+    private var times = IngestStageTimes()
     private var stopping = false
     private var thread: Thread?
 
@@ -54,8 +56,22 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     }
 
     /// Queues one datagram's entries. False, with nothing queued, when they do not fit.
+    ///
+    /// The probe runs here, on the caller's thread: a datagram whose entries the store all holds
+    /// (in gossip, most copies) is done at once, as duplicates, with no hand-off to another
+    /// thread and no place in a batch; it takes no room in the queue either.
     public func submit(_ entries: [[UInt8]], tag: Tag) -> Bool {
         guard !entries.isEmpty else { return true }
+        let probed = ingestor.probe(entries)
+        if probed.allHeld {
+            let checked = probed.asHeld
+            condition.lock()
+            defer { condition.unlock() }
+            guard !stopping else { return false }
+            times.add(checked.times)
+            done.append(Completed(tag: tag, items: checked.items, outcomes: checked.items.map(\.heldOutcome), error: nil))
+            return true
+        }
         condition.lock()
         guard !stopping, inFlight + entries.count <= capacity else {
             condition.unlock()
@@ -65,23 +81,38 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
         checking += 1
         condition.unlock()
         DispatchQueue.global().async { [self] in
-            let checked = ingestor.check(entries)
+            let checked = ingestor.check(probed)
             condition.lock()
             checking -= 1
+            times.add(checked.times)
+            let opened = batcher.isEmpty
             batcher.add(checked.items, tag: tag, now: monotonicNanos())
-            condition.broadcast()
+            // The writer sleeps until the open batch's deadline: it needs waking only to learn of
+            // a new deadline, a full batch, or the last check a drain waits for. Waking it for
+            // every datagram would cost a context switch per datagram.
+            if opened || batcher.entryCount >= batcher.maxEntries || (checking == 0 && (waitingForDrain || stopping)) {
+                condition.broadcast()
+            }
             condition.unlock()
         }
         return true
     }
 
-    /// The datagrams committed since the last call, in commit order.
+    /// The datagrams committed since the last call, in commit order, and those found held on
+    /// submission, as they were submitted.
     public func completed() -> [Completed] {
         condition.lock()
         defer { condition.unlock() }
         let out = done
         done = []
         return out
+    }
+
+    /// Core-time per stage over every datagram checked and every batch committed so far.
+    public var stageTimes: IngestStageTimes {
+        condition.lock()
+        defer { condition.unlock() }
+        return times
     }
 
     /// Whether any datagram is being checked, waits in a batch, or is being committed.
@@ -117,8 +148,10 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
             let flushAll = (stopping || waitingForDrain) && checking == 0
             if let batch = batcher.close(now: monotonicNanos(), force: flushAll) {
                 condition.unlock()
-                let finished = commit(batch)
+                let (finished, result) = commit(batch)
                 condition.lock()
+                times.mergeNanos += result.mergeNanos
+                times.persistNanos += result.persistNanos
                 done += finished
                 inFlight -= batch.reduce(0) { $0 + $1.items.count }
                 condition.broadcast()
@@ -139,18 +172,20 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     /// Set while a caller waits in ``drain()``: the open batch then closes without its window.
     private var waitingForDrain = false
 
-    private func commit(_ batch: [IngestBatcher<Tag>.Submission]) -> [Completed] {
+    private func commit(_ batch: [IngestBatcher<Tag>.Submission]) -> ([Completed], IngestBatchResult) {
         let items = batch.flatMap(\.items)
         do {
-            let outcomes = try ingestor.store.ingest(items, physicalMillis: physicalMillis()).outcomes
+            let result = try ingestor.store.ingest(items, physicalMillis: physicalMillis())
             var offset = 0
-            return batch.map { submission in
-                let slice = Array(outcomes[offset..<(offset + submission.items.count)])
+            let finished = batch.map { submission in
+                let slice = Array(result.outcomes[offset..<(offset + submission.items.count)])
                 offset += submission.items.count
                 return Completed(tag: submission.tag, items: submission.items, outcomes: slice, error: nil)
             }
+            return (finished, result)
         } catch {
-            return batch.map { Completed(tag: $0.tag, items: $0.items, outcomes: nil, error: error) }
+            let finished = batch.map { Completed(tag: $0.tag, items: $0.items, outcomes: nil, error: error) }
+            return (finished, IngestBatchResult(outcomes: [], mergeNanos: 0, persistNanos: 0))
         }
     }
 }

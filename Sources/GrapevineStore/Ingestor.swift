@@ -118,13 +118,47 @@ public final class Ingestor: Sendable {
         public var times: IngestStageTimes
     }
 
+    /// A batch after the probe alone: each entry's id and fingerprint read from its envelope, and
+    /// whether the store holds that (id, signature) pair.
+    public struct ProbedBatch: Sendable {
+        let entries: [[UInt8]]
+        let probes: [(id: EntryID, fingerprint: UInt64)?]
+        let held: [Bool]
+        let nanos: UInt64
+
+        /// Every entry is one the store has committed: there is nothing to verify or commit.
+        public var allHeld: Bool { !held.contains(false) }
+
+        /// The duplicates an all-held batch amounts to, with the stage time spent finding out.
+        public var asHeld: CheckedBatch {
+            var times = IngestStageTimes()
+            times.entries = entries.count
+            times.held = entries.count
+            times.probeNanos = nanos
+            return CheckedBatch(items: probes.compactMap { $0.map { .held($0.id) } }, times: times)
+        }
+    }
+
+    /// Reads every entry's envelope, hashes its body to its id and looks the pair up in memory.
+    public func probe(_ batch: [[UInt8]]) -> ProbedBatch {
+        let probes = ParallelMap.run(batch, workers: workers) { HeldSignatures.probe($0) }
+        return ProbedBatch(entries: batch, probes: probes.values, held: store.held.held(probes.values.map { $0?.fingerprint }),
+                           nanos: probes.nanos)
+    }
+
     /// Probes every entry, then decodes and verifies the first copy of each one not held, each
-    /// stage spread over `workers` threads in contiguous chunks.
+    /// pass spread over `workers` threads; the body's id comes from the probe, hashed once.
     public func check(_ batch: [[UInt8]]) -> CheckedBatch {
+        check(probe(batch))
+    }
+
+    /// Decodes and verifies the first copy of each entry of a probed batch that is not held.
+    public func check(_ probed: ProbedBatch) -> CheckedBatch {
+        let batch = probed.entries
+        let probes = (values: probed.probes, nanos: probed.nanos)
+        let held = probed.held
         var times = IngestStageTimes()
         times.entries = batch.count
-        let probes = ParallelMap.run(batch, workers: workers) { HeldSignatures.probe($0) }
-        let held = store.held.held(probes.values.map { $0?.fingerprint })
         times.probeNanos = probes.nanos
         // Which entries need the full path: the first copy in the batch of each one not held.
         var firstCopy: [UInt64: Int] = [:]
@@ -141,24 +175,28 @@ public final class Ingestor: Sendable {
             copyOf[index] = full.count
             full.append(index)
         }
-        let parsed = ParallelMap.run(full.map { batch[$0] }, workers: workers) { bytes -> Result<ParsedEntry, EntryError> in
-            do throws(EntryError) { return .success(try ParsedEntry.parse(bytes)) } catch { return .failure(error) }
-        }
-        times.decodeNanos = parsed.nanos
-        let verified = ParallelMap.run(parsed.values, workers: workers) { (item: Result<ParsedEntry, EntryError>) -> CheckedEntry in
-            switch item {
-            case .success(let entry):
-                do throws(EntryError) { return .verified(try entry.verified()) } catch { return .rejected(error) }
-            case .failure(let error):
-                return .rejected(error)
-            }
-        }
-        times.verifyNanos = verified.nanos
+        let checked = ParallelMap.run(
+            full.map { (bytes: batch[$0], id: probes.values[$0]?.id) }, workers: workers,
+            { (item: (bytes: [UInt8], id: EntryID?)) -> Result<ParsedEntry, EntryError> in
+                do throws(EntryError) { return .success(try ParsedEntry.parse(item.bytes, bodyID: item.id)) } catch {
+                    return .failure(error)
+                }
+            },
+            { (item: Result<ParsedEntry, EntryError>) -> CheckedEntry in
+                switch item {
+                case .success(let entry):
+                    do throws(EntryError) { return .verified(try entry.verified()) } catch { return .rejected(error) }
+                case .failure(let error):
+                    return .rejected(error)
+                }
+            })
+        times.decodeNanos = checked.firstNanos
+        times.verifyNanos = checked.secondNanos
         var items: [CheckedEntry] = []
         items.reserveCapacity(batch.count)
         for index in batch.indices {
             if let slot = copyOf[index] {
-                items.append(verified.values[slot])
+                items.append(checked.values[slot])
             } else if let id = probes.values[index]?.id {
                 items.append(.held(id))
                 times.held += 1

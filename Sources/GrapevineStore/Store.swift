@@ -168,10 +168,13 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Merges the quarantined entries whose stamps are now within the future tolerance.
-    /// Returns the ids that left quarantine.
+    /// Returns the ids that left quarantine. While none is due (as of the last commit) it takes
+    /// no lock and runs no transaction: the node calls it on its actor, which must not wait for
+    /// the writer's batch; entries another process quarantined come in with the next refresh.
     @discardableResult
     public func releaseDue(physicalMillis: UInt64) throws(StoreError) -> [EntryID] {
-        try transaction(physicalMillis: physicalMillis) { db, work in
+        guard let due = published.read().nextReleaseMillis, due <= physicalMillis else { return [] }
+        return try transaction(physicalMillis: physicalMillis) { db, work in
             try release(db: db, physicalMillis: physicalMillis, work: &work)
         }
     }
@@ -188,8 +191,14 @@ public final class Store: @unchecked Sendable {
         }
     }
 
-    /// Brings the in-memory state up to date with writes made by other processes.
+    /// Brings the in-memory state up to date with writes made by other processes. The counter
+    /// every commit bumps is read first through a reader connection, which never waits for the
+    /// writer: when no other process has written since this one's last commit, nothing is locked.
     public func refresh(physicalMillis: UInt64) throws(StoreError) {
+        let onDisk = try guarded {
+            try pool.read { db in try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'generation'") ?? 0 }
+        }
+        guard onDisk != published.read().generation else { return }
         try transaction(physicalMillis: physicalMillis) { _, _ in }
     }
 
@@ -204,12 +213,14 @@ public final class Store: @unchecked Sendable {
                 var result: T?
                 var committedGeneration: Int64 = -1
                 var committedHeld: HeldChanges?
+                var reloaded = false
                 do {
                     try db.inTransaction(.immediate) {
                         var work = MergeWork(held: held)
                         let onDisk = try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'generation'") ?? 0
                         if onDisk != generation {
                             try reload(db: db, physicalMillis: physicalMillis, work: &work)
+                            reloaded = true
                         }
                         result = try body(db, &work)
                         try finish(db: db, work: work)
@@ -225,7 +236,7 @@ public final class Store: @unchecked Sendable {
                 }
                 generation = committedGeneration
                 committedHeld?.publish()
-                published.publish(core)
+                published.publish(&core, generation: committedGeneration, whole: reloaded)
                 guard let result else { throw StoreError.database("transaction ended without a result") }
                 return result
             }
@@ -262,9 +273,7 @@ public final class Store: @unchecked Sendable {
 
     /// Merges one verified entry and writes what the outcome implies.
     func merge(_ entry: SignedEntry, db: Database, physicalMillis: UInt64, work: inout MergeWork) throws -> MergeOutcome {
-        let before = StoreClock.threadCPUNanos()
-        let result = core.merge(EntryMeta(entry), physicalMillis: physicalMillis)
-        work.mergeNanos += StoreClock.threadCPUNanos() - before
+        let result = work.timeMerge { core.merge(EntryMeta(entry), physicalMillis: physicalMillis) }
         switch result.outcome {
         case .new:
             work.held.add(HeldSignatures.fingerprint(entry.id, signature: entry.signature))
@@ -301,9 +310,16 @@ public final class Store: @unchecked Sendable {
         try db.run("""
                 INSERT OR REPLACE INTO entry (id, author, kind, rkey, stamp, body, signature, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [entry.id.blob, entry.author.blob, Int64(entry.kind.rawValue), Data(entry.replacementKey),
-                        entry.stamp.databaseValue, Data(entry.body), Data(entry.signature), state])
+                """) { row in
+            row.bind(entry.id)
+            row.bind(entry.author)
+            row.bind(Int64(entry.kind.rawValue))
+            row.bind(entry.replacementKey)
+            row.bind(entry.stamp.databaseValue)
+            row.bind(entry.body)
+            row.bind(entry.signature)
+            row.bind(state)
+        }
     }
 
     private func addDerived(
@@ -399,6 +415,7 @@ public final class Store: @unchecked Sendable {
             retained: retainedRows, quarantined: quarantinedRows, physicalMillis: physicalMillis,
             futureToleranceMillis: futureToleranceMillis)
         core = restored
+        core.journalIndexChanges()
         for item in changed {
             try settle(item.id, outcome: item.result.outcome, evicted: item.result.evicted, db: db, work: &work)
         }

