@@ -8,7 +8,7 @@ import Testing
     let now = Fixtures.base + 1000
 
     @Test func aCopyKeptCurrentFromTheJournalHoldsWhatTheCoreHolds() {
-        var rng = SplitMix64(seed: 21)
+        var rng = SeededRandom(seed: 21)
         var core = MergeCore(futureToleranceMillis: 0)
         core.journalIndexChanges()
         var copy = core.reconciliation
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func aCoreThatIsNotAskedToJournalKeepsNoChanges() {
-        var rng = SplitMix64(seed: 22)
+        var rng = SeededRandom(seed: 22)
         var core = MergeCore()
         _ = core.merge(Fixtures.meta(author: 1, kind: .card, key: Array("fn".utf8),
                                      stamp: HLCStamp(millis: now, counter: 0), id: Fixtures.id(&rng)), physicalMillis: now)

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func refreshRunsNoTransactionWhenNoOtherProcessHasWritten() throws {
-        let store = try F.openStore(F.temporaryDirectory())
+        let store = try F.openStore(try F.temporaryDirectory())
         _ = try store.write(F.card("fn", "Ada"), signingKey: F.key(1), physicalMillis: F.baseMillis)
         let before = try generation(store)
         try store.refresh(physicalMillis: F.baseMillis + 1_000)
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func refreshStillReloadsAfterAnotherProcessWrote() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let node = try F.openStore(dir)
         let cli = try F.openStore(dir)
         let written = try cli.write(F.card("fn", "Grace"), signingKey: F.key(2), physicalMillis: F.baseMillis)
@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func releaseDueRunsNoTransactionWhileNothingIsDue() throws {
-        let store = try F.openStore(F.temporaryDirectory())
+        let store = try F.openStore(try F.temporaryDirectory())
         let future = try F.sign(F.card("fn", "Later"), F.key(3), millis: F.baseMillis + 3_600_000)
         #expect(try Ingestor(store: store).ingest([future.encoded], physicalMillis: F.baseMillis).map(\.outcome) == [.quarantined])
         let before = try generation(store)
@@ -53,7 +53,7 @@ import Testing
     typealias F = StoreFixtures
 
     @Test func theIndexReadAfterEachBatchIsTheOneAFreshOpenBuilds() throws {
-        let dir = F.temporaryDirectory()
+        let dir = try F.temporaryDirectory()
         let store = try F.openStore(dir)
         let ingestor = Ingestor(store: store)
         for batch in 0..<6 {
