@@ -22,6 +22,7 @@ extension GossipInstance {
         recall(slot)
         members[slot].endpointStamp = entry.stamp
         members[slot].advertised = usableCandidates(info.addresses)
+        members[slot].relays = Self.relayKeys(info.addresses)
         members[slot].nextCandidate = 0
         updateCandidates(slot)
         verify(slot)
@@ -33,7 +34,7 @@ extension GossipInstance {
         let candidates = usableAddresses(members[slot].advertised)
         members[slot].candidates = candidates
         if members[slot].reflexive.map(candidates.contains) == true { members[slot].reflexive = nil }
-        if let verified = members[slot].verified, !members[slot].mayVerify(verified) {
+        if let verified = members[slot].verified, !mayVerify(slot, verified) {
             members[slot].verified = nil
             members[slot].path = .direct
             members[slot].unverifiedSince = now
@@ -92,7 +93,9 @@ extension GossipInstance {
             return
         }
         let m = members[slot]
-        guard m.verified == nil, !m.isForgotten, !m.candidates.contains(source), m.reflexive != source else { return }
+        // A relay path is held as a circuit, never taken as a reflexive address.
+        guard !source.isRelayed, m.verified == nil, !m.isForgotten, !m.candidates.contains(source), m.reflexive != source
+        else { return }
         members[slot].reflexive = source
         members[slot].nextCandidate = 0
         verify(slot)

@@ -197,6 +197,8 @@ public final class Simulator {
                 continue
             case .publishObserved(let observed):
                 publish(i, observed: observed)
+            case .forward, .publishRelays:
+                continue
             }
         }
     }

@@ -50,6 +50,9 @@ actor NodeDriver {
     var sendFailureLog = SendFailureLog()
     /// Present while the node runs with `--discover`.
     var discovery: DiscoveryState?
+    /// What the engine last asked to publish in this node's endpoint (§11.7, §11.9.5).
+    var observedAddress: PeerAddress?
+    var relayAddresses: [NodeAddress] = []
 
     init(home: GrapevineHome, options: NodeOptions, signingKey: Ed25519.SigningKey, store: Store,
          endpoint: SignedEntry, advertised: [NodeAddress], network: LocalNetwork, listenDescription: String,
@@ -126,6 +129,7 @@ actor NodeDriver {
     func receive(_ bytes: [UInt8], from source: PeerAddress) -> [OutgoingDatagram] {
         counters.datagramsIn += 1
         counters.bytesIn += bytes.count
+        if RelayFrame.isRelayFrame(bytes) { return receiveRelayFrame(bytes, from: source) }
         switch opener.open(bytes, source: IPText.format(source.ip), nowMillis: now) {
         case .failure(let reason):
             counters.drop(reason.rawValue)
@@ -209,9 +213,10 @@ actor NodeDriver {
                         logger.warning("payload too large to seal", metadata: ["peer": "\(recipient.fingerprint)"])
                         continue
                     }
+                    let datagram = wire(sealed, to: address)
                     counters.datagramsOut += 1
-                    counters.bytesOut += sealed.count
-                    out.append(OutgoingDatagram(bytes: sealed, address: address))
+                    counters.bytesOut += datagram.bytes.count
+                    out.append(datagram)
                 case .schedule(let at):
                     nextWake = at
                 case .ingest(let entries, let sender):
@@ -232,7 +237,13 @@ actor NodeDriver {
                         noteOtherVersion(sender, version: version, from: source)
                     }
                 case .publishObserved(let observed):
-                    if let entry = publishEndpoint(observed: observed) { pending.append(.localEntry(entry)) }
+                    observedAddress = observed
+                    if let entry = publishEndpoint() { pending.append(.localEntry(entry)) }
+                case .forward(let frame, let address):
+                    if let datagram = forwardFrame(frame, to: address) { out.append(datagram) }
+                case .publishRelays(let relays):
+                    relayAddresses = relays
+                    if let entry = publishEndpoint() { pending.append(.localEntry(entry)) }
                 }
             }
         }
@@ -249,18 +260,21 @@ actor NodeDriver {
         ])
     }
 
-    /// Signs a new endpoint entry: the advertised addresses, and the observed one (PROTOCOL.md
-    /// §11.7) when it fits and differs from them.
-    private func publishEndpoint(observed: PeerAddress?) -> SignedEntry? {
-        var addresses = advertised
-        if let observed, !addresses.contains(where: { PeerAddress($0) == observed }) {
-            addresses = Array(addresses.prefix(Limits.maxAddresses - 1))
-                + [NodeAddress(ip: observed.ip, port: observed.port, origin: .observed)]
+    /// Signs a new endpoint entry: the advertised addresses, the observed one (PROTOCOL.md
+    /// §11.7) when it differs from them, and the home relays' relay addresses (§11.9.5) after them.
+    private func publishEndpoint() -> SignedEntry? {
+        var extra: [NodeAddress] = []
+        if let observed = observedAddress, !advertised.contains(where: { PeerAddress($0) == observed }) {
+            extra.append(NodeAddress(ip: observed.ip, port: observed.port, origin: .observed))
         }
+        extra += relayAddresses
+        let addresses = Array(advertised.prefix(max(0, Limits.maxAddresses - extra.count))) + extra
+        let observed = observedAddress
         do {
             let entry = try store.write(.endpoint(EndpointInfo(addresses: addresses)), signingKey: signingKey,
                                         physicalMillis: now)
-            logger.info("endpoint published", metadata: ["observed": "\(observed.map { "\($0)" } ?? "-")"])
+            logger.info("endpoint published", metadata: ["observed": "\(observed.map { "\($0)" } ?? "-")",
+                                                         "relays": "\(relayAddresses.count)"])
             return entry
         } catch {
             logger.error("could not publish the endpoint", metadata: ["error": "\(error)"])
@@ -345,7 +359,7 @@ actor NodeDriver {
             advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
             members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex,
             entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability),
-            discovery: discoveryStatus())
+            discovery: discoveryStatus(), relay: relayStatus())
         do {
             try status.write(home: home)
         } catch {
@@ -355,7 +369,9 @@ actor NodeDriver {
 
     private func savePeersIfChanged() {
         let peers = engine.membership.compactMap { change -> KnownPeer? in
-            guard change.status == .alive || change.status == .suspect, let address = change.verified else { return nil }
+            // A relay path's circuit does not outlive this run.
+            guard change.status == .alive || change.status == .suspect, let address = change.verified, !address.isRelayed
+            else { return nil }
             return KnownPeer(identity: change.member, address: address)
         }.sorted { $0.identity < $1.identity }
         guard peers != savedPeers else { return }
