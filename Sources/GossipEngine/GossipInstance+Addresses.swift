@@ -86,6 +86,8 @@ extension GossipInstance {
     /// limits) and verify for itself. Senders not yet known are remembered briefly, since their
     /// endpoint entry usually arrives in the same datagram.
     mutating func noteSource(_ source: PeerAddress, of sender: PublicIdentity) {
+        // A relay path is held as a circuit, never taken as a reflexive address.
+        guard !source.isRelayed else { return }
         guard let slot = slots[sender] else {
             unknownSources.removeAll { $0.member == sender }
             unknownSources.append((sender, source))
@@ -93,8 +95,7 @@ extension GossipInstance {
             return
         }
         let m = members[slot]
-        // A relay path is held as a circuit, never taken as a reflexive address.
-        guard !source.isRelayed, m.verified == nil, !m.isForgotten, !m.candidates.contains(source), m.reflexive != source
+        guard m.verified == nil, !m.isForgotten, !m.candidates.contains(source), m.reflexive != source
         else { return }
         members[slot].reflexive = source
         members[slot].nextCandidate = 0

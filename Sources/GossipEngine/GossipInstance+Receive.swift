@@ -49,9 +49,11 @@ extension GossipInstance {
         }
     }
 
-    /// Whether `address` is the verified address of `member`: a ping sent there was answered by it.
+    /// Whether `address` is the verified address of `member`: a ping sent there was answered by
+    /// it. Any verified relay path to it counts (§11.9.6): each end may use another of them.
     func isVerified(_ member: PublicIdentity, at address: PeerAddress) -> Bool {
-        slots[member].map { members[$0].verified == address } ?? false
+        guard let slot = slots[member] else { return false }
+        return members[slot].verified == address || (members[slot].verified != nil && isVerifiedRelayPath(address, to: member))
     }
 
     /// A round trip that began at `sentAt` ended now: smoothed as TCP does (7/8 old, 1/8 new).

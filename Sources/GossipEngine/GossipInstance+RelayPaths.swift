@@ -15,6 +15,11 @@ extension GossipInstance {
         relaying.circuits.filter { $0.peer == member }.map(\.path)
     }
 
+    /// Whether `address` is a relay path to `member` on which a ping was acked by it.
+    func isVerifiedRelayPath(_ address: PeerAddress, to member: PublicIdentity) -> Bool {
+        address.isRelayed && relaying.circuits.contains { $0.peer == member && $0.path == address && $0.verifiedAt != nil }
+    }
+
     /// Whether a ping to `address` answered from there verifies the member at `slot`: one of its
     /// addresses, its reflexive address, or a relay path this node holds to it.
     func mayVerify(_ slot: Int, _ address: PeerAddress) -> Bool {
