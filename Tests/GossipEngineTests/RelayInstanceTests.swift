@@ -304,6 +304,24 @@ import Testing
         #expect(a.circuitPeer(0x11, relayAddress: address(relayIP)) == nil)
     }
 
+    @Test func everyVerifiedRelayPathOfAMemberCountsAsVerifiedSoAnswersOnItCarryEntries() throws {
+        let ids = try #require(Self.ids)
+        var a = try requester(ids)
+        _ = ticks(&a, from: t0, seconds: 2, answer: requesterRelays(ids))
+        let first = openCircuit(&a, ids, relay: 0, circuit: 0x11, at: t0 + 2100)
+        let second = openCircuit(&a, ids, relay: 3, circuit: 0x22, at: t0 + 2200)
+        #expect(a.membership.first { $0.member == ids.identities[1] }?.verified == first)
+        let card = try SignedEntry.sign(.card(CardUpdate(field: "note", values: [CardItem("hello")])),
+                                        stamp: HLCStamp(millis: t0, counter: 0), with: ids.keys[2])
+        _ = a.handle(.localEntry(card), now: t0 + 2300, store: store)
+        var ping = GossipMessage()
+        ping.ping = 5
+        let answer = sends(a.handle(datagram(ping, from: second, ids.identities[1]), now: t0 + 2301, store: store))
+            .first { $0.message.ack == 5 }
+        #expect(answer?.to == second, "the reply goes back on the path the ping came on")
+        #expect(answer?.message.entries == [card.encoded], "the other end may use its other verified relay path")
+    }
+
     @Test func aRelayedMemberIsStillTriedAtItsUDPAddressesAndMovesToADirectPathThatAnswers() throws {
         let ids = try #require(Self.ids)
         let peerIP: [UInt8] = [198, 18, 2, 4]
