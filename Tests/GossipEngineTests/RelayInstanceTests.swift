@@ -288,12 +288,17 @@ import Testing
         #expect(member.status == .alive)
     }
 
+    /// Both relays' circuits to the home, each verified by an ack: the first one is its path.
+    func openBothCircuits(_ a: inout GossipInstance<SeededRandom>, _ ids: SimIdentities) -> (PeerAddress, PeerAddress) {
+        _ = ticks(&a, from: t0, seconds: 2, answer: requesterRelays(ids))
+        return (openCircuit(&a, ids, relay: 0, circuit: 0x11, at: t0 + 2100),
+                openCircuit(&a, ids, relay: 3, circuit: 0x22, at: t0 + 2200))
+    }
+
     @Test func aRelayDeclaredDeadTakesItsCircuitsAndItsMembersMoveToTheOtherPathNotSuspect() throws {
         let ids = try #require(Self.ids)
         var a = try requester(ids)
-        _ = ticks(&a, from: t0, seconds: 2, answer: requesterRelays(ids))
-        let first = openCircuit(&a, ids, relay: 0, circuit: 0x11, at: t0 + 2100)
-        let second = openCircuit(&a, ids, relay: 3, circuit: 0x22, at: t0 + 2200)
+        let (first, second) = openBothCircuits(&a, ids)
         #expect(a.membership.first { $0.member == ids.identities[1] }?.verified == first)
         let dead = MemberUpdate(member: ids.identities[0], status: .dead, incarnation: 99)
         var gossip = GossipMessage()
@@ -307,9 +312,7 @@ import Testing
     @Test func everyVerifiedRelayPathOfAMemberCountsAsVerifiedSoAnswersOnItCarryEntries() throws {
         let ids = try #require(Self.ids)
         var a = try requester(ids)
-        _ = ticks(&a, from: t0, seconds: 2, answer: requesterRelays(ids))
-        let first = openCircuit(&a, ids, relay: 0, circuit: 0x11, at: t0 + 2100)
-        let second = openCircuit(&a, ids, relay: 3, circuit: 0x22, at: t0 + 2200)
+        let (first, second) = openBothCircuits(&a, ids)
         #expect(a.membership.first { $0.member == ids.identities[1] }?.verified == first)
         let card = try SignedEntry.sign(.card(CardUpdate(field: "note", values: [CardItem("hello")])),
                                         stamp: HLCStamp(millis: t0, counter: 0), with: ids.keys[2])
