@@ -59,7 +59,7 @@ bench-sim: bench-sim-nat
 fuzz: deps
 	scripts/fuzz $(FUZZ_SECONDS)
 
-## faults: all eleven fault scenarios on network namespaces (root), then every fuzz target for
+## faults: all twelve fault scenarios on network namespaces (root), then every fuzz target for
 ## FAULTS_FUZZ_SECONDS; figures in docs/reliability.json (see docs/RELIABILITY.md)
 faults: deps
 	$(SWIFT) build --product grapevine

@@ -1,12 +1,14 @@
 import Foundation
 
 /// The fault scenarios of docs/RELIABILITY.md. `make test` runs loss30, partition, crash, liar,
-/// nat-cone, nat-cone-one-public, nearby and nearby-lan; `make faults` runs all eleven.
+/// nat-cone, nat-cone-one-public, nat-symmetric, nearby and nearby-lan; `make faults` runs all twelve.
 public enum Scenario: String, CaseIterable, Sendable {
     case loss30, partition, crash, skew, flood, liar
     /// Homes behind endpoint-independent NATs with two public nodes, and again with one.
     case natCone = "nat-cone"
     case natConeOnePublic = "nat-cone-one-public"
+    /// The nat-cone lab plus a home behind a symmetric router, reached through relays.
+    case natSymmetric = "nat-symmetric"
     /// Routers with 15-s UDP timeouts and 60-s node intervals: an edit after 2 idle minutes
     /// reaches every home with keepalives, and not without.
     case natKeepalive = "nat-keepalive"
@@ -44,7 +46,7 @@ public enum Scenario: String, CaseIterable, Sendable {
         case .skew: hosts = 4
         case .liar: hosts = 5; extra = [100, 200]
         case .nearby: hosts = 4; extra = [NearbyScenario.floodHost]
-        case .natCone, .natConeOnePublic, .natKeepalive, .nearbyLAN: hosts = 0
+        case .natCone, .natConeOnePublic, .natSymmetric, .natKeepalive, .nearbyLAN: hosts = 0
         }
         if self == .flood { extra = [100] }
         let network = try LabNetwork(rawValue, hosts: hosts, extraHosts: extra, binaries: binaries, say: say)
@@ -58,7 +60,7 @@ public enum Scenario: String, CaseIterable, Sendable {
             case .flood: outcome = try FloodScenario(network: network).run()
             case .liar: outcome = try LiarScenario(network: network).run()
             case .nearby: outcome = try NearbyScenario(network: network).run()
-            case .natCone, .natConeOnePublic, .natKeepalive, .nearbyLAN: break
+            case .natCone, .natConeOnePublic, .natSymmetric, .natKeepalive, .nearbyLAN: break
             }
         } catch {
             outcome.failures.append("\(error)")
@@ -78,6 +80,7 @@ public enum Scenario: String, CaseIterable, Sendable {
         switch self {
         case .natCone: { try NATConeScenario(publicHosts: 2, say: say, binaries: binaries).run() }
         case .natConeOnePublic: { try NATConeScenario(publicHosts: 1, say: say, binaries: binaries).run() }
+        case .natSymmetric: { try NATSymmetricScenario(say: say, binaries: binaries).run() }
         case .natKeepalive: { try NATKeepaliveScenario(say: say, binaries: binaries).run() }
         case .nearbyLAN: { try NearbyHomeLANScenario(say: say, binaries: binaries).run() }
         default: nil

@@ -64,6 +64,12 @@ public struct GossipConfig: Sendable, Equatable {
     public var punchAttempts = 3
     public var punchIntervalMillis: UInt64 = 10_000
     public var maxPendingPunches = 16
+    /// Whether this node relays for others once it is public and confirmed (PROTOCOL.md §11.9).
+    public var relayEnabled = true
+    /// The bounds this node keeps as a relay (§11.9.3).
+    public var relayBounds = RelayBounds()
+    /// Home relays a node behind a symmetric NAT keeps (§11.9.5).
+    public var homeRelays = 2
     /// Observations of this node's address kept, one per observer, newest first.
     public var maxObservations = 16
     /// A ping from an IP this node has not sent to within this long shows it reachable unasked.

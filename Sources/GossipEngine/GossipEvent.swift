@@ -19,6 +19,10 @@ public enum GossipEvent: Sendable {
     case join(SignedEntry)
     /// Leave the group: tell peers, then stop probing and gossiping.
     case leave
+    /// A relay frame of type 1 (to this node as a relay) on `circuit`, its header checked
+    /// (PROTOCOL.md §11.9.1): `forwarded` is the same frame with type 2, `innerSender` the carried
+    /// datagram's cleartext sender key, `source` where it came from.
+    case relayFrame(forwarded: [UInt8], circuit: UInt64, innerSender: [UInt8], from: PeerAddress)
 }
 
 /// What the engine asks its shell to do.
@@ -41,6 +45,11 @@ public enum GossipDirective: Sendable, Equatable {
     /// Sign a new endpoint entry that lists this observed address beside the interface and
     /// forwarded ones (nil: none), and feed it back as `.localEntry` (PROTOCOL.md §11.7).
     case publishObserved(PeerAddress?)
+    /// As a relay: send this relay frame (type 2, otherwise the bytes received) to `address`.
+    case forward([UInt8], to: PeerAddress)
+    /// Sign a new endpoint entry that lists these relay addresses (kind 2, origin 4) after the
+    /// other addresses (empty: none), and feed it back as `.localEntry` (PROTOCOL.md §11.9.5).
+    case publishRelays([NodeAddress])
 }
 
 /// A member's liveness as this node believes it (SWIM with Lifeguard).

@@ -22,6 +22,7 @@ extension GossipInstance {
         recall(slot)
         members[slot].endpointStamp = entry.stamp
         members[slot].advertised = usableCandidates(info.addresses)
+        members[slot].relays = Self.relayKeys(info.addresses)
         members[slot].nextCandidate = 0
         updateCandidates(slot)
         verify(slot)
@@ -33,7 +34,7 @@ extension GossipInstance {
         let candidates = usableAddresses(members[slot].advertised)
         members[slot].candidates = candidates
         if members[slot].reflexive.map(candidates.contains) == true { members[slot].reflexive = nil }
-        if let verified = members[slot].verified, !members[slot].mayVerify(verified) {
+        if let verified = members[slot].verified, !mayVerify(slot, verified) {
             members[slot].verified = nil
             members[slot].path = .direct
             members[slot].unverifiedSince = now
@@ -85,6 +86,8 @@ extension GossipInstance {
     /// limits) and verify for itself. Senders not yet known are remembered briefly, since their
     /// endpoint entry usually arrives in the same datagram.
     mutating func noteSource(_ source: PeerAddress, of sender: PublicIdentity) {
+        // A relay path is held as a circuit, never taken as a reflexive address.
+        guard !source.isRelayed else { return }
         guard let slot = slots[sender] else {
             unknownSources.removeAll { $0.member == sender }
             unknownSources.append((sender, source))
@@ -92,7 +95,8 @@ extension GossipInstance {
             return
         }
         let m = members[slot]
-        guard m.verified == nil, !m.isForgotten, !m.candidates.contains(source), m.reflexive != source else { return }
+        guard m.verified == nil, !m.isForgotten, !m.candidates.contains(source), m.reflexive != source
+        else { return }
         members[slot].reflexive = source
         members[slot].nextCandidate = 0
         verify(slot)

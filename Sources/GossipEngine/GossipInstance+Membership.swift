@@ -13,8 +13,9 @@ extension GossipInstance {
                 guard members[slot].isReachable, let address = members[slot].verified else { continue }
                 let scale = UInt64(1 + localHealth)
                 let sequence = nextSequenceNumber()
-                probe = Probe(target: slot, sequence: sequence, sentAt: now, pingDeadline: now + config.pingTimeoutMillis * scale,
-                              endsAt: now + config.probeIntervalMillis * scale)
+                let pingDeadline = now + pingTimeout(to: address) * scale
+                probe = Probe(target: slot, sequence: sequence, sentAt: now, pingDeadline: pingDeadline,
+                              endsAt: max(now + config.probeIntervalMillis * scale, pingDeadline + config.pingTimeoutMillis))
                 var ping = GossipMessage()
                 ping.ping = sequence
                 send(ping, to: address, recipient: members[slot].identity, piggyback: true)
@@ -37,6 +38,7 @@ extension GossipInstance {
     mutating func requestIndirectPings(for current: Probe) -> Int {
         let target = members[current.target].identity
         let helpers = randomReachable(count: config.indirectProbes, excluding: current.target)
+        pingOtherRelayPaths(of: current.target, sequence: current.sequence)
         for slot in helpers {
             guard let address = members[slot].verified else { continue }
             var request = GossipMessage()
@@ -208,6 +210,7 @@ extension GossipInstance {
         if members[slot].isLive { liveCount += 1 }
         if status == .suspect { suspects.append(slot) }
         if status != .suspect { members[slot].suspectors = [] }
+        if status == .dead || status == .left { dropCircuits(at: was.identity) }
     }
 
     /// Adds a member; when the table is full, an evictable member makes room, or nothing is added.
@@ -265,7 +268,9 @@ extension GossipInstance {
     /// sent this interval's ping.
     mutating func verify(_ slot: Int) {
         let m = members[slot]
-        let order = m.reflexive.map { [$0] + m.candidates.filter { $0 != m.reflexive } } ?? m.candidates
+        // Relay paths held to it come last (§11.3's order), after every UDP address.
+        let udp = m.reflexive.map { [$0] + m.candidates.filter { $0 != m.reflexive } } ?? m.candidates
+        let order = udp + relayPaths(of: m.identity)
         guard !isLeaving, m.verified == nil, m.isLive, !order.isEmpty else { return }
         if let last = m.lastVerificationAt, now < last + config.probeIntervalMillis { return }
         let address = order[m.nextCandidate % order.count]

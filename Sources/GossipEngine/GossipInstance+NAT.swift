@@ -14,7 +14,7 @@ extension GossipInstance {
     /// A verified peer acked with the address it saw this node at. Observations over a private
     /// path (a LAN) say nothing about the NAT and are ignored.
     mutating func observe(_ observed: PeerAddress, by observer: PublicIdentity, at source: PeerAddress) {
-        guard isVerified(observer, at: source), network.scope(source.ip) == .global,
+        guard !source.isRelayed, isVerified(observer, at: source), network.scope(source.ip) == .global,
               network.scope(observed.ip) == .global else { return }
         observations.removeAll { $0.observer == observer }
         observations.insert(Observation(observer: observer, observerIP: source.ip, observed: observed, at: now), at: 0)
@@ -56,7 +56,8 @@ extension GossipInstance {
     /// says nothing about a NAT), and only toward a verified address or when the ping was at
     /// least as large as the ack will be (§11.2: never more than what asked for it).
     func observedForAck(_ source: PeerAddress, sender: PublicIdentity, pingSize: Int, ack: GossipMessage) -> PeerAddress? {
-        guard network.scope(source.ip) == .global else { return nil }
+        // Never over a relay path (§11.9.1): the relay's address says nothing about the pinger.
+        guard !source.isRelayed, network.scope(source.ip) == .global else { return nil }
         if isVerified(sender, at: source) { return source }
         var with = ack
         with.observed = source
@@ -69,7 +70,7 @@ extension GossipInstance {
     /// a public one off its own subnets, shows that strangers can reach it unasked. The IP, not
     /// the address: a router that filters by address alone admits any port of an IP it sent to.
     mutating func noteUnaskedPing(from source: PeerAddress) {
-        guard confirmedAt == nil, network.scope(source.ip) == .global, !network.isOnLink(source.ip),
+        guard confirmedAt == nil, !source.isRelayed, network.scope(source.ip) == .global, !network.isOnLink(source.ip),
               !recentlySent(to: source.ip) else { return }
         confirmedAt = now
     }

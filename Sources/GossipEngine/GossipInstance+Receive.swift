@@ -40,6 +40,7 @@ extension GossipInstance {
         if let punch = message.punch { acceptPunch(punch, from: source, sender: sender) }
         if let request = message.dialbackRequest { passOnDialback(request, from: source, sender: sender) }
         if let request = message.dialback { dialBack(request, from: source, sender: sender) }
+        if let control = message.relay { receiveRelayControl(control, from: source, sender: sender) }
         // Answers that can be larger than what asked for them go only to a verified address: a
         // source address can be forged, and the answer would then hit whoever owns it.
         guard isVerified(sender, at: source) else { return }
@@ -51,9 +52,11 @@ extension GossipInstance {
         }
     }
 
-    /// Whether `address` is the verified address of `member`: a ping sent there was answered by it.
+    /// Whether `address` is the verified address of `member`: a ping sent there was answered by
+    /// it. Any verified relay path to it counts (§11.9.6): each end may use another of them.
     func isVerified(_ member: PublicIdentity, at address: PeerAddress) -> Bool {
-        slots[member].map { members[$0].verified == address } ?? false
+        guard let slot = slots[member] else { return false }
+        return members[slot].verified == address || (members[slot].verified != nil && isVerifiedRelayPath(address, to: member))
     }
 
     /// A round trip that began at `sentAt` ended now: smoothed as TCP does (7/8 old, 1/8 new).
@@ -79,22 +82,33 @@ extension GossipInstance {
         if var current = probe, current.sequence == sequence, !current.acked {
             current.acked = true
             probe = current
-            if sender == members[current.target].identity {
-                // Only a direct ack measures the round trip; a relayed one took two.
+            if sender == members[current.target].identity, !source.isRelayed {
+                // Only a direct ack measures the round trip; one passed on by a helper or a
+                // relay took two.
                 noteRoundTrip(since: current.sentAt)
             }
             localHealth = max(0, localHealth - 1)
-            if members[current.target].verified == source { members[current.target].roundTripMillis = now - current.sentAt }
+            if sender == members[current.target].identity { probeAcked(current.target, on: source, since: current.sentAt) }
+            if members[current.target].verified == source, !source.isRelayed {
+                members[current.target].roundTripMillis = now - current.sentAt
+            }
         }
         if let i = verifications.firstIndex(where: { $0.sequence == sequence }) {
             let pending = verifications[i]
             // Verified only when the member itself answered from the very address that was pinged.
             if pending.member == sender, pending.address == source, let slot = slots[sender] {
                 verifications.remove(at: i)
-                members[slot].roundTripMillis = now - pending.sentAt
-                if members[slot].verified != source, members[slot].mayVerify(source) {
+                if source.isRelayed {
+                    relayPathAcked(source, since: pending.sentAt)
+                } else {
+                    members[slot].roundTripMillis = now - pending.sentAt
+                }
+                // A relay path is taken only by a member with no path; a UDP address always
+                // replaces a relay path (§11.9.7).
+                if members[slot].verified != source, mayVerify(slot, source),
+                   !source.isRelayed || members[slot].verified == nil {
                     members[slot].verified = source
-                    members[slot].path = pending.punched ? .punched : .direct
+                    members[slot].path = source.isRelayed ? .relayed : pending.punched ? .punched : .direct
                     members[slot].firstTriedAt = nil
                     verifiedHosts.insert(source.ip)
                     addToProbeRound(slot)
@@ -120,10 +134,11 @@ extension GossipInstance {
         }
         let sequence = nextSequenceNumber()
         relays.append(RelayedPing(sequence: sequence, originSequence: originSequence, origin: origin,
-                            originIdentity: originIdentity, deadline: now + config.pingTimeoutMillis))
+                            originIdentity: originIdentity, deadline: now + pingTimeout(to: address)))
         var ping = GossipMessage()
         ping.ping = sequence
         send(ping, to: address, recipient: target, piggyback: true)
+        pingOtherRelayPaths(of: slot, sequence: sequence)
     }
 
     mutating func expireRelaysAndVerifications() {

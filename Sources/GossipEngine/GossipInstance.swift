@@ -59,6 +59,8 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var punchWindowEnds: UInt64 = 0
     var punchesRelayed: [PublicIdentity: Int] = [:]
     var nextKeepaliveAt: UInt64 = 0
+    /// Relaying for others, home relays and circuits (PROTOCOL.md §11.9).
+    var relaying = RelayState()
     var queue: BroadcastQueue
     var forwarding: ForwardingBudget
     var piggybackBudget: PiggybackBudget
@@ -173,6 +175,8 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             announceSelf()
         case .leave:
             leave()
+        case .relayFrame(let forwarded, let circuit, let innerSender, let source):
+            forwardRelayFrame(forwarded, circuit: circuit, innerSender: innerSender, from: source)
         }
         runTimers(store: store)
         scheduleNextWake()
@@ -204,6 +208,9 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             requestDialback()
             pruneSentTo()
             reconnect()
+            maintainHomeRelays()
+            maintainCircuits()
+            tryDirectPaths()
         }
         if !pendingPunches.isEmpty { runPunches() }
         if now >= nextKeepaliveAt {

@@ -19,6 +19,11 @@ struct Member: Sendable {
     /// candidates (it sits behind a NAT): tried first, verified here only, never gossiped.
     var reflexive: PeerAddress?
     var verified: PeerAddress?
+    /// The relays its endpoint lists (relay addresses, PROTOCOL.md §11.9.5): where a circuit to it
+    /// can be opened.
+    var relays: [PublicIdentity] = []
+    /// When this node last tried a UDP address of it while its path is relayed (§11.9.7).
+    var lastUpgradeAt: UInt64?
     /// How the verified address was found.
     var path: MemberPath = .direct
     /// The last round trip of a ping to it, for timing punches.
@@ -58,15 +63,19 @@ struct Member: Sendable {
     /// Every address a ping from this node may verify: candidates and the reflexive one.
     func mayVerify(_ address: PeerAddress) -> Bool { address == reflexive || candidates.contains(address) }
 
+    /// Whether its current path goes through a relay.
+    var isRelayed: Bool { verified?.isRelayed ?? false }
+
     var isLive: Bool { !isForgotten && (status == .alive || status == .suspect) }
     /// Probed, gossiped to and asked for help only when live and verified.
     var isReachable: Bool { isLive && verified != nil }
 }
 
 /// How this node reaches a member it verified: directly at an address the member listed or
-/// sent from, or through a hole punched with a mutual member's help (PROTOCOL.md §11.8).
+/// sent from, through a hole punched with a mutual member's help (PROTOCOL.md §11.8), or through
+/// a circuit at one of its relays (§11.9).
 public enum MemberPath: String, Sendable, Equatable {
-    case direct, punched
+    case direct, punched, relayed
 }
 
 /// A peer (docs/GLOSSARY.md): another node, by its identity and the address this node verified

@@ -53,4 +53,11 @@ public protocol DirectiveHost {
     /// Signs and stores a new endpoint entry listing `observed` beside the node's own addresses
     /// (PROTOCOL.md §11.7); nil when none was written.
     mutating func publishEndpoint(observed: PeerAddress?) -> SignedEntry?
+
+    /// Signs and stores a new endpoint entry listing this node's home relays as relay addresses
+    /// (PROTOCOL.md §11.9.5), beside the rest; nil when none was written.
+    mutating func publishEndpoint(relays: [NodeAddress]) -> SignedEntry?
+
+    /// As a relay: sends a relay frame the engine let through on to `address` unopened (§11.9.1).
+    mutating func forward(_ frame: [UInt8], to address: PeerAddress)
 }

@@ -50,6 +50,10 @@ public struct DirectiveInterpreter<Random: RandomNumberGenerator> {
             host.refused(error, from: source, sender: sender)
         case .publishObserved(let observed):
             if let entry = host.publishEndpoint(observed: observed) { handle(.localEntry(entry), now: now, host: &host) }
+        case .publishRelays(let relays):
+            if let entry = host.publishEndpoint(relays: relays) { handle(.localEntry(entry), now: now, host: &host) }
+        case .forward(let frame, let address):
+            host.forward(frame, to: address)
         }
     }
 }

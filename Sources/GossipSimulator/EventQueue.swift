@@ -4,6 +4,8 @@ import GrapevineCore
 /// What the simulator does at a moment of virtual time.
 enum SimEvent {
     case deliver(node: Int, payload: [UInt8], from: PeerAddress, sender: Int)
+    /// A relay frame (`SimRelayFrame`) arriving at a node from `from`.
+    case deliverFrame(node: Int, frame: [UInt8], from: PeerAddress)
     case wake(node: Int, generation: UInt64)
 }
 

@@ -24,5 +24,17 @@ struct SimHost: DirectiveHost {
 
     func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {}
 
-    func publishEndpoint(observed: PeerAddress?) -> SignedEntry? { simulator.publish(node, observed: observed) }
+    func publishEndpoint(observed: PeerAddress?) -> SignedEntry? {
+        simulator.observedOf[node] = observed
+        return simulator.publish(node)
+    }
+
+    func publishEndpoint(relays: [NodeAddress]) -> SignedEntry? {
+        simulator.relaysOf[node] = relays
+        return simulator.publish(node)
+    }
+
+    func forward(_ frame: [UInt8], to address: PeerAddress) {
+        simulator.carry(from: node, bytes: frame.count, to: address) { .deliverFrame(node: $0, frame: frame, from: $1) }
+    }
 }

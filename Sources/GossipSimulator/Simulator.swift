@@ -44,6 +44,10 @@ public final class Simulator {
     private var restarts = 0
     /// The home routers, when `ids` puts nodes behind NATs.
     private var routers: SimRouters?
+    /// By node: the observed address and relay addresses its engine last asked to publish.
+    /// What each node's engine last asked it to list in its endpoint beside its own address.
+    var observedOf: [PeerAddress?]
+    var relaysOf: [[NodeAddress]]
 
     /// Bytes sent and received per node per 100 ms since `statsStart` (see `peakWindow`).
     public private(set) var bytesOut: [[Int]]
@@ -77,6 +81,8 @@ public final class Simulator {
         bytesOut = Array(repeating: [], count: n)
         bytesIn = Array(repeating: [], count: n)
         statsStart = ids.start
+        observedOf = Array(repeating: nil, count: n)
+        relaysOf = Array(repeating: [], count: n)
         if !ids.nat.isEmpty { routers = SimRouters(types: ids.nat, mappingTimeoutMillis: mappingTimeoutMillis) }
         for (i, address) in ids.addresses.enumerated() where ids.nat.isEmpty || ids.nat[i] == .none { nodeAt[address] = i }
         for entry in ids.endpoints { verified[entry.encoded] = entry }
@@ -136,6 +142,10 @@ public final class Simulator {
                 guard interpreters[node] != nil else { continue }
                 bytesIn[node].add(payload.count, at: bucket(now))
                 step(node, .datagram(payload, from: source, sender: ids.identities[sender]))
+            case .deliverFrame(let node, let frame, let source):
+                guard interpreters[node] != nil else { continue }
+                bytesIn[node].add(frame.count, at: bucket(now))
+                receiveFrame(node, frame, from: source)
             }
         }
         now = max(now, time)
@@ -215,10 +225,14 @@ public final class Simulator {
         return entry
     }
 
-    /// A node signs and stores a new endpoint that adds its observed address, as the node shell does.
-    func publish(_ i: Int, observed: PeerAddress?) -> SignedEntry? {
+    /// A node signs and stores a new endpoint that adds its observed address and its relay
+    /// addresses, as the node shell does.
+    func publish(_ i: Int) -> SignedEntry? {
         var addresses = [NodeAddress(ip: ids.addresses[i].ip, port: ids.addresses[i].port, origin: .interface)]
-        if let observed { addresses.append(NodeAddress(ip: observed.ip, port: observed.port, origin: .observed)) }
+        if let observed = observedOf[i] {
+            addresses.append(NodeAddress(ip: observed.ip, port: observed.port, origin: .observed))
+        }
+        addresses += relaysOf[i]
         let stamp = clocks[i].tick(physicalMillis: wallMillis(i))
         guard let entry = try? SignedEntry.sign(.endpoint(EndpointInfo(addresses: addresses)), stamp: stamp, with: ids.keys[i])
         else { return nil }
@@ -227,9 +241,34 @@ public final class Simulator {
         return entry
     }
 
+    /// A payload to an address, or on a relay path inside a type 1 relay frame to the relay.
     func transmit(from i: Int, _ payload: [UInt8], to address: PeerAddress) {
+        if let circuit = address.circuit {
+            let frame = SimRelayFrame.encode(circuit: circuit, sender: ids.identities[i], payload: payload)
+            carry(from: i, bytes: frame.count, to: address.udp) { .deliverFrame(node: $0, frame: frame, from: $1) }
+        } else {
+            carry(from: i, bytes: payload.count, to: address) { .deliver(node: $0, payload: payload, from: $1, sender: i) }
+        }
+    }
+
+    /// A relay frame at a node: type 1 goes to its relay role; type 2 is opened only on a circuit
+    /// it holds at that relay and only when the carried sender is the circuit's other end.
+    private func receiveFrame(_ node: Int, _ frame: [UInt8], from source: PeerAddress) {
+        guard let (type, circuit, sender, payload) = SimRelayFrame.decode(frame) else { return }
+        if type == 1 {
+            step(node, .relayFrame(forwarded: SimRelayFrame.forwarded(frame), circuit: circuit, innerSender: sender,
+                                   from: source))
+            return
+        }
+        guard let peer = interpreters[node]?.engine.circuitPeer(circuit, relayAddress: source), peer.bytes == sender else { return }
+        step(node, .datagram(payload, from: PeerAddress(ip: source.ip, port: source.port, circuit: circuit), sender: peer))
+    }
+
+    /// Puts `bytes` from node `i` on the wire to `address`, through the NATs, with the link's loss,
+    /// duplication, latency and reordering; `event` is what arrives at the receiver from the source it sees.
+    func carry(from i: Int, bytes: Int, to address: PeerAddress, _ event: (Int, PeerAddress) -> SimEvent) {
         datagramsSent += 1
-        bytesOut[i].add(payload.count, at: bucket(now))
+        bytesOut[i].add(bytes, at: bucket(now))
         var source = ids.addresses[i]
         var target = nodeAt[address]
         if routers != nil {
@@ -250,7 +289,7 @@ public final class Simulator {
             if link.reordering > 0, Double.random(in: 0..<1, using: &random) < link.reordering {
                 delay += UInt64.random(in: 0...max(1, link.latencyMillis), using: &random)
             }
-            queue.push(.deliver(node: j, payload: payload, from: source, sender: i), at: now + max(1, delay))
+            queue.push(event(j, source), at: now + max(1, delay))
         }
     }
 
@@ -328,8 +367,8 @@ public final class Simulator {
 
     public func instance(_ i: Int) -> GossipInstance<SeededRandom>? { interpreters[i]?.engine }
 
-    /// The fraction of ordered pairs of `nodes` in which the first holds the second alive at a
-    /// verified address: a direct path, punched or not.
+    /// The fraction of ordered pairs of `nodes` in which the first holds the second alive over a
+    /// verified path: direct, punched or through a relay.
     public func directFraction(among nodes: [Int]) -> Double {
         var pairs = 0
         var direct = 0

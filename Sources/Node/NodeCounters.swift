@@ -20,6 +20,11 @@ public struct NodeCounters: Codable, Sendable, Equatable {
     public var sendFailed: [String: Int] = [:]
     /// Addresses of endpoint entries left out when learned, by kind (`broadcast` …).
     public var addressesIgnored: [String: Int] = [:]
+    /// Relay frames dropped by reason (PROTOCOL.md §11.9.1): their header, or at an end.
+    public var relayDrops: [String: Int] = [:]
+    /// Datagrams that came, and went, through a relay's circuit.
+    public var relayedIn = 0
+    public var relayedOut = 0
 
     public init() {}
 
@@ -36,6 +41,9 @@ public struct NodeCounters: Codable, Sendable, Equatable {
         localEntries = try c.decode(Int.self, forKey: .localEntries)
         sendFailed = try c.decodeIfPresent([String: Int].self, forKey: .sendFailed) ?? [:]
         addressesIgnored = try c.decodeIfPresent([String: Int].self, forKey: .addressesIgnored) ?? [:]
+        relayDrops = try c.decodeIfPresent([String: Int].self, forKey: .relayDrops) ?? [:]
+        relayedIn = try c.decodeIfPresent(Int.self, forKey: .relayedIn) ?? 0
+        relayedOut = try c.decodeIfPresent(Int.self, forKey: .relayedOut) ?? 0
     }
 
     mutating func drop(_ reason: String) {

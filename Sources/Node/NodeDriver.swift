@@ -139,6 +139,7 @@ actor NodeDriver {
     func receive(_ bytes: [UInt8], from source: PeerAddress) -> [OutgoingDatagram] {
         counters.datagramsIn += 1
         counters.bytesIn += bytes.count
+        if RelayFrame.isRelayFrame(bytes) { return receiveRelayFrame(bytes, from: source) }
         switch opener.open(bytes, source: IPText.format(source.ip), nowMillis: timerNow) {
         case .failure(let reason):
             counters.drop(reason.rawValue)
@@ -219,17 +220,23 @@ actor NodeDriver {
     private func finish(_ host: NodeHost) -> [OutgoingDatagram] {
         var out: [OutgoingDatagram] = []
         for send in host.sends {
-            if let reason = send.address.unusable(listensOnLoopback: options.gossip.listensOnLoopback) {
-                sendFailed("refused:" + reason.rawValue, to: send.address)
-                continue
+            switch send {
+            case .sealed(let payload, let address, let recipient):
+                if let reason = address.unusable(listensOnLoopback: options.gossip.listensOnLoopback) {
+                    sendFailed("refused:" + reason.rawValue, to: address)
+                    continue
+                }
+                guard let sealed = sealer.seal(payload, to: recipient) else {
+                    logger.warning("payload too large to seal", metadata: ["peer": "\(recipient.fingerprint)"])
+                    continue
+                }
+                let datagram = wire(sealed, to: address)
+                counters.datagramsOut += 1
+                counters.bytesOut += datagram.bytes.count
+                out.append(datagram)
+            case .forward(let frame, let address):
+                if let datagram = forwardFrame(frame, to: address) { out.append(datagram) }
             }
-            guard let sealed = sealer.seal(send.payload, to: send.recipient) else {
-                logger.warning("payload too large to seal", metadata: ["peer": "\(send.recipient.fingerprint)"])
-                continue
-            }
-            counters.datagramsOut += 1
-            counters.bytesOut += sealed.count
-            out.append(OutgoingDatagram(bytes: sealed, address: send.address))
         }
         if let wake = host.wake { nextWake = wake }
         if host.overflow > 0 { counters.entries["overflow", default: 0] += host.overflow }
@@ -335,7 +342,7 @@ actor NodeDriver {
             advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
             members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex,
             entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability),
-            discovery: discoveryStatus())
+            discovery: discoveryStatus(), relay: relayStatus())
         do {
             try status.write(home: home)
         } catch {
@@ -345,7 +352,9 @@ actor NodeDriver {
 
     private func savePeersIfChanged() {
         let peers = engine.membership.compactMap { change -> KnownPeer? in
-            guard change.status == .alive || change.status == .suspect, let address = change.verified else { return nil }
+            // A relay path's circuit does not outlive this run.
+            guard change.status == .alive || change.status == .suspect, let address = change.verified, !address.isRelayed
+            else { return nil }
             return KnownPeer(identity: change.member, address: address)
         }.sorted { $0.identity < $1.identity }
         guard peers != savedPeers else { return }

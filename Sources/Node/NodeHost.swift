@@ -17,7 +17,14 @@ struct NodeHost: DirectiveHost {
     /// The wall clock at the call: what a published endpoint is stamped with.
     let wallMillis: UInt64
 
-    private(set) var sends: [(payload: [UInt8], address: PeerAddress, recipient: PublicIdentity)] = []
+    /// A datagram to go out, in the order the engine asked: a payload to seal, or (as a relay)
+    /// a relay frame to pass on unopened.
+    enum Send {
+        case sealed([UInt8], to: PeerAddress, recipient: PublicIdentity)
+        case forward([UInt8], to: PeerAddress)
+    }
+
+    private(set) var sends: [Send] = []
     private(set) var wake: UInt64?
     /// Received entries dropped unheard because the pipeline was full.
     private(set) var overflow = 0
@@ -32,8 +39,10 @@ struct NodeHost: DirectiveHost {
     }
 
     mutating func send(_ payload: [UInt8], to address: PeerAddress, recipient: PublicIdentity) {
-        sends.append((payload, address, recipient))
+        sends.append(.sealed(payload, to: address, recipient: recipient))
     }
+
+    mutating func forward(_ frame: [UInt8], to address: PeerAddress) { sends.append(.forward(frame, to: address)) }
 
     mutating func schedule(at time: UInt64) { wake = time }
 
@@ -51,29 +60,48 @@ struct NodeHost: DirectiveHost {
     }
 
     func publishEndpoint(observed: PeerAddress?) -> SignedEntry? {
-        publisher.publish(observed: observed, physicalMillis: wallMillis)
+        publisher.observed = observed
+        return publisher.publish(physicalMillis: wallMillis)
+    }
+
+    func publishEndpoint(relays: [NodeAddress]) -> SignedEntry? {
+        publisher.relays = relays
+        return publisher.publish(physicalMillis: wallMillis)
     }
 }
 
-/// Signs this node's endpoint entries through the store's local write path.
-struct EndpointPublisher: Sendable {
+/// Signs this node's endpoint entries through the store's local write path, and remembers what
+/// the engine last asked it to list: the observed address (PROTOCOL.md §11.7) and the home
+/// relays' relay addresses (§11.9.5). Used only on the driver's actor.
+final class EndpointPublisher {
     let store: Store
     let signingKey: Ed25519.SigningKey
     let advertised: [NodeAddress]
     let logger: Logger
+    var observed: PeerAddress?
+    var relays: [NodeAddress] = []
 
-    /// Signs a new endpoint entry: the advertised addresses, and the observed one (PROTOCOL.md
-    /// §11.7) when it fits and differs from them.
-    func publish(observed: PeerAddress?, physicalMillis: UInt64) -> SignedEntry? {
-        var addresses = advertised
-        if let observed, !addresses.contains(where: { PeerAddress($0) == observed }) {
-            addresses = Array(addresses.prefix(Limits.maxAddresses - 1))
-                + [NodeAddress(ip: observed.ip, port: observed.port, origin: .observed)]
+    init(store: Store, signingKey: Ed25519.SigningKey, advertised: [NodeAddress], logger: Logger) {
+        self.store = store
+        self.signingKey = signingKey
+        self.advertised = advertised
+        self.logger = logger
+    }
+
+    /// Signs a new endpoint entry: the advertised addresses, the observed one when it differs
+    /// from them, and the relay addresses after them; advertised addresses give way to fit.
+    func publish(physicalMillis: UInt64) -> SignedEntry? {
+        var extra: [NodeAddress] = []
+        if let observed, !advertised.contains(where: { PeerAddress($0) == observed }) {
+            extra.append(NodeAddress(ip: observed.ip, port: observed.port, origin: .observed))
         }
+        extra += relays
+        let addresses = Array(advertised.prefix(max(0, Limits.maxAddresses - extra.count))) + extra
         do {
             let entry = try store.write(.endpoint(EndpointInfo(addresses: addresses)), signingKey: signingKey,
                                         physicalMillis: physicalMillis)
-            logger.info("endpoint published", metadata: ["observed": "\(observed.map { "\($0)" } ?? "-")"])
+            logger.info("endpoint published", metadata: ["observed": "\(observed.map { "\($0)" } ?? "-")",
+                                                         "relays": "\(relays.count)"])
             return entry
         } catch {
             logger.error("could not publish the endpoint", metadata: ["error": "\(error)"])

@@ -18,7 +18,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         public var state: String
         public var incarnation: UInt64
         public var address: String?
-        /// For a verified member: `direct`, or `punched` when a mutual member's punch opened the path.
+        /// For a verified member: `direct`, `punched` when a mutual member's punch opened the path,
+        /// or `relayed` through a circuit at a relay (`address` is then the relay's, `#` the circuit).
         public var path: String?
         /// Unix milliseconds of the last authenticated datagram from this member, if any.
         public var lastSeenMillis: UInt64?
@@ -56,6 +57,43 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var reachability: Reachability?
     /// Present while the node runs with `--discover` (PROTOCOL.md §17).
     public var discovery: DiscoveryStatus?
+    /// Relaying (PROTOCOL.md §11.9); absent in a snapshot of an older node.
+    public var relay: Relay?
+
+    /// A peer named by key.
+    public struct Peer: Codable, Sendable, Equatable {
+        public var id: String
+        public var fingerprint: String
+    }
+
+    /// This node as a relay, and its own home relays.
+    public struct Relay: Codable, Sendable, Equatable {
+        /// The bounds a relay keeps (PROTOCOL.md §11.9.3).
+        public struct Bounds: Codable, Sendable, Equatable {
+            public var circuitBytesPerSecond: Int
+            public var totalBytesPerSecond: Int
+            public var circuitsPerMember: Int
+            public var maxCircuits: Int
+            public var maxReservations: Int
+            public var circuitLifetimeMillis: UInt32
+        }
+
+        /// `--relay on`: it relays once it is public and confirmed.
+        public var enabled: Bool
+        /// Whether it relays now.
+        public var relaying: Bool
+        public var reservations: Int
+        public var circuits: Int
+        public var framesForwarded: UInt64
+        public var bytesForwarded: UInt64
+        /// Relay frames dropped, by reason: as a relay, and as an end of a circuit.
+        public var drops: [String: Int]
+        /// Relays that hold a reservation for this node (behind a symmetric NAT).
+        public var homeRelays: [Peer]
+        /// Circuits this node holds as an end.
+        public var heldCircuits: Int
+        public var bounds: Bounds
+    }
 
     /// What the node knows of its reachability, as `status` shows it.
     public struct Reachability: Codable, Sendable, Equatable {
@@ -76,8 +114,12 @@ public struct NodeStatus: Codable, Sendable, Equatable {
             members = reachability.members
         }
 
-        /// The one line `status` prints about it.
-        public var line: String {
+        /// The one line `status` prints about it, relays by fingerprint.
+        public var line: String { line(relays: []) }
+
+        /// The one line `status` prints about it; `relays` names this node's home relays (for a
+        /// symmetric node).
+        public func line(relays: [String]) -> String {
             let direct = "direct to \(self.direct) of \(members) peers"
             switch nat {
             case "public":
@@ -86,7 +128,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
             case "endpoint-independent":
                 return "behind NAT (endpoint-independent): \(direct)"
             case "symmetric":
-                return "behind NAT (symmetric): only public peers can reach this node"
+                return relays.isEmpty ? "behind NAT (symmetric): only public peers can reach this node"
+                    : "behind NAT (symmetric): relayed via " + relays.joined(separator: ", ")
             case "unknown":
                 return "NAT type unknown (one observer so far, seen at \(observed ?? "?")): \(direct)"
             default:

@@ -42,6 +42,12 @@ struct Run: AsyncParsableCommand {
                                             visibility: .hidden))
     var testDiscoveryIntervalMs: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp("""
+        Relay sealed datagrams for members behind symmetric NATs once peers confirm this node is \
+        public (it reads only a header, never a payload; bounded per circuit and in all).
+        """, valueName: "on|off"))
+    var relay: Switch = .on
+
     @Flag(name: .long, help: "Log the time each new entry is merged to merge.log in the home (for benchmarks).")
     var mergeLog = false
 
@@ -95,6 +101,7 @@ struct Run: AsyncParsableCommand {
         }
         node.mergeLog = mergeLog
         node.discover = discover
+        node.gossip.relayEnabled = relay == .on
         if let testDiscoveryIntervalMs { node.discoveryIntervalMillis = testDiscoveryIntervalMs }
         node.clock = TimeSource.system.shifted(by: testClockOffsetMs)
         node.receiveDelayMillis = testReceiveDelayMs

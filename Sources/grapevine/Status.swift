@@ -65,7 +65,11 @@ struct Status: ParsableCommand {
         context.print(TextTable(rows: rows).text)
         if let reachability = status.reachability {
             context.print("")
-            context.print("reachability: " + reachability.line)
+            let relays = (status.relay?.homeRelays ?? []).map { relay in
+                names(relay.id).map { "\($0) (\(relay.fingerprint))" } ?? relay.fingerprint
+            }
+            context.print("reachability: " + reachability.line(relays: relays))
+            if let relay = status.relay { context.print("relay: " + Self.relayLine(relay)) }
         }
         context.print("discovery: " + (status.discovery?.line ?? "off (`grapevine run --discover` announces this node on the local network)"))
         Self.printOtherVersions(status, names: names, now: now, context: context)
@@ -90,6 +94,22 @@ struct Status: ParsableCommand {
             context.print("unreachable \(names(m.id).map { "\($0) " } ?? "")[\(m.fingerprint)]: \(Self.silence(m, now: now))")
         }
         context.print("  " + UnreachableHint.text(for: unreachable.flatMap { $0.tried ?? [] }))
+    }
+
+    /// `relaying 3 circuits for 2 reservations, 5120 B forwarded …`, or why it does not relay.
+    static func relayLine(_ relay: NodeStatus.Relay) -> String {
+        let dropped = relay.drops.values.reduce(0, +)
+        let drops = dropped == 0 ? "" : ", \(dropped) frames dropped ("
+            + relay.drops.keys.sorted().map { "\($0) \(relay.drops[$0] ?? 0)" }.joined(separator: ", ") + ")"
+        guard relay.relaying else {
+            let why = relay.enabled ? "not relaying: peers have not confirmed this node public"
+                : "not relaying (--relay off)"
+            return why + drops
+        }
+        let b = relay.bounds
+        return "relaying \(relay.circuits) circuits for \(relay.reservations) reservations, "
+            + "\(relay.framesForwarded) frames (\(relay.bytesForwarded) B) forwarded; limits \(b.circuitBytesPerSecond) B/s "
+            + "per circuit, \(b.totalBytesPerSecond) B/s in all" + drops
     }
 
     /// A counter's total, then one indented row per reason, by name; nothing when it is zero.

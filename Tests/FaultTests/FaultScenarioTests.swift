@@ -3,7 +3,7 @@ import TestKit
 import Testing
 
 /// The fault scenarios CI runs on real network namespaces (root only; skipped with the reason
-/// otherwise). Each prints its figures; `make faults` runs all eleven and records them. Discovery
+/// otherwise). Each prints its figures; `make faults` runs all twelve and records them. Discovery
 /// (nearby, nearby-lan) multicasts only inside the lab's namespaces, never on the host's interfaces.
 @Suite(.serialized, .enabled(if: Lab.unavailableReason == nil, Comment(rawValue: Lab.unavailableReason ?? "")))
 struct FaultScenarioTests {
@@ -42,6 +42,14 @@ struct FaultScenarioTests {
         let outcome = try run(.natConeOnePublic)
         #expect(try #require(outcome.figures["nat.one_public.converge_s"]) < 60)
         #expect(outcome.figures["nat.one_public.direct_pairs"] == 1)
+    }
+
+    @Test func aHomeBehindASymmetricNATTakesPartThroughTwoRelaysAndOneRelayDyingDoesNotMakeItLookDead() throws {
+        let outcome = try run(.natSymmetric)
+        #expect(try #require(outcome.figures["nat.symmetric.converge_s"]) < 60)
+        #expect(try #require(outcome.figures["nat.relay_failover_s"]) < 30)
+        #expect(try #require(outcome.figures["nat.relayed_dead_detect_s"]) < 60)
+        #expect(try #require(outcome.figures["nat.relay_bytes_per_s"]) <= 131_072)
     }
 
     @Test func aLyingPeerGetsNothingAcceptedAndTheVictimOnlyBoundedProbes() throws {

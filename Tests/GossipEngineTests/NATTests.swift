@@ -31,14 +31,11 @@ import Testing
     }
 
     func sends(_ directives: [GossipDirective]) -> [(message: GossipMessage, to: PeerAddress, recipient: PublicIdentity)] {
-        directives.compactMap {
-            guard case .send(let bytes, let to, let recipient) = $0, let message = try? GossipMessage.decode(bytes) else { return nil }
-            return (message, to, recipient)
-        }
+        sentMessages(directives)
     }
 
     func datagram(_ message: GossipMessage, from source: PeerAddress, _ sender: PublicIdentity) -> GossipEvent {
-        .datagram(message.encoded(), from: source, sender: sender)
+        datagramEvent(message, from: source, sender)
     }
 
     func ack(_ sequence: UInt64?, observed: PeerAddress?) -> GossipMessage {

@@ -39,3 +39,14 @@ import Testing
         #expect(alone.map(\.ip) == [loopback.ip])
     }
 }
+
+@Suite struct RelayedReachabilityLineTests {
+    @Test("a symmetric node with home relays says it is relayed via them, named with their fingerprints")
+    func relayedLine() {
+        let symmetric = NodeStatus.Reachability(Reachability(kind: .symmetric, observed: nil, observers: 2, confirmed: false,
+                                                             direct: 3, members: 5))
+        #expect(symmetric.line(relays: ["alice (abcd-efgh)", "ijkl-mnop"])
+            == "behind NAT (symmetric): relayed via alice (abcd-efgh), ijkl-mnop")
+        #expect(symmetric.line == "behind NAT (symmetric): only public peers can reach this node", "no home relay yet")
+    }
+}

@@ -10,40 +10,21 @@ struct NATConeScenario {
     let say: @Sendable (String) -> Void
     let binaries: Binaries
     static let cap: TimeInterval = 60
-    /// One-way latency injected at the homes, so a badly timed punch fails as on a real network.
-    static let latencyMillis = 20
 
     var prefix: String { publicHosts == 2 ? "nat" : "nat.one_public" }
 
     func run() throws -> Scenario.Outcome {
         let topology = NATTopology(publicHosts: publicHosts)
-        let lab = try topology.build()
-        let network = try LabNetwork(publicHosts == 2 ? "nat-cone" : "nat-cone-one", lab: lab, hosts: topology.hosts,
-                                     listen: "0.0.0.0:7474", binaries: binaries, say: say)
-        var outcome = Scenario.Outcome()
-        do {
-            outcome = try run(network, topology)
-        } catch {
-            outcome.failures.append("\(error)")
+        return try NATChecks.inLab(publicHosts == 2 ? "nat-cone" : "nat-cone-one", topology, binaries: binaries, say: say) {
+            try run($0, topology)
         }
-        if !outcome.passed { say("failed; node homes and logs kept in \(network.root)") }
-        network.teardown(keepFiles: !outcome.passed)
-        return outcome
     }
 
     private func run(_ network: LabNetwork, _ topology: NATTopology) throws -> Scenario.Outcome {
         var outcome = Scenario.Outcome()
         let homes = topology.homes.map { network.node($0.host) }
-        let common = ["--test-private-prefix", "198.19.0.0/16"]
-        let homeExtra = common + ["--test-receive-delay-ms", "\(Self.latencyMillis)"]
         let start = Date()
-        let first = network.nodes[0]
-        try first.start(extra: common)
-        let invite = try first.invite()
-        for node in network.nodes.dropFirst() {
-            let isHome = topology.homes.contains { $0.host == node.host }
-            try node.start(peers: [invite], extra: isHome ? homeExtra : common)
-        }
+        try NATChecks.startOnDefaults(network, topology)
         network.say("\(topology.publics.count) public node(s) and \(homes.count) homes started on their defaults")
         var written: [String] = []
         for node in network.nodes { written.append(try node.setCard("title", "Host \(node.host) at home")) }
@@ -51,16 +32,16 @@ struct NATConeScenario {
         var directAt: TimeInterval?
         let converged = try network.waitUntil(timeout: Self.cap) {
             if directAt == nil, directPairs(homes) == 1 { directAt = Date().timeIntervalSince(start) }
-            return try allAliveVerified(network.nodes) && network.digestsEqual() && network.missing(written).isEmpty
+            return try NATChecks.allAliveVerified(network.nodes) && network.digestsEqual() && network.missing(written).isEmpty
         }
         outcome.figures["\(prefix).converge_s"] = seconds(converged.map { _ in Date().timeIntervalSince(start) } ?? Self.cap)
-        outcome.check(converged != nil, "no convergence with every member alive over a verified path within \(Int(Self.cap)) s: \(network.digests()); \(views(network.nodes))")
+        outcome.check(converged != nil, "no convergence with every member alive over a verified path within \(Int(Self.cap)) s: \(network.digests()); \(NATChecks.views(network.nodes))")
         if directAt == nil { _ = network.waitUntil(timeout: 5) { directPairs(homes) == 1 } }
         if directAt == nil, directPairs(homes) == 1 { directAt = Date().timeIntervalSince(start) }
         let direct = directPairs(homes)
         outcome.figures["\(prefix).direct_pairs"] = (direct * 100).rounded() / 100
         outcome.figures["\(prefix).time_to_direct_s"] = seconds(directAt ?? Self.cap)
-        outcome.check(direct == 1, "only \(direct) of the home pairs hold each other alive over a verified path: \(views(homes))")
+        outcome.check(direct == 1, "only \(direct) of the home pairs hold each other alive over a verified path: \(NATChecks.views(homes))")
 
         for router in topology.routers {
             let counted = try network.lab.homeToHomeDatagrams(router: router)
@@ -108,11 +89,6 @@ struct NATConeScenario {
         }
     }
 
-    /// Whether every node holds every other alive at a verified address.
-    private func allAliveVerified(_ nodes: [LabNode]) -> Bool {
-        nodes.allSatisfy { node in nodes.allSatisfy { other in other === node || node.holdsVerified(other) } }
-    }
-
     /// The fraction of home pairs in which each holds the other alive over a verified path.
     private func directPairs(_ homes: [LabNode]) -> Double {
         var pairs = 0
@@ -124,14 +100,5 @@ struct NATConeScenario {
             }
         }
         return pairs == 0 ? 0 : Double(direct) / Double(pairs)
-    }
-
-    private func views(_ nodes: [LabNode]) -> String {
-        nodes.map { node in
-            "h\(node.host): " + nodes.filter { $0 !== node }.map { other in
-                let m = node.member(other.identity)
-                return "h\(other.host)=\(m?.state ?? "unknown")@\(m?.address ?? "-")/\(m?.path ?? "-")"
-            }.joined(separator: " ")
-        }.joined(separator: "; ")
     }
 }
