@@ -42,6 +42,8 @@ import Testing
         func membershipChanged(_ change: MemberSnapshot) {}
         func refused(_ error: GossipDecodeError, from source: PeerAddress, sender: PublicIdentity) {}
         func publishEndpoint(observed: PeerAddress?) -> SignedEntry? { nil }
+        func publishEndpoint(relays: [NodeAddress]) -> SignedEntry? { nil }
+        func forward(_ frame: [UInt8], to address: PeerAddress) {}
     }
 
     /// One datagram in flight.
