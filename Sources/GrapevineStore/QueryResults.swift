@@ -29,43 +29,36 @@ public enum FieldAccess: String, Codable, Sendable, Equatable {
 }
 
 /// A value this node saw for a field before a newer entry replaced it.
-public struct SupersededValue: Codable, Sendable, Equatable {
+public struct SupersededValue: Sendable, Equatable {
     public var values: [CardItem]
-    public var stamp: String
-    public var entryID: String
+    public var stamp: HLCStamp
+    public var entryID: EntryID
     public var visibility: FieldVisibility
     /// Nil for a public value; for a sealed one, whether this node could open it.
     public var access: FieldAccess?
-    /// The sealed bytes, for the reader to open; not part of the JSON shape.
+    /// The sealed bytes, for the reader to open.
     public var sealed: SealedValue?
-
-    enum CodingKeys: String, CodingKey {
-        case values, stamp, entryID, visibility, access
-    }
 }
 
 /// The current value of one field, the entry it comes from, and what it replaced.
-public struct FieldProvenance: Codable, Sendable, Equatable {
+public struct FieldProvenance: Sendable, Equatable {
     public var field: String
     public var values: [CardItem]
-    public var stamp: String
-    public var entryID: String
+    public var stamp: HLCStamp
+    public var entryID: EntryID
     /// Newest first, at most ``DerivedTables/historyPerField``.
     public var superseded: [SupersededValue]
     public var visibility: FieldVisibility
     /// Nil for a public field; for a sealed one, whether this node could open it.
     public var access: FieldAccess?
-    /// The sealed bytes, for the reader to open; not part of the JSON shape.
+    /// The sealed bytes, for the reader to open.
     public var sealed: SealedValue?
-
-    enum CodingKeys: String, CodingKey {
-        case field, values, stamp, entryID, superseded, visibility, access
-    }
 }
 
-/// One card with per-field provenance. `fields` is sorted by field name.
-public struct CardDetail: Codable, Sendable, Equatable {
-    public var identity: String
+/// One card with per-field provenance. `fields` is sorted by field name. The CLI shapes it
+/// (`ShowJSON`, `CardJSON`).
+public struct CardDetail: Sendable, Equatable {
+    public var identity: PublicIdentity
     public var fields: [FieldProvenance]
 }
 

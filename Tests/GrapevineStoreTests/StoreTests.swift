@@ -20,8 +20,8 @@ import Testing
         let card = try store.card(F.identity(me))
         #expect(card.fields.map(\.field) == ["fn"])
         #expect(card.fields[0].values == [CardItem("Ada Lovelace")])
-        #expect(card.fields[0].entryID == second.id.hex)
-        #expect(card.fields[0].superseded.map(\.entryID) == [first.id.hex])
+        #expect(card.fields[0].entryID == second.id)
+        #expect(card.fields[0].superseded.map(\.entryID) == [first.id])
         #expect(card.fields[0].superseded.first?.values == [CardItem("Ada")])
         // Both local entries were queued for gossip; the superseded one is no longer stored.
         let outbox = try store.outbox()
