@@ -256,7 +256,7 @@ public struct InspectJSON: Codable, Sendable, Equatable {
 
     public init(me: PublicIdentity, stats: StoreStats) {
         id = me.text
-        digest = stats.digest.lowercased()
+        digest = stats.digest.hex
         entries = stats.retained
         entriesByKind = stats.entriesByKind
         authors = stats.authors

@@ -1,7 +1,8 @@
 import GrapevineCore
+import GrapevineMerge
 
-// The typed results of the store's queries. Each is Codable so the CLI prints it as JSON or text.
-// Identities are in their `gv1…` text form, ids and digests in hex, stamps as `millis.counter`.
+// The store's answers to queries, as domain values (identities, entry ids, stamps, the digest).
+// GrapevineCLI shapes them into text and JSON; the raw-value enums are the words both use.
 
 /// A known card with the fields a contact list shows; the CLI shapes it (`ContactJSON`).
 public struct ContactSummary: Sendable, Equatable {
@@ -108,7 +109,7 @@ public struct IntroductionSummary: Sendable, Equatable {
 }
 
 /// The store at a glance.
-public struct StoreStats: Codable, Sendable, Equatable {
+public struct StoreStats: Sendable, Equatable {
     /// Retained entries per kind name.
     public var entriesByKind: [String: Int]
     public var authors: Int
@@ -119,5 +120,5 @@ public struct StoreStats: Codable, Sendable, Equatable {
     /// Entries an upgrade re-checked and refused, kept apart by reason (PROTOCOL.md §15.5).
     public var setAside: [String: Int]
     /// The fingerprint of the retained set, as peers compare it.
-    public var digest: String
+    public var digest: Fingerprint
 }

@@ -171,7 +171,7 @@ extension Store {
         lock.lock()
         let retained = core.retainedCount
         let quarantined = core.quarantinedCount
-        let digest = core.digest.hex
+        let digest = core.digest
         lock.unlock()
         return try guarded {
             try pool.read { db in
