@@ -80,12 +80,53 @@ public struct ContactJSON: Codable, Sendable, Equatable {
     }
 }
 
+/// One field in `show --json`: its values, the entry they come from, and what they replaced.
+public struct FieldJSON: Codable, Sendable, Equatable {
+    public var field: String
+    public var values: [CardItem]
+    /// `millis.counter`.
+    public var stamp: String
+    public var entryID: String
+    /// Newest first.
+    public var superseded: [SupersededJSON]
+    public var visibility: FieldVisibility
+    /// Absent for a public field; for a sealed one, whether this node could open it.
+    public var access: FieldAccess?
+
+    public init(_ field: FieldProvenance) {
+        self.field = field.field
+        values = field.values
+        stamp = field.stamp.description
+        entryID = field.entryID.hex
+        superseded = field.superseded.map(SupersededJSON.init)
+        visibility = field.visibility
+        access = field.access
+    }
+}
+
+/// A value a field held before, in `show --json`.
+public struct SupersededJSON: Codable, Sendable, Equatable {
+    public var values: [CardItem]
+    public var stamp: String
+    public var entryID: String
+    public var visibility: FieldVisibility
+    public var access: FieldAccess?
+
+    public init(_ old: SupersededValue) {
+        values = old.values
+        stamp = old.stamp.description
+        entryID = old.entryID.hex
+        visibility = old.visibility
+        access = old.access
+    }
+}
+
 /// `show --json`: the store's per-field provenance plus the mutual connections.
 public struct ShowJSON: Codable, Sendable, Equatable {
     public var id: String
     public var fingerprint: String
     public var name: String
-    public var fields: [FieldProvenance]
+    public var fields: [FieldJSON]
     public var connections: [String]
     /// The ``NameFlag`` raw values of the name.
     public var flags: [String]
@@ -94,7 +135,7 @@ public struct ShowJSON: Codable, Sendable, Equatable {
         id = person.identity.text
         fingerprint = person.fingerprint
         name = person.name
-        self.fields = fields
+        self.fields = fields.map(FieldJSON.init)
         self.connections = connections.map(\.text)
         flags = person.flags.map(\.rawValue)
     }
@@ -215,7 +256,7 @@ public struct InspectJSON: Codable, Sendable, Equatable {
 
     public init(me: PublicIdentity, stats: StoreStats) {
         id = me.text
-        digest = stats.digest.lowercased()
+        digest = stats.digest.hex
         entries = stats.retained
         entriesByKind = stats.entriesByKind
         authors = stats.authors

@@ -13,20 +13,6 @@ public enum StampText {
         format(stamp, "yyyyMMdd'T'HHmmss'Z'")
     }
 
-    /// Parses the store's `millis.counter` text form.
-    public static func parse(_ text: String) -> HLCStamp? {
-        let parts = text.split(separator: ".")
-        guard parts.count == 2, let millis = UInt64(parts[0]), let counter = UInt16(parts[1]),
-              millis <= HLCStamp.maxMillis
-        else { return nil }
-        return HLCStamp(millis: millis, counter: counter)
-    }
-
-    /// `human` of the store's text form, or the text itself if it does not parse.
-    public static func human(_ text: String) -> String {
-        parse(text).map { human($0) } ?? text
-    }
-
     private static func format(_ stamp: HLCStamp, _ pattern: String) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")

@@ -1,7 +1,8 @@
 import GrapevineCore
+import GrapevineMerge
 
-// The typed results of the store's queries. Each is Codable so the CLI prints it as JSON or text.
-// Identities are in their `gv1…` text form, ids and digests in hex, stamps as `millis.counter`.
+// The store's answers to queries, as domain values (identities, entry ids, stamps, the digest).
+// GrapevineCLI shapes them into text and JSON; the raw-value enums are the words both use.
 
 /// A known card with the fields a contact list shows; the CLI shapes it (`ContactJSON`).
 public struct ContactSummary: Sendable, Equatable {
@@ -29,43 +30,36 @@ public enum FieldAccess: String, Codable, Sendable, Equatable {
 }
 
 /// A value this node saw for a field before a newer entry replaced it.
-public struct SupersededValue: Codable, Sendable, Equatable {
+public struct SupersededValue: Sendable, Equatable {
     public var values: [CardItem]
-    public var stamp: String
-    public var entryID: String
+    public var stamp: HLCStamp
+    public var entryID: EntryID
     public var visibility: FieldVisibility
     /// Nil for a public value; for a sealed one, whether this node could open it.
     public var access: FieldAccess?
-    /// The sealed bytes, for the reader to open; not part of the JSON shape.
+    /// The sealed bytes, for the reader to open.
     public var sealed: SealedValue?
-
-    enum CodingKeys: String, CodingKey {
-        case values, stamp, entryID, visibility, access
-    }
 }
 
 /// The current value of one field, the entry it comes from, and what it replaced.
-public struct FieldProvenance: Codable, Sendable, Equatable {
+public struct FieldProvenance: Sendable, Equatable {
     public var field: String
     public var values: [CardItem]
-    public var stamp: String
-    public var entryID: String
+    public var stamp: HLCStamp
+    public var entryID: EntryID
     /// Newest first, at most ``DerivedTables/historyPerField``.
     public var superseded: [SupersededValue]
     public var visibility: FieldVisibility
     /// Nil for a public field; for a sealed one, whether this node could open it.
     public var access: FieldAccess?
-    /// The sealed bytes, for the reader to open; not part of the JSON shape.
+    /// The sealed bytes, for the reader to open.
     public var sealed: SealedValue?
-
-    enum CodingKeys: String, CodingKey {
-        case field, values, stamp, entryID, superseded, visibility, access
-    }
 }
 
-/// One card with per-field provenance. `fields` is sorted by field name.
-public struct CardDetail: Codable, Sendable, Equatable {
-    public var identity: String
+/// One card with per-field provenance. `fields` is sorted by field name. The CLI shapes it
+/// (`ShowJSON`, `CardJSON`).
+public struct CardDetail: Sendable, Equatable {
+    public var identity: PublicIdentity
     public var fields: [FieldProvenance]
 }
 
@@ -115,7 +109,7 @@ public struct IntroductionSummary: Sendable, Equatable {
 }
 
 /// The store at a glance.
-public struct StoreStats: Codable, Sendable, Equatable {
+public struct StoreStats: Sendable, Equatable {
     /// Retained entries per kind name.
     public var entriesByKind: [String: Int]
     public var authors: Int
@@ -126,5 +120,5 @@ public struct StoreStats: Codable, Sendable, Equatable {
     /// Entries an upgrade re-checked and refused, kept apart by reason (PROTOCOL.md §15.5).
     public var setAside: [String: Int]
     /// The fingerprint of the retained set, as peers compare it.
-    public var digest: String
+    public var digest: Fingerprint
 }

@@ -90,17 +90,17 @@ extension Store {
                     let sealed = Self.sealed(row, column: 4)
                     return FieldProvenance(
                         field: field, values: try Self.values(row[1]),
-                        stamp: HLCStamp(databaseValue: row[2]).description, entryID: Hex.encode(row.bytes(3)),
+                        stamp: HLCStamp(databaseValue: row[2]), entryID: try Self.entryID(row, column: 3),
                         superseded: try history.map { h in
                             let sealed = Self.sealed(h, column: 3)
                             return SupersededValue(
-                                values: try Self.values(h[0]), stamp: HLCStamp(databaseValue: h[1]).description,
-                                entryID: Hex.encode(h.bytes(2)), visibility: sealed == nil ? .public : .connections,
+                                values: try Self.values(h[0]), stamp: HLCStamp(databaseValue: h[1]),
+                                entryID: try Self.entryID(h, column: 2), visibility: sealed == nil ? .public : .connections,
                                 sealed: sealed)
                         },
                         visibility: sealed == nil ? .public : .connections, sealed: sealed)
                 }
-                return CardDetail(identity: identity.text, fields: fields)
+                return CardDetail(identity: identity, fields: fields)
             }
         }
     }
@@ -171,7 +171,7 @@ extension Store {
         lock.lock()
         let retained = core.retainedCount
         let quarantined = core.quarantinedCount
-        let digest = core.digest.hex
+        let digest = core.digest
         lock.unlock()
         return try guarded {
             try pool.read { db in
@@ -225,6 +225,15 @@ extension Store {
     static func sealed(_ row: Row, column: Int) -> SealedValue? {
         let bytes = row.bytes(column)
         return bytes.isEmpty ? nil : SealedValue(bytes: bytes)
+    }
+
+    /// The entry id in `column`; a damaged row is an error that names it, not a crash.
+    static func entryID(_ row: Row, column: Int) throws -> EntryID {
+        let bytes = row.bytes(column)
+        guard let id = EntryID(bytes: bytes) else {
+            throw StoreError.corruptEntry(id: Hex.encode(bytes), detail: "a card row's entry id is not \(EntryID.length) bytes")
+        }
+        return id
     }
 
     static func values(_ json: String) throws -> [CardItem] {

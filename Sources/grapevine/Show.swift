@@ -43,11 +43,11 @@ struct Show: ParsableCommand {
         var rows: [[String]] = []
         for field in card.fields {
             rows.append([field.field, Self.text(field.values, access: field.access), StampText.human(field.stamp),
-                         String(field.entryID.prefix(12))])
+                         String(field.entryID.hex.prefix(12))])
             guard history else { continue }
             for old in field.superseded {
                 rows.append(["  was", Self.text(old.values, access: old.access), StampText.human(old.stamp),
-                             String(old.entryID.prefix(12))])
+                             String(old.entryID.hex.prefix(12))])
             }
         }
         if rows.isEmpty {
