@@ -266,9 +266,12 @@ enum IngestBench {
                     "\(stage("probe_us")) / \(stage("decode_us")) / \(stage("verify_us")) / \(stage("merge_us")) / \(stage("persist_us"))")
         }
         let sealedEntries = try dataset(sealed: true)
-        let sealedRaw = try BenchSystem.child(["ingest-raw", "sealed"], cpus: [0])["rate"] ?? 0
-        let sealedOne = try BenchSystem.child(["ingest-pipeline", "1", "sealed"], cpus: [0])["rate"] ?? 0
-        let sealedTwo = try BenchSystem.child(["ingest-pipeline", "2", "sealed"], cpus: [0, 1])["rate"] ?? 0
+        let sealedRawRun = try BenchSystem.child(["ingest-raw", "sealed"], cpus: [0])
+        let sealedRaw = sealedRawRun["rate"] ?? 0
+        let sealedOneRun = try BenchSystem.child(["ingest-pipeline", "1", "sealed"], cpus: [0])
+        let sealedTwoRun = try BenchSystem.child(["ingest-pipeline", "2", "sealed"], cpus: [0, 1])
+        let sealedOne = sealedOneRun["rate"] ?? 0
+        let sealedTwo = sealedTwoRun["rate"] ?? 0
         let sealedCards = sealedEntries.filter { bytes in
             guard let parsed = try? ParsedEntry.parse(bytes), case .card(let update) = parsed.content else { return false }
             return update.sealed != nil
@@ -279,6 +282,13 @@ enum IngestBench {
         out.row("sealed: ingest, 1 core / 2 cores (entries/s)", "\(format(sealedOne, 0)) / \(format(sealedTwo, 0))")
         out.row("sealed: ratio, 1 core", format(sealedRatio1, 2), target: "within 5% of \(format(ratio1, 2))")
         out.row("sealed: ratio, 2 cores", format(sealedRatio2, 2), target: "within 5% of \(format(ratio2, 2))")
+        // Wall-clock ratios of children run minutes apart move with the machine's load; CPU time
+        // does not, so the sealed and unsealed work are also compared per CPU-second.
+        let perCPU = { (run: [String: Double], raw: [String: Double]) in (run["cpu_rate"] ?? 0) / max(raw["cpu_rate"] ?? 1, 1) }
+        out.row("sealed / unsealed, per CPU-second, 1 core",
+                "\(format(perCPU(sealedOneRun, sealedRawRun), 2)) / \(format(perCPU(one, rawRun), 2))")
+        out.row("sealed / unsealed, per CPU-second, 2 cores",
+                "\(format(perCPU(sealedTwoRun, sealedRawRun), 2)) / \(format(perCPU(two, rawRun), 2))")
         out.notes.append("each figure is a fresh process pinned with taskset; the store after ingest holds \(Int(one["retained"] ?? 0)) retained entries (\(Int(one["pruned"] ?? 0)) pruned) from \(Int(one["authors"] ?? 0)) authors.")
         out.notes.append("duplicates: the whole data set ingested a second time into the store that holds it, on cpu 0. "
                          + "Gossip mix: rounds of \(batchSize / arrivals) new entries, each round also carrying a copy of the new "
