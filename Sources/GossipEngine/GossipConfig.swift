@@ -20,6 +20,9 @@ public struct GossipConfig: Sendable, Equatable {
     public var fanout = 3
     /// One reconciliation session with a random live member per interval.
     public var reconciliationIntervalMillis: UInt64 = 1000
+    /// While sessions find the sets equal, the wait between them doubles up to this many
+    /// intervals; any change brings it back to one (PROTOCOL.md §12.4).
+    public var maxReconciliationBackoff = 16
     /// The largest payload a sealed datagram carries (PROTOCOL.md §10.1): a datagram is at most
     /// 1200 bytes, below any path MTU, and sealing adds 73 (magic, sender key, nonce, MAC).
     /// GossipEngine does not depend on SealedDatagrams, so the number is stated here; a test

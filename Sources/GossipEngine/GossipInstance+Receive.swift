@@ -90,12 +90,13 @@ extension GossipInstance {
                 verifications.remove(at: i)
                 members[slot].roundTripMillis = now - pending.sentAt
                 if members[slot].verified != source, members[slot].mayVerify(source) {
+                    let joining = reachableCount == 0
                     members[slot].verified = source
                     members[slot].path = pending.punched ? .punched : .direct
                     members[slot].firstTriedAt = nil
-                    verifiedHosts.insert(source.ip)
                     addToProbeRound(slot)
                     emitChange(slot)
+                    verifiedNewly(host: source.ip, joining: joining)
                 }
             }
         }

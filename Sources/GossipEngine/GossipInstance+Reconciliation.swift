@@ -37,6 +37,11 @@ extension GossipInstance {
         if !mine, frame.round % 2 == 1 { return }
         if mine, let open = session, open.resends == 0 { noteRoundTrip(since: open.sentAt) }
         let answer = reconciler.answer(frame, index: store.reconciliationIndex)
+        if mine, frame.round == 1, frame.ranges.isEmpty {
+            noteQuietReconciliation()
+        } else if !answer.frames.isEmpty || !answer.have.isEmpty || !answer.need.isEmpty {
+            reconciliationChanged()
+        }
         for reply in answer.frames {
             if mine { session?.add(reply) }
             sendFrame(reply, to: source, recipient: sender)
