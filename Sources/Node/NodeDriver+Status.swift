@@ -4,7 +4,8 @@ import GrapevineCore
 extension NodeDriver {
     /// Writes `status.json` when what it shows changed since the last write, or when asked
     /// (`force`: `grapevine status` woke the node, or the node stops). Checked every
-    /// `statusCheckMillis`, so a change shows within that; building the snapshot costs no I/O.
+    /// `statusCheckMillis`, and within `statusPromptMillis` of a membership change, so a member
+    /// joining or failing shows at once; building the snapshot costs no I/O, but strings.
     func writeStatus(force: Bool) {
         let status = statusSnapshot()
         guard statusFile.needsWrite(status, force: force) else { return }
@@ -14,6 +15,11 @@ extension NodeDriver {
         } catch {
             logger.warning("could not write status.json", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// A member changed state: look at the snapshot soon rather than at the next regular check.
+    func statusChanged() {
+        nextStatusCheck = min(nextStatusCheck, now + options.statusPromptMillis)
     }
 
     /// What `grapevine status` shows, as of now.

@@ -233,6 +233,7 @@ actor NodeDriver {
                         "address": "\(change.verified.map(String.init(describing:)) ?? "-")",
                     ])
                     savePeersIfChanged()
+                    statusChanged()
                 case .refused(let error, let source, let sender):
                     counters.drop(error.code.rawValue)
                     if let version = error.spokenVersion {

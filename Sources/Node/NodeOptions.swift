@@ -21,8 +21,10 @@ public struct NodeOptions: Sendable {
     public var outboxPollMillis: UInt64 = 2000
     /// How often the node re-checks quarantined entries and whether its store file is still there.
     public var housekeepingMillis: UInt64 = 1000
-    /// How often the node looks whether `status.json` needs writing (only when what it shows changed).
-    public var statusCheckMillis: UInt64 = 100
+    /// How often the node looks whether `status.json` needs writing (only when what it shows
+    /// changed), and how soon after a membership change.
+    public var statusCheckMillis: UInt64 = 1000
+    public var statusPromptMillis: UInt64 = 50
     /// Append "millis entry-id" for every newly merged entry to `merge.log` in the home
     /// (benchmarks measure propagation from these lines).
     public var mergeLog = false
