@@ -86,7 +86,8 @@ public struct GossipConfig: Sendable, Equatable {
     /// A session stops after this many rounds; the next session resumes where it matters.
     public var maxReconciliationRounds = 32
     /// The initiator of a session re-sends its unanswered frames and requests after about two
-    /// round trips (never sooner than the floor), at most this many times (PROTOCOL.md §12.4).
+    /// round trips (never sooner than the floor), at most this many times in a row without an
+    /// answer (PROTOCOL.md §12.4).
     public var reconciliationResends = 8
     public var minReconciliationRetryMillis: UInt64 = 50
     /// Entries pushed, and ids requested, in answer to one frame or one request.
