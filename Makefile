@@ -9,7 +9,7 @@ FAULTS_FUZZ_SECONDS ?= 600
 # (plain pattern) rule to a phony target: `bench-%:` alone made `make bench-ingest` do nothing.
 BENCH_TARGETS := bench-ingest bench-store bench-path bench-search bench-sim bench-sim-nat bench-recon bench-net
 
-.PHONY: all deps build test check-protos conformance vectors protos bench $(BENCH_TARGETS) fuzz faults demo clean
+.PHONY: all deps build test check-protos conformance vectors protos bench $(BENCH_TARGETS) bench-serf fuzz faults demo clean
 
 all: build
 
@@ -54,6 +54,14 @@ $(BENCH_TARGETS): bench-%: deps
 	$(SWIFT) run -c release --skip-build grapevine-bench $*
 # bench-sim runs the NAT rows too (section sim-nat, also alone as make bench-sim-nat).
 bench-sim: bench-sim-nat
+
+## bench-serf: 32 Serf agents beside 32 Grapevine nodes on loopback (join, propagation, idle CPU and
+## memory); installs Debian's serf when it is missing. Not part of `make bench`.
+bench-serf: deps
+	@scripts/install-deps serf
+	$(SWIFT) build -c release --product grapevine-bench
+	$(SWIFT) build -c release --product grapevine
+	nice $(SWIFT) run -c release --skip-build grapevine-bench serf
 
 ## fuzz: libFuzzer targets, FUZZ_SECONDS each (default 60)
 fuzz: deps

@@ -21,6 +21,9 @@ public struct GossipConfig: Sendable, Equatable {
     public var fanout = 3
     /// One reconciliation session with a random live member per interval.
     public var reconciliationIntervalMillis: UInt64 = 1000
+    /// While sessions find the sets equal, the wait between them doubles up to this many
+    /// intervals; any change brings it back to one (PROTOCOL.md §12.4).
+    public var maxReconciliationBackoff = 16
     /// The largest payload the engine sends: what one sealed datagram carries (PROTOCOL.md §10.1).
     public var payloadBudget = Limits.payloadBudget
     /// λ, as above; configurable so benchmarks can print the value they ran with.
@@ -86,7 +89,8 @@ public struct GossipConfig: Sendable, Equatable {
     /// A session stops after this many rounds; the next session resumes where it matters.
     public var maxReconciliationRounds = 32
     /// The initiator of a session re-sends its unanswered frames and requests after about two
-    /// round trips (never sooner than the floor), at most this many times (PROTOCOL.md §12.4).
+    /// round trips (never sooner than the floor), at most this many times in a row without an
+    /// answer (PROTOCOL.md §12.4).
     public var reconciliationResends = 8
     public var minReconciliationRetryMillis: UInt64 = 50
     /// Entries pushed, and ids requested, in answer to one frame or one request.

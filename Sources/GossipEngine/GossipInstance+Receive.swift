@@ -107,12 +107,13 @@ extension GossipInstance {
                 // replaces a relay path (§11.9.7).
                 if members[slot].verified != source, mayVerify(slot, source),
                    !source.isRelayed || members[slot].verified == nil {
+                    let joining = reachableCount == 0
                     members[slot].verified = source
                     members[slot].path = source.isRelayed ? .relayed : pending.punched ? .punched : .direct
                     members[slot].firstTriedAt = nil
-                    verifiedHosts.insert(source.ip)
                     addToProbeRound(slot)
                     emitChange(slot)
+                    verifiedNewly(host: source.ip, joining: joining)
                 }
             }
         }

@@ -35,8 +35,13 @@ extension GossipInstance {
                                                            sender: PublicIdentity, store: Store) {
         let mine = session?.accept(frame, from: sender) ?? false
         if !mine, frame.round % 2 == 1 { return }
-        if mine, let open = session, open.resends == 0 { noteRoundTrip(since: open.sentAt) }
+        if mine, let open = session, !open.resent { noteRoundTrip(since: open.sentAt) }
         let answer = reconciler.answer(frame, index: store.reconciliationIndex)
+        if mine, frame.round == 1, frame.ranges.isEmpty {
+            noteQuietReconciliation()
+        } else if !answer.frames.isEmpty || !answer.have.isEmpty || !answer.need.isEmpty {
+            reconciliationChanged()
+        }
         for reply in answer.frames {
             if mine { session?.add(reply) }
             sendFrame(reply, to: source, recipient: sender)
@@ -62,14 +67,17 @@ extension GossipInstance {
             startReconciliation(with: slot, store: store)
         }
         guard mine, var open = session else { return }
+        // An answer is progress: the re-send budget is for one silence, not the whole session,
+        // which at 50% loss needs several round trips of about four tries each (§12.4).
+        open.resends = 0
         open.sentAt = now
         open.deadline = now + reconciliationRetryMillis
         session = open.isOpen ? open : nil
     }
 
     /// The session's answers are late: re-send the frames not answered and ask again for the ids
-    /// still missing, at most `reconciliationResends` times in the session; then it ends, and a
-    /// session with another random member opens at once.
+    /// still missing, at most `reconciliationResends` times since the peer last answered; then it
+    /// ends, and a session with another random member opens at once.
     mutating func resendReconciliation<Store: GossipStore>(store: Store) {
         guard var open = session, now >= open.deadline else { return }
         guard open.isOpen else {
@@ -86,6 +94,7 @@ extension GossipInstance {
             return
         }
         open.resends += 1
+        open.resent = true
         open.deadline = now + reconciliationRetryMillis
         session = open
         for pending in open.pending { sendFrame(pending.frame, to: open.address, recipient: open.peer) }

@@ -68,6 +68,9 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var nextProbeAt: UInt64
     var nextGossipAt: UInt64
     var nextReconcileAt: UInt64
+    /// Sessions in a row that found the sets equal: the wait before the next one doubles with
+    /// each, up to `maxReconciliationBackoff` intervals.
+    var quietReconciliations = 0
     /// The reconciliation session this node opened and still waits on (§12.4).
     var session: ReconcileSession?
     /// Round trips of answered direct probes and of session frames answered without a re-send
@@ -160,16 +163,20 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
             if entry.author == identity, entry.kind == .endpoint { selfEndpoint = entry }
             noteHeld([entry])
             queue.enqueue(entry)
+            reconciliationChanged()
         case .merged(let entries):
             noteHeld(entries)
             for entry in entries {
                 if entry.author == identity || forwarding.take(entry.author, now: self.now) { queue.enqueue(entry) }
                 learnEndpoint(entry)
             }
+            if !entries.isEmpty { reconciliationChanged() }
         case .quarantined(let entries):
             noteHeld(entries)
             for entry in entries { learnEndpoint(entry) }
+            if !entries.isEmpty { reconciliationChanged() }
         case .join(let entry):
+            reconciliationChanged()
             learnEndpoint(entry)
             if let slot = slots[entry.author] { verify(slot) }
             announceSelf()
@@ -225,7 +232,7 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
         resendReconciliation(store: store)
         if now >= nextReconcileAt {
             startReconciliation(store: store)
-            nextReconcileAt = Self.nextPhase(after: now, from: nextReconcileAt, interval: config.reconciliationIntervalMillis)
+            nextReconcileAt = Self.nextPhase(after: now, from: nextReconcileAt, interval: reconciliationWait)
         }
     }
 

@@ -23,7 +23,11 @@ struct ReconcileSession {
     /// Frames of the peer already answered, by (round, lower): a re-send that crossed a slow
     /// answer brings a second copy, which is not answered again.
     var answered: [(round: UInt32, lower: WireBound)] = []
+    /// Re-sends since the peer last answered; the budget of §12.4 is for each silence.
     var resends = 0
+    /// Whether anything of the session was re-sent: its answers then no longer time a round
+    /// trip (Karn's rule: an answer could be to either copy).
+    var resent = false
     /// When this node last sent the session something; an answer before any re-send measures
     /// the round trip.
     var sentAt: UInt64

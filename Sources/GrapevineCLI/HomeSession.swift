@@ -89,7 +89,15 @@ public final class HomeSession {
         try ValueLimits.check(content)
         let entry = try store.write(content, signingKey: key, physicalMillis: context.physicalMillis())
         logger.debug("wrote entry", metadata: ["entry": "\(entry.id.hex)", "kind": "\(entry.kind.name)"])
+        tellNode()
         return entry
+    }
+
+    /// Wakes the home's running node, if any, to read the outbox now (`NodeWakeup`): a write
+    /// reaches the network at once, not at the node's next poll.
+    public func tellNode() {
+        let woken = NodeWakeup.send(.outbox, home: home)
+        logger.debug("outbox queued", metadata: ["node": "\(woken ? "woken" : "not running or not reachable")"])
     }
 
     /// Edits my card from what it holds now: `decide` gets my card's fields, my connections-only
@@ -113,6 +121,7 @@ public final class HomeSession {
         for entry in entries {
             logger.debug("wrote entry", metadata: ["entry": "\(entry.id.hex)", "kind": "\(entry.kind.name)"])
         }
+        if !entries.isEmpty { tellNode() }
         return entries
     }
 

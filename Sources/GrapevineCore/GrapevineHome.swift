@@ -20,12 +20,14 @@ public struct GrapevineHome: Sendable, Equatable {
         case store = "store.sqlite"
         /// Held locked (flock) by the running node for as long as it runs: one node per home.
         case lock = "node.lock"
-        /// The running node's snapshot for `grapevine status`, written every second (mode 0600).
+        /// The running node's snapshot for `grapevine status`, written when it changes (mode 0600).
         case status = "status.json"
         /// The peers the node verified, so a restarted node rejoins without an invite (mode 0600).
         case peers = "peers.json"
         /// The last sealing epoch (PROTOCOL.md §10.2), kept increasing across restarts.
         case epoch = "epoch"
+        /// The running node's Unix datagram socket (mode 0600): commands wake it after a write.
+        case wakeup = "node.sock"
         /// With `run --merge-log`: when each new entry was merged (benchmarks, fault harness).
         case mergeLog = "merge.log"
     }

@@ -23,7 +23,7 @@ public final class HomeLock: Sendable {
         let path = home.lockFilePath
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .io(path, errno: errno) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard lockExclusive(descriptor) else {
             let failure = errno
             let holder = failure == EWOULDBLOCK ? Int32(readText(descriptor).trimmingCharacters(in: .whitespacesAndNewlines)) : nil
             close(descriptor)
@@ -38,6 +38,32 @@ public final class HomeLock: Sendable {
             throw .io(path, errno: failure)
         }
         return HomeLock(descriptor: descriptor)
+    }
+
+    /// Takes the exclusive lock, trying a few times over 50 ms: `holder(home:)` takes a shared
+    /// lock for an instant to look, which must not make a starting node think another one runs.
+    private static func lockExclusive(_ descriptor: Int32) -> Bool {
+        for attempt in 0..<6 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+            guard errno == EWOULDBLOCK, attempt < 5 else { return false }
+            usleep(10_000)
+        }
+        return false
+    }
+
+    /// The process id of the node that holds the home's lock, or nil when no node runs for the
+    /// home (the lock is free, or there is no lock file). Whether a node runs, without relying on
+    /// how recently it wrote anything: an idle node writes nothing.
+    public static func holder(home: GrapevineHome) -> Int32? {
+        let descriptor = open(home.lockFilePath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+            flock(descriptor, LOCK_UN)
+            return nil
+        }
+        guard errno == EWOULDBLOCK else { return nil }
+        return Int32(readText(descriptor).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// The lock file's text: the holder's process id (a few bytes).

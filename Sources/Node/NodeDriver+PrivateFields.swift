@@ -32,6 +32,8 @@ extension NodeDriver {
             let written = try store.maintainGrants(signingKey: signingKey, physicalMillis: now)
             if !written.isEmpty {
                 logger.info("card key grants updated", metadata: ["entries": "\(written.count)"])
+                // Queued in the outbox like a command's writes: sent on at the next tick.
+                nextOutboxPoll = now
             }
         } catch {
             logger.error("updating card key grants failed", metadata: ["error": "\(error)"])

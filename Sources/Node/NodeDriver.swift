@@ -45,6 +45,8 @@ actor NodeDriver {
     var nextWake: UInt64 = 0
     var nextOutboxPoll: UInt64 = 0
     var nextHousekeeping: UInt64 = 0
+    var nextStatusCheck: UInt64 = 0
+    var statusFile = StatusFile()
     let startedMillis: UInt64
     let listenDescription: String
     let advertised: [NodeAddress]
@@ -117,7 +119,7 @@ actor NodeDriver {
     /// How long the shell may sleep before the next call to `tick`.
     func sleepMillis() -> UInt64 {
         if pipeline.isBusy { return 0 }
-        let due = min(nextWake, nextOutboxPoll, nextHousekeeping)
+        let due = min(nextWake, nextOutboxPoll, nextHousekeeping, nextStatusCheck)
         let current = timerNow
         return due > current ? min(due - current, 100) : 0
     }
@@ -189,6 +191,10 @@ actor NodeDriver {
             nextHousekeeping = current + options.housekeepingMillis
             housekeeping()
         }
+        if current >= nextStatusCheck {
+            nextStatusCheck = current + options.statusCheckMillis
+            writeStatus(force: false)
+        }
         return out
     }
 
@@ -198,6 +204,7 @@ actor NodeDriver {
         var out = finishIngests()
         out += run(.leave)
         housekeeping()
+        writeStatus(force: true)
         try? mergeLog?.synchronize()
         return out
     }
@@ -246,7 +253,10 @@ actor NodeDriver {
                 "address": "\(change.verified.map(String.init(describing:)) ?? "-")",
             ])
         }
-        if !host.changes.isEmpty { savePeersIfChanged() }
+        if !host.changes.isEmpty {
+            savePeersIfChanged()
+            statusChanged()
+        }
         for refusal in host.refusals {
             counters.drop(refusal.error.code.rawValue)
             if let version = refusal.error.spokenVersion {
@@ -296,7 +306,7 @@ actor NodeDriver {
 
     /// Sends on what other processes (the CLI) wrote; an invite's endpoint queued by `peer add`
     /// becomes a join.
-    private func pollOutbox() -> [OutgoingDatagram] {
+    func pollOutbox() -> [OutgoingDatagram] {
         do {
             try store.refresh(physicalMillis: now)
             let queued = try store.outbox()
@@ -325,29 +335,7 @@ actor NodeDriver {
             logger.error("store file lost; stopping the node", metadata: ["store": "\(lost.path)",
                                                                           "replaced": "\(lost.replaced)"])
         }
-        let current = now
-        counters.addressesIgnored = Dictionary(uniqueKeysWithValues: engine.ignoredAddresses.map { ($0.key.rawValue, $0.value) })
-        _ = try? store.releaseDue(physicalMillis: current)
-        let members = engine.membership.map { change in
-            let attempts = change.report == .unreachable ? engine.verificationAttempts(of: change.member) : nil
-            return NodeStatus.MemberSnapshot(
-                id: change.member.text, fingerprint: change.member.fingerprint, state: change.report.rawValue,
-                incarnation: change.incarnation, address: change.verified.map { "\($0)" },
-                path: change.verified == nil ? nil : change.path.rawValue,
-                lastSeenMillis: lastSeen.peek(change.member), tried: attempts.map { $0.addresses.map { "\($0)" } },
-                triedSinceMillis: attempts?.firstTriedAt, forgetAtMillis: attempts?.forgetAt)
-        }
-        let status = NodeStatus(
-            pid: getpid(), identity: identity.text, listen: listenDescription,
-            advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: current,
-            members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex,
-            entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability),
-            discovery: discoveryStatus(), relay: relayStatus())
-        do {
-            try status.write(home: home)
-        } catch {
-            logger.warning("could not write status.json", metadata: ["error": "\(error)"])
-        }
+        _ = try? store.releaseDue(physicalMillis: now)
     }
 
     private func savePeersIfChanged() {

@@ -16,10 +16,15 @@ public struct NodeOptions: Sendable {
     public var advertise: [NodeAddress] = []
     public var gossip: GossipConfig
     public var limits = DatagramOpener.Limits()
-    /// How often the node looks for entries written by other processes (the CLI).
-    public var outboxPollMillis: UInt64 = 200
-    /// How often the node writes `status.json` and re-checks quarantined entries.
+    /// How often the node looks for entries written by other processes when none tells it: the
+    /// CLI wakes the node over its socket (`NodeWakeup`) after each write, so this is a fallback.
+    public var outboxPollMillis: UInt64 = 2000
+    /// How often the node re-checks quarantined entries and whether its store file is still there.
     public var housekeepingMillis: UInt64 = 1000
+    /// How often the node looks whether `status.json` needs writing (only when what it shows
+    /// changed), and how soon after a membership change.
+    public var statusCheckMillis: UInt64 = 1000
+    public var statusPromptMillis: UInt64 = 50
     /// Append "millis entry-id" for every newly merged entry to `merge.log` in the home
     /// (benchmarks measure propagation from these lines).
     public var mergeLog = false

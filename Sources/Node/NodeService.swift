@@ -81,6 +81,7 @@ public final class NodeService: Service {
         }
 
         let discovery = await openDiscovery(driver: driver)
+        let wakeup = WakeupListener.open(home: home, logger: logger)
         try await channel.executeThenClose { inbound, _ in
             @Sendable func send(_ datagrams: [OutgoingDatagram]) async {
                 for datagram in datagrams {
@@ -95,6 +96,10 @@ public final class NodeService: Service {
                 }
             }
             await send(await driver.join(invites))
+            var woken: Task<Void, Never>?
+            if let reasons = wakeup?.reasons {
+                woken = Task { for await reason in reasons { await send(await driver.wake(reason)) } }
+            }
             await cancelWhenGracefulShutdown {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -134,6 +139,8 @@ public final class NodeService: Service {
                     group.cancelAll()
                 }
             }
+            woken?.cancel()
+            wakeup?.close()
             await send(await driver.leave())
         }
         if let lost = await driver.storeLost { throw lost }

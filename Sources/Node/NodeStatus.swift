@@ -2,11 +2,10 @@ import Foundation
 import GossipEngine
 import GrapevineCore
 
-/// What a running node tells `grapevine status`: written to `status.json` in its home every second
-/// (mode 0600), so the CLI needs no socket and works whatever the node is doing.
+/// What a running node tells `grapevine status`: written to `status.json` in its home (mode 0600)
+/// when what it shows changes, and when `status` asks over the node's wake-up socket; the CLI
+/// reads the file, so it works whatever the node is doing.
 public struct NodeStatus: Codable, Sendable, Equatable {
-    /// A snapshot older than this means the node is not running.
-    public static let staleAfterSeconds: Double = 5
     /// The protocol version this build speaks (PROTOCOL.md §15.1).
     public static let protocolVersion = GossipConfig.protocolVersion
 
@@ -151,9 +150,26 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         return try? JSONDecoder().decode(NodeStatus.self, from: data)
     }
 
-    /// Whether the process that wrote this snapshot still runs and wrote it recently.
-    public func isLive(nowMillis: UInt64) -> Bool {
-        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
-        return Double(nowMillis &- writtenMillis) / 1000 < Self.staleAfterSeconds
+    /// Whether the node that wrote this snapshot still runs: it holds the home's lock. Its age
+    /// says nothing, since a node writes the snapshot only when what it shows changed.
+    public func isLive(home: GrapevineHome) -> Bool {
+        HomeLock.holder(home: home) == pid
+    }
+
+    /// Asks the running node of `home` for a fresh snapshot and reads it: the first one written
+    /// after asking, or after `waitMillis` the last one there is. A snapshot is written when what
+    /// it shows changes, so its traffic counters may otherwise be old.
+    public static func fresh(home: GrapevineHome, waitMillis: UInt64 = 500) -> NodeStatus? {
+        let before = read(home: home)
+        guard NodeWakeup.send(.status, home: home) else { return before }
+        var waited: UInt64 = 0
+        while waited < waitMillis {
+            if let status = read(home: home), status.writtenMillis != before?.writtenMillis || status.pid != before?.pid {
+                return status
+            }
+            usleep(10_000)
+            waited += 10
+        }
+        return read(home: home)
     }
 }

@@ -231,9 +231,11 @@ final class LoopbackNetwork {
         return (cpu.reduce(0, +) / Double(cpu.count), rss.reduce(0, +) / Double(rss.count))
     }
 
-    /// Writes a card field at `writer` and returns the seconds from its commit stamp until the
-    /// last node's merge.log shows the entry, or nil after 30 s.
-    func propagation(writer: Int, value: String) throws -> Double? {
+    /// Writes a card field at `writer` and returns the seconds from its commit stamp (or, with
+    /// `fromCommand`, from just before the command started) until the last node's merge.log shows
+    /// the entry, or nil after 30 s.
+    func propagation(writer: Int, value: String, fromCommand: Bool = false) throws -> Double? {
+        let begin = Date().timeIntervalSince1970 * 1000
         try cli(writer, ["card", "set", "note", value])
         let me = try cli(writer, ["id"]).split(separator: "\n").first.map(String.init) ?? ""
         let shown = try cli(writer, ["show", me, "--json"])
@@ -243,17 +245,24 @@ final class LoopbackNetwork {
               let entry = note["entryID"] as? String, let stampText = note["stamp"] as? String,
               let committed = Double(stampText.split(separator: ".").first ?? "")
         else { throw BenchError("could not read the written entry at node \(writer)") }
+        let last = Self.lastArrival(count: size, except: writer, timeout: 30) { self.mergeTime($0, entry: entry) }
+        return last.map { ($0 - (fromCommand ? begin : committed)) / 1000 }
+    }
+
+    /// Polls until `arrival` gives a time for each of `count` processes but `except`; the
+    /// latest of them, or nil after `timeout` seconds.
+    static func lastArrival(count: Int, except: Int, timeout: Double, _ arrival: (Int) -> Double?) -> Double? {
         var last = 0.0
-        let reached = wait(timeout: 30) {
+        let reached = waitUntil(timeout: timeout) {
             var latest = 0.0
-            for i in 0..<self.size where i != writer {
-                guard let merged = self.mergeTime(i, entry: entry) else { return false }
-                latest = max(latest, merged)
+            for i in 0..<count where i != except {
+                guard let at = arrival(i) else { return false }
+                latest = max(latest, at)
             }
             last = latest
             return true
         }
-        return reached == nil ? nil : (last - committed) / 1000
+        return reached == nil ? nil : last
     }
 
     func mergeTime(_ i: Int, entry: String) -> Double? {
@@ -271,6 +280,11 @@ final class LoopbackNetwork {
     }
 
     func wait(timeout: Double, _ condition: () -> Bool) -> Double? {
+        Self.waitUntil(timeout: timeout, condition)
+    }
+
+    /// Polls `condition` every 50 ms; the seconds until it held, or nil after `timeout`.
+    static func waitUntil(timeout: Double, _ condition: () -> Bool) -> Double? {
         let begin = Date()
         while Date().timeIntervalSince(begin) < timeout {
             if condition() { return Date().timeIntervalSince(begin) }

@@ -25,7 +25,7 @@ struct Nearby: ParsableCommand {
     func run() throws {
         let session = try options.open()
         let now = session.context.physicalMillis()
-        guard let status = NodeStatus.read(home: session.home), status.isLive(nowMillis: now) else {
+        guard let status = NodeStatus.read(home: session.home), status.isLive(home: session.home) else {
             throw CLIError("no node is running for \(session.home.path): start one with `grapevine run --discover`",
                            exitCode: 1)
         }

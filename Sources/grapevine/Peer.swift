@@ -47,6 +47,7 @@ struct PeerAdd: ParsableCommand {
             throw CLIError("the invite's endpoint was refused (\(reason.rawValue)); ask for a new invite")
         }
         try session.store.enqueueForNode(parsed.entry.id)
+        session.tellNode()
         let addresses = parsed.endpoint.addresses.map { "\($0)" }
         session.context.print("added peer [\(parsed.inviter.fingerprint)] at \(addresses.joined(separator: ", "))")
         let never = parsed.endpoint.addresses.compactMap { address in
@@ -75,8 +76,8 @@ struct PeerAdd: ParsableCommand {
         }
     }
 
-    /// How long `peer add` waits for a running node to hear from the peer: the node reads the
-    /// outbox every 200 ms and writes its status every second, so an answering peer shows in two.
+    /// How long `peer add` waits for a running node to hear from the peer: the command wakes the
+    /// node, which reads the outbox at once and writes its status when the peer answers.
     static let waitMillis: UInt64 = 5000
 
     /// Waits for the running node's status to show whether the peer answered; exit 2 if it has
@@ -84,7 +85,7 @@ struct PeerAdd: ParsableCommand {
     private func report(_ peer: PublicIdentity, addresses: [String], session: HomeSession) throws {
         let context = session.context
         let start = context.physicalMillis()
-        guard NodeStatus.read(home: session.home)?.isLive(nowMillis: start) == true else {
+        guard NodeStatus.read(home: session.home)?.isLive(home: session.home) == true else {
             context.print("no node is running for this home: the peer will be tried when `grapevine run` starts")
             return
         }

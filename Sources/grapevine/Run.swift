@@ -66,6 +66,11 @@ struct Run: AsyncParsableCommand {
                                             visibility: .hidden))
     var testUnverifiedTimeoutMs: UInt64?
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Test only: read the outbox unwoken only every this many ms (commands wake the node at once).",
+        visibility: .hidden))
+    var testOutboxPollMs: UInt64?
+
     @Option(name: .long, help: ArgumentHelp("Reconciliation interval in milliseconds.", visibility: .hidden))
     var reconcileIntervalMs: UInt64?
 
@@ -108,6 +113,7 @@ struct Run: AsyncParsableCommand {
         if let probeIntervalMs { node.gossip.probeIntervalMillis = probeIntervalMs }
         if let testUnverifiedTimeoutMs { node.gossip.unverifiedTimeoutMillis = testUnverifiedTimeoutMs }
         if let reconcileIntervalMs { node.gossip.reconciliationIntervalMillis = reconcileIntervalMs }
+        if let testOutboxPollMs { node.outboxPollMillis = testOutboxPollMs }
         if let keepaliveMs { node.gossip.keepaliveIntervalMillis = keepaliveMs }
         node.privatePrefixes = try testPrivatePrefix.map { text in
             guard let prefix = IPPrefix(text, parseIP: IPText.parse) else {

@@ -8,7 +8,8 @@ struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show the running node: members by state with last-seen times, traffic, and drops.",
         discussion: """
-            The node writes a snapshot to status.json in its home every second; this reads it. \
+            The node writes a snapshot to status.json in its home when what it shows changes; \
+            this asks the running node for a fresh one and reads it. \
             Peers whose datagrams speak another protocol version are listed apart (at most 32), \
             with what to do: an older peer must upgrade; a newer one means this node should. \
             Exits 1 when no node is running for this home.
@@ -28,8 +29,9 @@ struct Status: ParsableCommand {
             throw CLIError("no Grapevine home at \(home.path): run `grapevine init` first, or pass --home DIR")
         }
         let now = context.physicalMillis()
-        let snapshot = NodeStatus.read(home: home)
-        guard let status = snapshot, status.isLive(nowMillis: now) else {
+        let running = HomeLock.holder(home: home) != nil
+        let snapshot = running ? NodeStatus.fresh(home: home) : NodeStatus.read(home: home)
+        guard let status = snapshot, status.isLive(home: home) else {
             if output.json {
                 context.print(try JSONOutput.encode(NotRunning(running: false, home: home.path)))
             } else {

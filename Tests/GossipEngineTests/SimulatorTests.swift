@@ -33,12 +33,11 @@ import Testing
         let entry = try sim.write(at: 0, value: "through the storm")
         sim.track(entry.id)
         // The model: 1/(1 + 101·e^(−0.5·3·0.5·r)) reaches 99.99% at r = 19 rounds of 200 ms.
-        // Gossip brings 99 of 100 there; a straggler's reconciliation, which re-sends what is
-        // lost (§12.4), gets the last within twice that.
-        sim.run(for: 3800)
-        #expect((sim.holders[entry.id] ?? 0) >= 99, "\(sim.holders[entry.id] ?? 0) of 100 nodes hold the entry after 3.8 s (seed \(seed))")
+        // A node that gossip missed gets it from its reconciliation session, which takes about
+        // four tries per round trip at this loss: the re-send budget is per silence (§12.4), or
+        // the session is given up and started over (this seed's straggler took 5.3 s so).
         let taken = sim.run(atMost: 3800, stepMillis: 10) { sim.fullAt[entry.id] != nil }
-        #expect(taken != nil, "\(sim.holders[entry.id] ?? 0) of 100 nodes hold the entry after 7.6 s (seed \(seed))")
+        #expect(taken != nil, "\(sim.holders[entry.id] ?? 0) of 100 nodes hold the entry after 3.8 s (seed \(seed))")
     }
 
     @Test func aTwoWayPartitionWithWritesOnBothSidesHealsWithinTenSeconds() throws {
