@@ -30,7 +30,8 @@ struct GrapevineHomeTests {
     func layoutNamesEveryFile() {
         let home = GrapevineHome(path: "h/")
         #expect(GrapevineHome.File.allCases.map { home.path(of: $0) } == [
-            "h/identity.key", "h/store.sqlite", "h/node.lock", "h/status.json", "h/peers.json", "h/epoch", "h/merge.log",
+            "h/identity.key", "h/store.sqlite", "h/node.lock", "h/status.json", "h/peers.json", "h/epoch", "h/node.sock",
+            "h/merge.log",
         ])
         #expect([home.keyFilePath, home.storePath, home.lockFilePath] == ["h/identity.key", "h/store.sqlite", "h/node.lock"])
     }
