@@ -56,7 +56,7 @@ extension GossipInstance {
         for slot in order where slot != helper && members[slot].isLive && !picked.contains(members[slot].identity) {
             let m = members[slot]
             let ips = m.advertised.map(\.ip) + [m.verified, m.reflexive].compactMap { $0?.ip }
-            guard ips.allSatisfy({ !network.isOnLink($0) && $0 != ownPublic && !recentlySent(to: $0) }) else { continue }
+            guard ips.allSatisfy({ !network.isOnLink($0) && $0 != ownPublic && !recentlySent(toIP: $0) }) else { continue }
             picked.append(m.identity)
             if picked.count == DialbackRequest.maxCandidates { break }
         }

@@ -66,23 +66,30 @@ extension GossipInstance {
 
     // MARK: - Confirmed reachability
 
-    /// A ping that arrives from an IP this node has not sent to within the confirmation window,
-    /// a public one off its own subnets, shows that strangers can reach it unasked. The IP, not
-    /// the address: a router that filters by address alone admits any port of an IP it sent to.
+    /// A ping that arrives from an address (IP and port) this node has not sent to within the
+    /// confirmation window, at a public IP off its own subnets, shows that strangers can reach it
+    /// unasked: a home router's filter admits only answers to the address its host sent to.
     mutating func noteUnaskedPing(from source: PeerAddress) {
         guard confirmedAt == nil, !source.isRelayed, network.scope(source.ip) == .global, !network.isOnLink(source.ip),
-              !recentlySent(to: source.ip) else { return }
+              !recentlySent(to: source) else { return }
         confirmedAt = now
     }
 
-    /// Whether this node has sent anything to `ip` within the confirmation window.
-    func recentlySent(to ip: [UInt8]) -> Bool {
-        sentTo[ip].map { now < $0 + config.confirmationWindowMillis } ?? false
+    /// Whether this node has sent anything to `address` within the confirmation window.
+    func recentlySent(to address: PeerAddress) -> Bool {
+        sentTo[address].map { now < $0 + config.confirmationWindowMillis } ?? false
     }
 
-    /// Remembers when this node last sent to an IP, and to a member at its verified address.
+    /// Whether this node has sent anything to any port of `ip` within the confirmation window.
+    func recentlySent(toIP ip: [UInt8]) -> Bool {
+        sentToIP[ip].map { now < $0 + config.confirmationWindowMillis } ?? false
+    }
+
+    /// Remembers when this node last sent to a UDP address (a relay path's is the relay's) and
+    /// its IP, and to a member at its verified address.
     mutating func noteSent(to address: PeerAddress, recipient: PublicIdentity) {
-        sentTo[address.ip] = now
+        sentTo[address.udp] = now
+        sentToIP[address.ip] = now
         if let slot = slots[recipient], members[slot].verified == address { members[slot].lastSentAt = now }
     }
 
@@ -90,6 +97,7 @@ extension GossipInstance {
     mutating func pruneSentTo() {
         let window = config.confirmationWindowMillis
         sentTo = sentTo.filter { now < $0.value + window }
+        sentToIP = sentToIP.filter { now < $0.value + window }
     }
 
     // MARK: - Keepalive

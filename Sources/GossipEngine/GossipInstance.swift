@@ -49,8 +49,10 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var publishedObserved: PeerAddress?
     /// When a ping last arrived unasked from outside this node's subnets (§11.7).
     var confirmedAt: UInt64?
-    /// When this node last sent to each IP, within the confirmation window.
-    var sentTo: [[UInt8]: UInt64] = [:]
+    /// When this node last sent to each UDP address, and to any port of each IP, within the
+    /// confirmation window: the first decides confirmation, the second who may dial back.
+    var sentTo: [PeerAddress: UInt64] = [:]
+    var sentToIP: [[UInt8]: UInt64] = [:]
     var dialback = DialbackState()
     /// Sources of datagrams from senders not yet in the table, newest last.
     var unknownSources: [(member: PublicIdentity, source: PeerAddress)] = []
