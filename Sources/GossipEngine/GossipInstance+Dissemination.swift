@@ -47,11 +47,12 @@ extension GossipInstance {
         // queue cost entries × authors per datagram.
         var perAuthor: [PublicIdentity: Int] = [:]
         for i in entryOrder {
-            let entry = queue.entries[i]
-            guard entry.author != recipient else { continue }
-            guard perAuthor[entry.author, default: 0] < config.entriesPerAuthorPerMessage else { continue }
-            let cost = GossipMessage.entrySize(entry.bytes)
+            // The size test first: once the payload is full it is the cheapest to fail.
+            let cost = GossipMessage.entrySize(queue.entries[i].bytes)
             guard size + cost <= budget else { continue }
+            let entry = queue.entries[i]
+            guard entry.author != recipient,
+                  perAuthor[entry.author, default: 0] < config.entriesPerAuthorPerMessage else { continue }
             message.entries.append(entry.bytes)
             queue.entries[i].transmits += 1
             size += cost
