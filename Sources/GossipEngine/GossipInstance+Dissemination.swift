@@ -43,22 +43,20 @@ extension GossipInstance {
         let updateShare = queue.entries.isEmpty ? budget : size + (budget - size) / 2
         addUpdates(updateOrder, upTo: updateShare, to: &message, size: &size, included: &included)
         let entryOrder = BroadcastQueue.sendingOrder(queue.entries.map { ($0.transmits, $0.order) })
-        var perAuthor: [(author: PublicIdentity, count: Int)] = []
+        // Counted by author in a dictionary, only looked up: a list scanned per entry made a full
+        // queue cost entries × authors per datagram.
+        var perAuthor: [PublicIdentity: Int] = [:]
         for i in entryOrder {
-            let entry = queue.entries[i]
-            guard entry.author != recipient else { continue }
-            let used = perAuthor.first { $0.author == entry.author }?.count ?? 0
-            guard used < config.entriesPerAuthorPerMessage else { continue }
-            let cost = GossipMessage.entrySize(entry.bytes)
+            // The size test first: once the payload is full it is the cheapest to fail.
+            let cost = GossipMessage.entrySize(queue.entries[i].bytes)
             guard size + cost <= budget else { continue }
+            let entry = queue.entries[i]
+            guard entry.author != recipient,
+                  perAuthor[entry.author, default: 0] < config.entriesPerAuthorPerMessage else { continue }
             message.entries.append(entry.bytes)
             queue.entries[i].transmits += 1
             size += cost
-            if let j = perAuthor.firstIndex(where: { $0.author == entry.author }) {
-                perAuthor[j].count += 1
-            } else {
-                perAuthor.append((entry.author, 1))
-            }
+            perAuthor[entry.author, default: 0] += 1
         }
         if updateShare < budget { addUpdates(updateOrder, upTo: budget, to: &message, size: &size, included: &included) }
         queue.retire(limit: retransmitLimit)

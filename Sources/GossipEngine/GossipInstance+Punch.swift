@@ -16,12 +16,18 @@ extension GossipInstance {
     mutating func requestPunches() {
         guard config.punchAttempts > 0, let own = selfEndpoint else { return }
         var requested = 0
+        // The reachable public members, found once per interval at the first member that needs
+        // a punch: sending a request changes none of them.
+        var publicPeers: [Int]?
         for slot in members.indices where requested < config.fanout {
+            guard members[slot].isLive, members[slot].verified == nil, let tried = members[slot].firstTriedAt,
+                  now >= tried + config.pingTimeoutMillis,
+                  members[slot].lastPunchAt.map({ now >= $0 + config.punchIntervalMillis }) ?? true,
+                  members[slot].advertised.contains(where: { $0.origin == .observed }) else { continue }
             let m = members[slot]
-            guard m.isLive, m.verified == nil, let tried = m.firstTriedAt, now >= tried + config.pingTimeoutMillis,
-                  m.lastPunchAt.map({ now >= $0 + config.punchIntervalMillis }) ?? true,
-                  m.advertised.contains(where: { $0.origin == .observed }) else { continue }
-            let helpers = members.indices.filter { $0 != slot && members[$0].isReachable && isPublicPeer(members[$0]) }
+            let peers = publicPeers ?? members.indices.filter { members[$0].isReachable && isPublicPeer(members[$0]) }
+            publicPeers = peers
+            let helpers = peers.filter { $0 != slot }
             guard !helpers.isEmpty else { return }
             let helper = members[helpers[Int.random(in: 0..<helpers.count, using: &random)]]
             guard let address = helper.verified else { continue }

@@ -122,10 +122,13 @@ extension GossipInstance {
                   sendConnect(to: c.peer, via: c.relay) else { continue }
             relaying.circuits[i].renewedAt = now
         }
+        // The circuits held, by (relay, peer), looked up rather than scanned per member and relay;
+        // sending a connect adds none.
+        let held = Set(relaying.circuits.map { CircuitEnds(relay: $0.relay, peer: $0.peer) })
         for slot in members.indices where members[slot].isLive && !members[slot].relays.isEmpty
             && (members[slot].verified.map { $0.isRelayed } ?? true) {
             for relay in members[slot].relays where relay != identity && relay != members[slot].identity
-                && !relaying.circuits.contains(where: { $0.relay == relay && $0.peer == members[slot].identity }) {
+                && !held.contains(CircuitEnds(relay: relay, peer: members[slot].identity)) {
                 _ = sendConnect(to: members[slot].identity, via: relay)
             }
         }
@@ -185,4 +188,10 @@ extension GossipInstance {
             sendVerificationPing(slot, to: address, punched: false)
         }
     }
+}
+
+/// A circuit's relay and far end, as a set key.
+private struct CircuitEnds: Hashable {
+    let relay: PublicIdentity
+    let peer: PublicIdentity
 }
