@@ -37,6 +37,21 @@ enum NATChecks {
         }
     }
 
+    /// Kills `victim` with SIGKILL and waits up to `cap` for every node of `others` to hold it
+    /// dead; records how long that took as `figure`, and checks that none of `others` exited.
+    static func killAndAwaitDead(_ victim: LabNode, named name: String, seenBy others: [LabNode], cap: TimeInterval,
+                                 figure: String, network: LabNetwork, into outcome: inout Scenario.Outcome) {
+        let killed = Date()
+        victim.crash()
+        let dead = network.waitUntil(timeout: cap) {
+            others.allSatisfy { $0.memberState(victim.identity) == "dead" }
+        }
+        outcome.figures[figure] = seconds(dead.map { _ in Date().timeIntervalSince(killed) } ?? cap)
+        outcome.check(dead != nil, "\(name) killed with SIGKILL is not dead on every host within \(Int(cap)) s: \(others.map { "h\($0.host)=\($0.memberState(victim.identity) ?? "unknown")" })")
+        let exited = others.filter { !$0.isRunning }.map(\.host)
+        outcome.check(exited.isEmpty, "nodes exited: \(exited)")
+    }
+
     /// Whether every node holds every other alive over a verified path.
     static func allAliveVerified(_ nodes: [LabNode]) -> Bool {
         nodes.allSatisfy { node in nodes.allSatisfy { other in other === node || node.holdsVerified(other) } }

@@ -62,16 +62,8 @@ struct NATConeScenario {
                       "reachability: \(reachabilityWrong(network, topology).joined(separator: "; "))")
 
         let victim = network.node(topology.ownRouters[1].host)
-        let killed = Date()
-        victim.crash()
-        let others = network.nodes.filter { $0 !== victim }
-        let dead = network.waitUntil(timeout: Self.cap) {
-            others.allSatisfy { $0.memberState(victim.identity) == "dead" }
-        }
-        outcome.figures["\(prefix).dead_detect_s"] = seconds(dead.map { _ in Date().timeIntervalSince(killed) } ?? Self.cap)
-        outcome.check(dead != nil, "home \(victim.host) killed with SIGKILL is not dead on every host within \(Int(Self.cap)) s: \(others.map { "h\($0.host)=\($0.memberState(victim.identity) ?? "unknown")" })")
-        let exited = others.filter { !$0.isRunning }.map(\.host)
-        outcome.check(exited.isEmpty, "nodes exited: \(exited)")
+        NATChecks.killAndAwaitDead(victim, named: "home \(victim.host)", seenBy: network.nodes.filter { $0 !== victim },
+                                   cap: Self.cap, figure: "\(prefix).dead_detect_s", network: network, into: &outcome)
         return outcome
     }
 

@@ -88,15 +88,8 @@ struct NATSymmetricScenario {
         outcome.check(declaredDead.isEmpty, "after SIGKILL of relay h\(killed.host), hosts \(declaredDead.sorted()) declared the symmetric home dead")
         outcome.check(failover != nil, "the symmetric home is not alive through the other relay at every host within \(Int(Self.failoverCap)) s of SIGKILL of relay h\(killed.host): \(NATChecks.views(living + [home]))")
 
-        let homeKilledAt = Date()
-        home.crash()
-        let dead = network.waitUntil(timeout: Self.cap) {
-            living.allSatisfy { $0.memberState(home.identity) == "dead" }
-        }
-        outcome.figures["nat.relayed_dead_detect_s"] = seconds(dead.map { _ in Date().timeIntervalSince(homeKilledAt) } ?? Self.cap)
-        outcome.check(dead != nil, "the symmetric home killed with SIGKILL is not dead on every host within \(Int(Self.cap)) s: \(living.map { "h\($0.host)=\($0.memberState(home.identity) ?? "unknown")" })")
-        let exited = living.filter { !$0.isRunning }.map(\.host)
-        outcome.check(exited.isEmpty, "nodes exited: \(exited)")
+        NATChecks.killAndAwaitDead(home, named: "the symmetric home", seenBy: living, cap: Self.cap,
+                                   figure: "nat.relayed_dead_detect_s", network: network, into: &outcome)
         return outcome
     }
 
