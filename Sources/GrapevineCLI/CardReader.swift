@@ -9,7 +9,7 @@ extension HomeSession {
     /// their values, the rest are marked private (no key of that id) or unreadable (the key does
     /// not open it).
     public func openCard(_ identity: PublicIdentity) throws -> CardDetail {
-        var card = try store.card(identity)
+        var card = try reader.card(identity)
         guard card.fields.contains(where: { $0.visibility == .connections || $0.superseded.contains { $0.sealed != nil } })
         else { return card }
         let keys = try cardKeys(for: identity)
@@ -34,10 +34,10 @@ extension HomeSession {
     /// value read now stays readable after the author rotates. Remembering is best effort: on a
     /// read-only store the keys the grants hold are still used.
     func cardKeys(for identity: PublicIdentity) throws -> [CardKey] {
-        if identity != me, (try? store.hasUnlearntGrant(to: key)) == true {
+        if identity != me, (try? reader.hasUnlearntGrant(to: key)) == true {
             _ = try? store.learnGrantedKeys(signingKey: key, physicalMillis: context.physicalMillis())
         }
-        return try store.cardKeys(for: identity, signingKey: key)
+        return try reader.cardKeys(for: identity, signingKey: key)
     }
 
     static func open(_ sealed: SealedValue, field: String, author: PublicIdentity, keys: [CardKey])
@@ -53,7 +53,7 @@ extension HomeSession {
     /// Contact rows with the connections-only fields I can read filled in, and the count of those
     /// I cannot.
     public func openSummaries(_ summaries: [ContactSummary]) throws -> [ContactSummary] {
-        let sealed = try store.sealedFieldCounts()
+        let sealed = try reader.sealedFieldCounts()
         return try summaries.map { summary in
             guard sealed[summary.identity] != nil else { return summary }
             let card = try openCard(summary.identity)

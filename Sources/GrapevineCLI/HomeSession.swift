@@ -4,12 +4,15 @@ import Logging
 import Sodium
 
 /// An open home: my signing key and identity, and the store. Every write of the CLI goes
-/// through `write`, which is the store's local write path.
+/// through `write`, which is the store's local write path; every query through `reader`, the
+/// store's read model.
 public final class HomeSession {
     public let home: GrapevineHome
     public let key: Ed25519.SigningKey
     public let me: PublicIdentity
     public let store: Store
+    /// The store's read model: what every command shows comes from it.
+    public let reader: StoreReader
     public let context: CLIContext
     public let logger: Logger
 
@@ -19,6 +22,7 @@ public final class HomeSession {
         self.key = key
         self.me = me
         self.store = store
+        self.reader = store.reader
         self.context = context
         self.logger = logger
     }
@@ -127,7 +131,7 @@ public final class HomeSession {
 
     /// Everyone this store knows, for resolving WHO and showing names (`resolver.names`).
     public func resolver() throws -> WhoResolver {
-        try WhoResolver(known: store.knownIdentities(), me: me, connected: store.connections(of: me).recorded)
+        try WhoResolver(known: reader.knownIdentities(), me: me, connected: reader.connections(of: me).recorded)
     }
 
     private static func identity(of key: Ed25519.SigningKey) throws -> PublicIdentity {

@@ -122,3 +122,50 @@ public struct StoreStats: Sendable, Equatable {
     /// The fingerprint of the retained set, as peers compare it.
     public var digest: Fingerprint
 }
+
+/// An identity this store has heard of, with the display name its card gives, if any.
+public struct KnownIdentity: Sendable, Equatable {
+    public var identity: PublicIdentity
+    /// `fn`, else `n`, else empty.
+    public var name: String
+
+    public init(identity: PublicIdentity, name: String) {
+        self.identity = identity
+        self.name = name
+    }
+}
+
+/// One person's connections as both sides recorded them.
+public struct ConnectionLists: Sendable, Equatable {
+    /// Connected in both directions.
+    public var mutual: [PublicIdentity]
+    /// The person recorded a connection to these, who have not recorded one back.
+    public var waitingForThem: [PublicIdentity]
+    /// These recorded a connection to the person, who has not recorded one back.
+    public var waitingForMe: [PublicIdentity]
+
+    /// Everyone the person recorded a connection to, mutual or not, sorted by key.
+    public var recorded: [PublicIdentity] { (mutual + waitingForThem).sorted() }
+}
+
+/// An edge's current state and the stamp of the entry that set it.
+public struct EdgeRecord: Sendable, Equatable {
+    public var state: EdgeState
+    public var stamp: HLCStamp
+
+    public init(state: EdgeState, stamp: HLCStamp) {
+        self.state = state
+        self.stamp = stamp
+    }
+}
+
+/// Someone's current answer to an introduction and the stamp of the entry that gave it.
+public struct AnswerRecord: Sendable, Equatable {
+    public var answer: IntroductionAnswer.Answer
+    public var stamp: HLCStamp
+
+    public init(answer: IntroductionAnswer.Answer, stamp: HLCStamp) {
+        self.answer = answer
+        self.stamp = stamp
+    }
+}

@@ -132,7 +132,7 @@ enum IngestBench {
         let cpu = Double(BenchSystem.processCPUNanos() - cpuStart) / 1e9
         guard acknowledged == entries.count else { throw BenchError("only \(acknowledged) acknowledged") }
         let times = pipeline.stageTimes
-        let stats = try store.stats()
+        let stats = try store.reader.stats()
         let n = Double(max(times.entries, 1))
         try BenchSystem.report([
             "rate": Double(entries.count) / seconds, "cpu_rate": Double(entries.count) / cpu,

@@ -79,7 +79,8 @@ enum PathBench {
         let openStart = BenchSystem.monotonicNanos()
         let store = try Store(path: path, physicalMillis: StoreClock.nowMillis())
         let openSeconds = BenchSystem.seconds(since: openStart)
-        let stats = try store.stats()
+        let reader = store.reader
+        let stats = try reader.stats()
         var rng = SeededRandom(seed: 6)
         var pairs: [(PublicIdentity, PublicIdentity)] = []
         for i in 0..<queries {
@@ -94,7 +95,7 @@ enum PathBench {
         var lengths = 0
         for (a, b) in pairs {
             let start = BenchSystem.monotonicNanos()
-            let result = store.path(from: a, to: b)
+            let result = reader.path(from: a, to: b)
             samples.append(BenchSystem.seconds(since: start) * 1000)
             if let length = result.length {
                 reachable += 1

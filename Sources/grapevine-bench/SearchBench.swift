@@ -8,7 +8,7 @@ enum SearchBench {
 
     static func run() throws -> BenchOutput {
         var out = BenchOutput(section: "search")
-        let store = try Store(path: try CardsDataset.prepare(), physicalMillis: StoreClock.nowMillis())
+        let reader = try Store(path: try CardsDataset.prepare(), physicalMillis: StoreClock.nowMillis()).reader
         let vocabulary = CardsDataset.Vocabulary()
         var rng = SeededRandom(seed: 4)
         var texts: [String] = []
@@ -25,7 +25,7 @@ enum SearchBench {
         var hits = 0
         for text in texts {
             let start = BenchSystem.monotonicNanos()
-            hits += try store.search(text, limit: 20).count
+            hits += try reader.search(text, limit: 20).count
             samples.append(BenchSystem.seconds(since: start) * 1000)
         }
         let p = Percentiles(samples)

@@ -37,7 +37,7 @@ enum StartupBench {
         let inside = Percentiles(insides).at(50)
         let mb = Percentiles(rss).at(50)
         let store = try Store(path: path, physicalMillis: StoreClock.nowMillis())
-        let stats = try store.stats()
+        let stats = try store.reader.stats()
         out.row("cards / entries", "\(stats.authors) / \(stats.retained)")
         out.row("process start to first query (s, median of \(runs))", format(wall, 3), target: "<= 1")
         out.row("of which open + first query in-process (s)", format(inside, 3))
@@ -55,7 +55,7 @@ enum StartupBench {
     static func child(path: String) throws {
         let start = BenchSystem.monotonicNanos()
         let store = try Store(path: path, physicalMillis: StoreClock.nowMillis())
-        _ = try store.search("engineer", limit: 20)
+        _ = try store.reader.search("engineer", limit: 20)
         let seconds = BenchSystem.seconds(since: start)
         let report = ["first_query_s": seconds, "rss_mb": BenchSystem.residentMB()]
         let data = try JSONSerialization.data(withJSONObject: report)

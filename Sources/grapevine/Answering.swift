@@ -14,7 +14,7 @@ enum Answering {
 
     static func answer(_ text: String, _ answer: IntroductionAnswer.Answer, options: GlobalOptions, json: Bool) throws {
         let session = try options.open()
-        let candidates = try session.store.introductions(involving: session.me)
+        let candidates = try session.reader.introductions(involving: session.me)
         let intro = try IntroResolver.resolve(text, among: candidates)
         let (a, b, introducer, id) = (intro.a, intro.b, intro.introducer, intro.id)
         guard session.me == a || session.me == b else {
@@ -22,8 +22,8 @@ enum Answering {
         }
         let other = session.me == a ? b : a
         let resolver = try session.resolver()
-        let plan = AnswerPlan.plan(answer, previous: try session.store.answer(to: id, by: session.me),
-                                   edge: try session.store.edge(from: session.me, to: other))
+        let plan = AnswerPlan.plan(answer, previous: try session.reader.answer(to: id, by: session.me),
+                                   edge: try session.reader.edge(from: session.me, to: other))
         let entry = plan.writesResponse
             ? try session.write(.introductionResponse(IntroductionAnswer(introduction: id, answer: answer))) : nil
         if let state = plan.edge {
@@ -44,7 +44,7 @@ enum Answering {
         case .removed: session.context.print(line + ": removed your connection to them, which accepting had made")
         case .unchanged: session.context.print(line)
         }
-        if introducer != session.me, !(try session.store.connections(of: session.me).mutual.contains(introducer)) {
+        if introducer != session.me, !(try session.reader.connections(of: session.me).mutual.contains(introducer)) {
             session.context.print("note: \(resolver.names.label(introducer)) is not your mutual connection")
         }
     }

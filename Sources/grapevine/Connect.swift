@@ -31,7 +31,7 @@ struct Connect: ParsableCommand {
             try session.printJSON(WriteJSON(entry: entry, target: target))
             return
         }
-        let mutual = try session.store.edgeState(from: target, to: session.me) == .connected
+        let mutual = try session.reader.edgeState(from: target, to: session.me) == .connected
         session.context.print("connected to \(session.describe(target, resolver))"
             + (mutual ? ": mutual" : ": mutual once they connect back"))
     }

@@ -21,7 +21,7 @@ struct Connections: ParsableCommand {
 
     func run() throws {
         let session = try options.open()
-        let lists = try session.store.connections(of: session.me)
+        let lists = try session.reader.connections(of: session.me)
         let names = try session.resolver().names
         if output.json {
             try session.printJSON(ConnectionsJSON(lists, names: names))

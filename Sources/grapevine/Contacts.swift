@@ -27,7 +27,7 @@ struct Contacts: ParsableCommand {
 
     func run() throws {
         let session = try options.open()
-        let summaries = try session.openSummaries(try search.map { try session.store.search($0) } ?? session.store.contacts())
+        let summaries = try session.openSummaries(try search.map { try session.reader.search($0) } ?? session.reader.contacts())
         let names = try session.resolver().names
         let people = summaries.map { summary in (summary, names.person(summary.identity)) }
         let rows = people.map { ContactJSON($0.0, person: $0.1) }

@@ -25,7 +25,7 @@ struct Disconnect: ParsableCommand {
         let session = try options.open()
         let resolver = try session.resolver()
         let target = try resolver.resolve(who).identity
-        guard try session.store.edgeState(from: session.me, to: target) == .connected else {
+        guard try session.reader.edgeState(from: session.me, to: target) == .connected else {
             throw CLIError("you are not connected to \(session.describe(target, resolver)): nothing to remove (see `grapevine show`)")
         }
         let entry = try session.write(.edge(EdgeInfo(target: target, state: .removed)))

@@ -41,13 +41,13 @@ struct Export: ParsableCommand {
             if !identities.contains(identity) { identities.append(identity) }
         }
         if who.isEmpty {
-            identities = try session.store.contacts().map(\.identity)
+            identities = try session.reader.contacts().map(\.identity)
         }
         let cards = try identities.map { identity in
             VCardExportMapping.vCard(
                 identity: identity, fields: CardEditing.values(of: try session.openCard(identity)),
-                revision: try session.store.cardRevision(of: identity),
-                connections: try session.store.mutualConnections(of: identity))
+                revision: try session.reader.cardRevision(of: identity),
+                connections: try session.reader.mutualConnections(of: identity))
         }
         let text = format.serialize(cards)
         guard let output else {

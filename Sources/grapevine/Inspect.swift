@@ -22,7 +22,7 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         let session = try options.open()
-        let stats = InspectJSON(me: session.me, stats: try session.store.stats())
+        let stats = InspectJSON(me: session.me, stats: try session.reader.stats())
         let peers = PeerJSON.known(home: session.home)
         if output.json {
             try session.printJSON(InspectReport(stats: stats, peers: peers))

@@ -37,12 +37,12 @@ struct Introduce: ParsableCommand {
             throw CLIError("an introduction names two people other than you: to meet someone, ask a contact to introduce you")
         }
         guard a != b else { throw CLIError("WHO_A and WHO_B are the same person: name two different people") }
-        let connections = try session.store.connections(of: session.me)
+        let connections = try session.reader.connections(of: session.me)
         for person in [a, b] where !connections.mutual.contains(person) {
             throw Self.notMutual(person, connections, session: session, resolver: resolver)
         }
         let pair: Set = [a, b]
-        if let earlier = try session.store.introductions(involving: session.me)
+        if let earlier = try session.reader.introductions(involving: session.me)
             .first(where: { $0.introducer == session.me && Set([$0.a, $0.b]) == pair })
         {
             throw CLIError(

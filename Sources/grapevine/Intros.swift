@@ -28,8 +28,8 @@ struct Intros: ParsableCommand {
 
     func run() throws {
         let session = try options.open()
-        let everything = try session.store.introductions(involving: session.me)
-        let mutual = Set(try session.store.connections(of: session.me).mutual)
+        let everything = try session.reader.introductions(involving: session.me)
+        let mutual = Set(try session.reader.connections(of: session.me).mutual)
         func trusted(_ intro: IntroductionSummary) -> Bool {
             intro.introducer == session.me || mutual.contains(intro.introducer)
         }

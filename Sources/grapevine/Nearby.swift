@@ -33,7 +33,7 @@ struct Nearby: ParsableCommand {
             throw CLIError("this home's node runs without discovery: restart it with `grapevine run --discover`",
                            exitCode: 1)
         }
-        let lists = try session.store.connections(of: session.me)
+        let lists = try session.reader.connections(of: session.me)
         let names = try session.resolver().names
         let heard = discovery.nearby.compactMap { peer in names.person(text: peer.id).map { (person: $0, peer: peer) } }
         let found = heard.map { NearbyJSON.Person($0.person, $0.peer, connection: Self.connection($0.person.identity, lists)) }

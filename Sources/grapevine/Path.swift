@@ -34,7 +34,7 @@ struct Path: ParsableCommand {
         let resolver = try session.resolver()
         let from = people.count == 2 ? try resolver.resolve(people[0], role: "FROM").identity : session.me
         let to = try resolver.resolve(people[people.count - 1], role: "TO").identity
-        let result = session.store.path(from: from, to: to)
+        let result = session.reader.path(from: from, to: to)
         let person = resolver.names.person(_:)
         if output.json {
             try session.printJSON(PathJSON(result, people: person))

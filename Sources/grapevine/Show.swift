@@ -31,7 +31,7 @@ struct Show: ParsableCommand {
         let resolver = try session.resolver()
         let identity = try resolver.resolve(who).identity
         let card = try session.openCard(identity)
-        let connections = try session.store.mutualConnections(of: identity)
+        let connections = try session.reader.mutualConnections(of: identity)
         let person = resolver.names.person(identity)
         if output.json {
             try session.printJSON(ShowJSON(person, fields: card.fields, connections: connections))

@@ -46,7 +46,7 @@ import Testing
         #expect(stranger.stderr == "error: you are not mutually connected to Kevin Bacon [\(kevin.id.fingerprint)], and an introduction needs a mutual connection with both people: connect with `grapevine connect \(kevin.id.fingerprint)` and ask them to connect back to \(me.fingerprint)\n")
         #expect(home.run("introduce", "Anna", "Jeff").stderr.hasSuffix("they connected to you; connect back with `grapevine connect \(anna.id.fingerprint)`\n"))
         #expect(home.run("introduce", "Jeff", "Ben").stderr.hasSuffix("they have not connected back; ask them to run `grapevine connect \(me.fingerprint)`\n"))
-        #expect(try home.openStore().introductions(involving: me).isEmpty)
+        #expect(try home.openStore().reader.introductions(involving: me).isEmpty)
         #expect(home.run("introduce", "Jeff", "Kristina").code == 0)
     }
 
@@ -61,7 +61,7 @@ import Testing
             #expect(again.stderr.hasPrefix("error: you already introduced "))
             #expect(again.stderr.contains("(introduction \(id.prefix(12)), pending): nothing written"))
         }
-        #expect(try home.openStore().introductions(involving: me).map(\.id.hex) == [id])
+        #expect(try home.openStore().reader.introductions(involving: me).map(\.id.hex) == [id])
     }
 
     @Test("intros lists introductions from me and my mutual connections, marks them, and hides the rest unless --all")
@@ -103,7 +103,7 @@ import Testing
         try home.ingest(try mallory.entries(connectedTo: []) + [
             try mallory.sign(.introduction(IntroductionInfo(a: me, b: kristina.id, note: "")), counter: 5),
         ])
-        let intro = try #require(try home.openStore().introductions(involving: me).first?.id.hex)
+        let intro = try #require(try home.openStore().reader.introductions(involving: me).first?.id.hex)
         let accepted = home.run("accept", intro)
         #expect(accepted.stdout == """
             accepted the introduction by Jeff [\(mallory.id.fingerprint)] (shared name) to Kristina [\(kristina.id.fingerprint)]: you are connected to them
@@ -128,7 +128,7 @@ import Testing
         #expect(kristina.run("accept", intro).code == 0)
         try syncAll(homes)
         for home in homes {
-            #expect(try home.openStore().mutualConnections(of: jenniferID).contains(kristinaID))
+            #expect(try home.openStore().reader.mutualConnections(of: jenniferID).contains(kristinaID))
         }
 
         let declined = jennifer.run("decline", intro)
@@ -136,10 +136,10 @@ import Testing
         try syncAll(homes)
         for home in homes {
             let store = try home.openStore()
-            #expect(try store.introductions(involving: jenniferID).first?.state == .declined)
-            #expect(try store.edgeState(from: jenniferID, to: kristinaID) == .removed)
-            #expect(try !store.mutualConnections(of: jenniferID).contains(kristinaID))
-            #expect(store.path(from: jenniferID, to: kristinaID).length == 2)
+            #expect(try store.reader.introductions(involving: jenniferID).first?.state == .declined)
+            #expect(try store.reader.edgeState(from: jenniferID, to: kristinaID) == .removed)
+            #expect(try !store.reader.mutualConnections(of: jenniferID).contains(kristinaID))
+            #expect(store.reader.path(from: jenniferID, to: kristinaID).length == 2)
         }
         #expect(jennifer.run("decline", intro).stdout.hasPrefix("you had already declined the introduction by Jeff"))
 
@@ -147,8 +147,8 @@ import Testing
         try syncAll(homes)
         for home in homes {
             let store = try home.openStore()
-            #expect(try store.introductions(involving: jenniferID).first?.state == .accepted)
-            #expect(try store.mutualConnections(of: jenniferID).contains(kristinaID))
+            #expect(try store.reader.introductions(involving: jenniferID).first?.state == .accepted)
+            #expect(try store.reader.mutualConnections(of: jenniferID).contains(kristinaID))
         }
     }
 
@@ -156,11 +156,11 @@ import Testing
     func declineKeepsAnEarlierConnection() throws {
         let (home, me) = try jennifer()
         try home.ingest([try jeff.sign(.introduction(IntroductionInfo(a: me, b: kristina.id, note: "")), counter: 5)])
-        let intro = try #require(try home.openStore().introductions(involving: me).first?.id.hex)
+        let intro = try #require(try home.openStore().reader.introductions(involving: me).first?.id.hex)
         #expect(home.run("accept", intro).stdout.hasSuffix(": you are connected to them\n"))
         let declined = try #require(try TestHome.json(home.run("decline", intro, "--json")) as? [String: Any])
         #expect(declined["connection"] as? String == "unchanged")
-        #expect(try home.openStore().edgeState(from: me, to: kristina.id) == .connected)
+        #expect(try home.openStore().reader.edgeState(from: me, to: kristina.id) == .connected)
     }
 
     @Test("accept --help and decline --help state the rule")

@@ -59,8 +59,8 @@ import Testing
         // The key Ann's grant held is remembered, so it still opens tel after her grant is gone.
         let store = try home.openStore()
         let keyFile = try KeyFile.load(from: GrapevineHome(path: home.path).keyFilePath)
-        #expect(try store.cardKeys(for: ann.id, signingKey: keyFile).contains(key))
-        #expect(try store.hasUnlearntGrant(to: keyFile) == false)
+        #expect(try store.reader.cardKeys(for: ann.id, signingKey: keyFile).contains(key))
+        #expect(try store.reader.hasUnlearntGrant(to: keyFile) == false)
     }
 
     @Test("my own card shows each field's visibility; tel is for connections by default and --visibility public makes it public")
@@ -78,6 +78,6 @@ import Testing
         #expect((after["visibility"] as? [String: String])?["tel"] == "public")
         #expect(home.run("card", "set", "tel", "x", "--visibility", "friends").stderr.contains("must be public (everyone) or connections"))
         let store = try home.openStore()
-        #expect(try store.search("Director").count == 1)
+        #expect(try store.reader.search("Director").count == 1)
     }
 }

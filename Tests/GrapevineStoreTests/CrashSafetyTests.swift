@@ -38,9 +38,9 @@ import Testing
         #expect(acknowledged.count >= 1_000)
 
         let store = try Store(path: storePath, physicalMillis: StoreClock.nowMillis())
-        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.reader.integrityCheck() == "ok")
         var missing = 0
-        for id in acknowledged where try !store.contains(id) { missing += 1 }
+        for id in acknowledged where try !store.reader.contains(id) { missing += 1 }
         #expect(missing == 0, "\(missing) of \(acknowledged.count) acknowledged entries are missing")
     }
 }

@@ -43,7 +43,7 @@ import Testing
         let outcomes = try Ingestor(store: store, workers: 2)
             .ingest([entry.encoded, entry.encoded, entry.encoded], physicalMillis: F.baseMillis)
         #expect(outcomes.map(\.outcome) == [.new, .duplicate, .duplicate])
-        #expect(try store.stats().retained == 1)
+        #expect(try store.reader.stats().retained == 1)
     }
 
     @Test("an entry the store pruned is no longer held: a late copy takes the full path and is superseded")

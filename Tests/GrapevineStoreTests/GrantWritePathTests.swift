@@ -22,16 +22,16 @@ import Testing
     /// Alice's current tel as `reader` opens it: with the key Alice's retained grant to it holds
     /// (in Alice's store), or with the keys its own store holds.
     func tel(readBy reader: Ed25519.SigningKey, in store: Store, ownStore: Bool = false) throws -> [String]? {
-        let field = try store.card(F.identity(alice)).fields.first { $0.field == "tel" }
+        let field = try store.reader.card(F.identity(alice)).fields.first { $0.field == "tel" }
         guard let sealed = field?.sealed else { return nil }
-        let keys = ownStore ? try store.cardKeys(for: F.identity(alice), signingKey: reader)
+        let keys = ownStore ? try store.reader.cardKeys(for: F.identity(alice), signingKey: reader)
             : try grant(to: reader, in: store).flatMap { CardSealing.openGrant($0, as: reader) }.map { [$0] } ?? []
         return keys.lazy.compactMap { CardSealing.open(sealed, field: "tel", author: F.identity(alice), key: $0) }
             .first?.map(\.value)
     }
 
     func grant(to reader: Ed25519.SigningKey, in store: Store) throws -> GrantInfo? {
-        try store.grants(by: F.identity(alice)).first { $0.recipient == F.identity(reader) }
+        try store.reader.grants(by: F.identity(alice)).first { $0.recipient == F.identity(reader) }
     }
 
     /// Alice's store, holding bob's and carol's edges to her.
@@ -55,7 +55,7 @@ import Testing
         let bobsGrant = try #require(try grant(to: bob, in: store))
         #expect(CardSealing.openGrant(bobsGrant, as: bob) != nil)
         #expect(try tel(readBy: bob, in: store) == ["+1 555 0100"])
-        #expect(try store.card(F.identity(alice)).fields.first { $0.field == "tel" }?.values.isEmpty == true)
+        #expect(try store.reader.card(F.identity(alice)).fields.first { $0.field == "tel" }?.values.isEmpty == true)
 
         let edge = try store.write(F.connect(F.identity(carol)), signingKey: alice, physicalMillis: t + 2)
         #expect(edge.kind == .edge)
@@ -109,8 +109,8 @@ import Testing
         let rotation = try alices.outbox().compactMap { try? SignedEntry.decode($0.encoded) }
         _ = try Ingestor(store: bobs).ingest(([removal] + changed + rotation).map(\.encoded), physicalMillis: t + 5)
         #expect(try tel(readBy: bob, in: bobs, ownStore: true) == nil)
-        let field = try #require(try bobs.card(F.identity(alice)).fields.first { $0.field == "tel" })
-        let keys = try bobs.cardKeys(for: F.identity(alice), signingKey: bob)
+        let field = try #require(try bobs.reader.card(F.identity(alice)).fields.first { $0.field == "tel" })
+        let keys = try bobs.reader.cardKeys(for: F.identity(alice), signingKey: bob)
         let readable = field.superseded.compactMap { old in
             old.sealed.flatMap { sealed in
                 keys.lazy.compactMap { CardSealing.open(sealed, field: "tel", author: F.identity(alice), key: $0) }.first

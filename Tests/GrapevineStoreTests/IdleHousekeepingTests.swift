@@ -33,7 +33,7 @@ import Testing
         try node.refresh(physicalMillis: F.baseMillis)
         #expect(node.digest == cli.digest)
         #expect(node.heldIndex.count == 1)
-        #expect(try node.contains(written.id))
+        #expect(try node.reader.contains(written.id))
     }
 
     @Test func releaseDueRunsNoTransactionWhileNothingIsDue() throws {

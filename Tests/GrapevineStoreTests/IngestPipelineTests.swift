@@ -98,7 +98,7 @@ import Testing
         #expect(pipeline.submit([entries[5].encoded], tag: 3))
         pipeline.stop()
         #expect(pipeline.completed().map(\.tag).sorted() == [1, 3])
-        #expect(try store.stats().retained == 4)
+        #expect(try store.reader.stats().retained == 4)
         #expect(!pipeline.submit([entries[6].encoded], tag: 4))
     }
 }

@@ -23,7 +23,7 @@ import Testing
         _ = try other.editCard(signingKey: me, physicalMillis: F.baseMillis, deciding: Self.adding("b@example.com"))
         let written = try mine.editCard(signingKey: me, physicalMillis: F.baseMillis, deciding: Self.adding("c@example.com"))
         #expect(written.count == 1)
-        let values = try other.card(F.identity(me)).fields.first { $0.field == "email" }?.values.map(\.value)
+        let values = try other.reader.card(F.identity(me)).fields.first { $0.field == "email" }?.values.map(\.value)
         #expect(values == ["a@example.com", "b@example.com", "c@example.com"])
     }
 
@@ -38,7 +38,7 @@ import Testing
             }
         }
         #expect(try store.outbox().isEmpty)
-        #expect(try store.card(F.identity(me)).fields.isEmpty)
+        #expect(try store.reader.card(F.identity(me)).fields.isEmpty)
     }
 
     @Test("an edit may write several fields; they are stored and queued in order with rising stamps")

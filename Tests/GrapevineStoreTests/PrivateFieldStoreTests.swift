@@ -24,7 +24,7 @@ struct PrivateFieldStoreTests {
                 _ = try Ingestor(store: store).ingest(Array(batch), physicalMillis: F.baseMillis)
             }
             snapshots.append(try DerivedSnapshot.take(store))
-            digests.append(try store.stats().digest.hex)
+            digests.append(try store.reader.stats().digest.hex)
         }
         #expect(snapshots[0].tables["grant_entry", default: []].isEmpty == false)
         #expect(snapshots[0].tables["card_field", default: []].contains { !$0.hasSuffix("|") })
@@ -44,7 +44,7 @@ struct PrivateFieldStoreTests {
             try F.sign(.card(CardUpdate(field: "org", sealed: first)), alice, millis: F.baseMillis - 2000),
             try F.sign(F.card("org", "Public Org"), alice, millis: F.baseMillis - 1000),
         ].map(\.encoded), physicalMillis: F.baseMillis)
-        let card = try store.card(me)
+        let card = try store.reader.card(me)
         let org = try #require(card.fields.first { $0.field == "org" })
         #expect(org.visibility == .public && org.sealed == nil && org.values.map(\.value) == ["Public Org"])
         let old = try #require(org.superseded.first)
@@ -55,9 +55,9 @@ struct PrivateFieldStoreTests {
         _ = try Ingestor(store: store).ingest([try F.sign(.card(CardUpdate(field: "org", sealed: second)), alice,
                                                           millis: F.baseMillis - 500).encoded],
                                               physicalMillis: F.baseMillis)
-        let sealedNow = try #require(try store.card(me).fields.first { $0.field == "org" })
+        let sealedNow = try #require(try store.reader.card(me).fields.first { $0.field == "org" })
         #expect(sealedNow.visibility == .connections && sealedNow.sealed == second)
-        #expect(try store.search("Hidden").isEmpty)
-        #expect(try store.search("Public").isEmpty)
+        #expect(try store.reader.search("Hidden").isEmpty)
+        #expect(try store.reader.search("Public").isEmpty)
     }
 }

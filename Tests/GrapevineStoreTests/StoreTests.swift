@@ -17,7 +17,7 @@ import Testing
         // The wall clock steps back a minute; the persisted HLC still issues a later stamp.
         let second = try store.write(F.card("fn", "Ada Lovelace"), signingKey: me, physicalMillis: F.baseMillis)
         #expect(second.stamp > first.stamp)
-        let card = try store.card(F.identity(me))
+        let card = try store.reader.card(F.identity(me))
         #expect(card.fields.map(\.field) == ["fn"])
         #expect(card.fields[0].values == [CardItem("Ada Lovelace")])
         #expect(card.fields[0].entryID == second.id)
@@ -37,8 +37,8 @@ import Testing
         let fromNode = try node.write(F.card("org", "Difference Engines"), signingKey: me, physicalMillis: F.baseMillis)
         #expect(fromNode.stamp > fromCLI.stamp)
         try cli.refresh(physicalMillis: F.baseMillis)
-        #expect(try node.stats().digest == (try cli.stats().digest))
-        #expect(try cli.card(F.identity(me)).fields.first?.values.first?.value == "Difference Engines")
+        #expect(try node.reader.stats().digest == (try cli.reader.stats().digest))
+        #expect(try cli.reader.card(F.identity(me)).fields.first?.values.first?.value == "Difference Engines")
     }
 
     @Test func aSecondWriterWaitsForTheLockInsteadOfFailing() throws {
@@ -81,7 +81,7 @@ import Testing
         let outcomes = try ingestor.ingest(
             [newer.encoded, old.encoded, newer.encoded, garbage, tampered], physicalMillis: F.baseMillis)
         #expect(outcomes.map(\.outcome) == [.new, .superseded, .duplicate, .rejected(garbageReason), .rejected(.badSignature)])
-        let stats = try store.stats()
+        let stats = try store.reader.stats()
         #expect(stats.retained == 1)
         #expect(stats.pruned == 1)
         #expect(stats.rejections == [garbageReason.rawValue: 1, "bad-signature": 1])
@@ -95,15 +95,15 @@ import Testing
         let future = try F.sign(F.card("fn", "Bob from the future"), bob, millis: F.baseMillis + 3_600_000)
         let outcomes = try Ingestor(store: store).ingest([future.encoded], physicalMillis: F.baseMillis)
         #expect(outcomes.map(\.outcome) == [.quarantined])
-        #expect(try store.stats().quarantined == 1)
-        #expect(try store.contains(future.id))
-        #expect(try store.card(F.identity(bob)).fields.isEmpty)
+        #expect(try store.reader.stats().quarantined == 1)
+        #expect(try store.reader.contains(future.id))
+        #expect(try store.reader.card(F.identity(bob)).fields.isEmpty)
         // Still held after a restart, and released once its time has come.
         store = try F.openStore(dir, millis: F.baseMillis + 1_000)
-        #expect(try store.stats().quarantined == 1)
+        #expect(try store.reader.stats().quarantined == 1)
         #expect(try store.releaseDue(physicalMillis: F.baseMillis + 3_600_000) == [future.id])
-        #expect(try store.stats().quarantined == 0)
-        #expect(try store.card(F.identity(bob)).fields.first?.values.first?.value == "Bob from the future")
+        #expect(try store.reader.stats().quarantined == 0)
+        #expect(try store.reader.card(F.identity(bob)).fields.first?.values.first?.value == "Bob from the future")
     }
 
     @Test func reopeningRebuildsTheSameMergeState() throws {
@@ -111,9 +111,9 @@ import Testing
         let store = try F.openStore(dir)
         let entries = try RandomHistory.entries(seed: 7, authors: 6, count: 300)
         _ = try Ingestor(store: store).ingest(entries.map(\.encoded), physicalMillis: F.baseMillis)
-        let before = try store.stats()
+        let before = try store.reader.stats()
         let reopened = try F.openStore(dir)
-        #expect(try reopened.stats() == before)
+        #expect(try reopened.reader.stats() == before)
     }
 
     @Test func rebuildingTheDerivedTablesGivesTheIncrementalState() throws {
@@ -145,7 +145,7 @@ import Testing
             let store = try F.openStore(F.temporaryDirectory())
             _ = try Ingestor(store: store).ingest(order.map(\.encoded), physicalMillis: F.baseMillis)
             snapshots.append(try DerivedSnapshot.take(store))
-            digests.append(try store.stats().digest.hex)
+            digests.append(try store.reader.stats().digest.hex)
         }
         #expect(Set(digests).count == 1)
         #expect(snapshots[0].tables == snapshots[1].tables)
@@ -177,36 +177,36 @@ import Testing
                                   millis: F.baseMillis - 30))
         _ = try Ingestor(store: store).ingest(entries.map(\.encoded), physicalMillis: F.baseMillis)
 
-        #expect(try store.contacts().map(\.name) == names.sorted())
-        #expect(try store.search("hopper").map(\.identity) == [ids[2]])
-        #expect(try store.search("zur").count == 3)
-        #expect(try store.search("comp london").map(\.identity) == [ids[2]])
-        #expect(try store.mutualConnections(of: ids[0]) == [ids[1], ids[4]].sorted())
+        #expect(try store.reader.contacts().map(\.name) == names.sorted())
+        #expect(try store.reader.search("hopper").map(\.identity) == [ids[2]])
+        #expect(try store.reader.search("zur").count == 3)
+        #expect(try store.reader.search("comp london").map(\.identity) == [ids[2]])
+        #expect(try store.reader.mutualConnections(of: ids[0]) == [ids[1], ids[4]].sorted())
 
-        let path = store.path(from: ids[0], to: ids[3])
+        let path = store.reader.path(from: ids[0], to: ids[3])
         #expect(path.length == 2)
         #expect(path.path.first == ids[0] && path.path.last == ids[3])
         #expect(path.introducers == [ids[4]])
-        let longer = store.path(from: ids[0], to: ids[2])
+        let longer = store.reader.path(from: ids[0], to: ids[2])
         #expect(longer.length == 2)
         #expect(Set(longer.introducers) == [ids[1]])
-        #expect(store.path(from: ids[0], to: ids[5]).reachable == false)
+        #expect(store.reader.path(from: ids[0], to: ids[5]).reachable == false)
 
-        var intros = try store.introductions(involving: ids[3])
+        var intros = try store.reader.introductions(involving: ids[3])
         #expect(intros.map(\.state) == [.partiallyAccepted])
         _ = try Ingestor(store: store).ingest(
             [try F.sign(.introductionResponse(IntroductionAnswer(introduction: intro.id, answer: .decline)), keys[3],
                         millis: F.baseMillis - 20).encoded],
             physicalMillis: F.baseMillis)
-        intros = try store.introductions(involving: ids[0])
+        intros = try store.reader.introductions(involving: ids[0])
         #expect(intros.map(\.state) == [.declined])
         #expect(intros.first?.introducer == ids[1])
 
         // Removing one side of an edge ends the mutual connection and reroutes the path.
         _ = try Ingestor(store: store).ingest(
             [try F.sign(F.connect(ids[0], .removed), keys[4], millis: F.baseMillis - 10).encoded], physicalMillis: F.baseMillis)
-        #expect(try store.mutualConnections(of: ids[0]) == [ids[1]])
-        #expect(store.path(from: ids[0], to: ids[3]).length == 3)
+        #expect(try store.reader.mutualConnections(of: ids[0]) == [ids[1]])
+        #expect(store.reader.path(from: ids[0], to: ids[3]).length == 3)
     }
 }
 

@@ -1,0 +1,39 @@
+import GRDB
+import GrapevineCore
+import GrapevineMerge
+
+/// The answers the read model takes from the write core's memory rather than from SQLite: a
+/// shortest path over the in-memory mutual-connection graph (a search over arrays, not thousands
+/// of lookups) and the merge core's counts. A protocol, so that ``StoreReader`` sees these
+/// answers and none of the write core's methods.
+protocol StoreMirror: Sendable {
+    /// A shortest path over mutual connections, or nil when there is none.
+    func route(from source: PublicIdentity, to target: PublicIdentity) -> SocialGraph.Route?
+    /// The merge core's retained and quarantined counts and its digest, read together.
+    func mergeCounts() -> MergeCounts
+}
+
+/// The merge core's counts and digest, read at one moment.
+struct MergeCounts: Sendable {
+    var retained: Int
+    var quarantined: Int
+    var digest: Fingerprint
+}
+
+/// The write core answers from its merge core and graph, with its lock held, so an answer never
+/// sees a transaction half done.
+extension Store: StoreMirror {
+    /// The read model of this store. Made on each call (a small value) rather than kept, since
+    /// it refers back to the store.
+    public var reader: StoreReader {
+        StoreReader(path: path, database: AnyDatabaseReader(pool), mirror: self)
+    }
+
+    func route(from source: PublicIdentity, to target: PublicIdentity) -> SocialGraph.Route? {
+        lock.withLock { graph.route(from: source, to: target) }
+    }
+
+    func mergeCounts() -> MergeCounts {
+        lock.withLock { MergeCounts(retained: core.retainedCount, quarantined: core.quarantinedCount, digest: core.digest) }
+    }
+}
