@@ -4,8 +4,9 @@ import GrapevineCore
 import GrapevineMerge
 import Sodium
 
-/// The node's persistent CRDT store: the signed entries in SQLite, the merge core and the
-/// mutual-connection graph in memory.
+/// The store's write core: the signed entries in SQLite, the merge core and the
+/// mutual-connection graph in memory, and the one way to change them (the transaction, merge,
+/// persistence and outbox). Every query is the read model's, ``reader`` (``StoreReader``).
 ///
 /// One writer: every change runs in one `BEGIN IMMEDIATE` transaction on the pool's writer
 /// connection, and another process that writes waits on the busy timeout. Readers (other

@@ -37,8 +37,8 @@ extension NodeDriver {
         return NodeStatus(
             pid: getpid(), identity: identity.text, listen: listenDescription,
             advertised: advertised.map { "\($0)" }, startedMillis: startedMillis, writtenMillis: now,
-            members: members, otherVersions: otherVersions.listing, counters: counters, digest: store.digest.hex,
-            entries: store.retainedCount, reachability: NodeStatus.Reachability(engine.reachability),
+            members: members, otherVersions: otherVersions.listing, counters: counters, digest: reader.digest.hex,
+            entries: reader.retainedCount, reachability: NodeStatus.Reachability(engine.reachability),
             discovery: discoveryStatus(), relay: relayStatus())
     }
 }

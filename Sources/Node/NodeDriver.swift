@@ -27,6 +27,8 @@ actor NodeDriver {
     let identity: PublicIdentity
     let signingKey: Ed25519.SigningKey
     let store: Store
+    /// The store's read model, made once: the engine's answers and the status read through it.
+    let reader: StoreReader
     let ingestor: Ingestor
     /// Received entries, checked on all cores and committed in groups on the store's own thread.
     let pipeline: IngestPipeline<PublicIdentity>
@@ -68,6 +70,7 @@ actor NodeDriver {
         self.options = options
         self.identity = PublicIdentity(signingKey)
         self.store = store
+        self.reader = store.reader
         self.ingestor = Ingestor(store: store)
         let clock = options.clock
         self.clock = clock
@@ -220,7 +223,7 @@ actor NodeDriver {
     }
 
     private func makeHost() -> NodeHost {
-        NodeHost(store: StoreView(store: store), pipeline: pipeline, publisher: publisher, wallMillis: now)
+        NodeHost(store: StoreView(reader: reader), pipeline: pipeline, publisher: publisher, wallMillis: now)
     }
 
     /// Seals and counts the sends the host recorded, in order, and logs and counts the rest.

@@ -113,9 +113,9 @@ final class EndpointPublisher {
 /// The engine's and the interpreter's view of the store: the held index from memory, and entry
 /// bytes read once per answer, outside the engine call.
 struct StoreView: EntryStore {
-    let store: Store
+    let reader: StoreReader
 
-    var reconciliationIndex: ReconciliationIndex { store.heldIndex }
+    var reconciliationIndex: ReconciliationIndex { reader.heldIndex }
 
-    func encodedEntries(_ ids: [EntryID]) -> [[UInt8]] { store.encodedEntries(ids) }
+    func encodedEntries(_ ids: [EntryID]) -> [[UInt8]] { reader.encodedEntries(ids) }
 }

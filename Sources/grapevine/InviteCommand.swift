@@ -32,7 +32,7 @@ struct InviteCommand: ParsableCommand {
             }
             try session.write(.endpoint(EndpointInfo(addresses: addresses)))
         }
-        guard let entry = session.store.latestEntry(author: session.me, kind: .endpoint, replacementKey: []),
+        guard let entry = session.reader.latestEntry(author: session.me, kind: .endpoint, replacementKey: []),
               let invite = GrapevineCore.Invite(entry: entry)
         else {
             throw CLIError("this node has no endpoint yet: run `grapevine run` once, or pass --advertise HOST:PORT")

@@ -29,7 +29,7 @@ import Testing
             let store = try StoreFixtures.openStore(StoreFixtures.temporaryDirectory(), millis: now)
             let outcomes = try store.ingest(order.map { .success($0) }, physicalMillis: now).outcomes
             #expect(outcomes.map(\.outcome) == [.new, .duplicate])
-            #expect(store.encodedEntry(entries[0].id) == kept)
+            #expect(store.reader.encodedEntry(entries[0].id) == kept)
         }
     }
 
@@ -51,7 +51,7 @@ import Testing
             return
         }
         #expect(try store.ingest(checked.items, physicalMillis: now).outcomes.map(\.outcome) == [.duplicate])
-        #expect(store.encodedEntry(try SignedEntry.decode(kept).id) == kept)
+        #expect(store.reader.encodedEntry(try SignedEntry.decode(kept).id) == kept)
         guard case .held = try #require(ingestor.check([kept]).items.first) else {
             Issue.record("the kept signature is not held")
             return

@@ -15,7 +15,7 @@ import Testing
         _ = try store.ingest(entries.map { .success($0) }, physicalMillis: millis)
         let unheld = try StoreFixtures.sign(StoreFixtures.card("note", "never sent"), StoreFixtures.key(9), millis: millis)
         let asked = [entries[2].id, unheld.id, entries[0].id, entries[1].id]
-        #expect(store.encodedEntries(asked) == [entries[2].encoded, entries[0].encoded, entries[1].encoded])
-        #expect(store.encodedEntries([]).isEmpty)
+        #expect(store.reader.encodedEntries(asked) == [entries[2].encoded, entries[0].encoded, entries[1].encoded])
+        #expect(store.reader.encodedEntries([]).isEmpty)
     }
 }

@@ -29,10 +29,10 @@ import Testing
         let node = try F.openStore(dir)
         let cli = try F.openStore(dir)
         let written = try cli.write(F.card("fn", "Grace"), signingKey: F.key(2), physicalMillis: F.baseMillis)
-        #expect(node.digest != cli.digest)
+        #expect(node.reader.digest != cli.reader.digest)
         try node.refresh(physicalMillis: F.baseMillis)
-        #expect(node.digest == cli.digest)
-        #expect(node.heldIndex.count == 1)
+        #expect(node.reader.digest == cli.reader.digest)
+        #expect(node.reader.heldIndex.count == 1)
         #expect(try node.reader.contains(written.id))
     }
 
@@ -66,8 +66,8 @@ import Testing
             }
             _ = try ingestor.ingest(entries, physicalMillis: F.baseMillis + 10)
             let fresh = try F.openStore(dir, millis: F.baseMillis + 10)
-            #expect(store.heldIndex.count == fresh.heldIndex.count)
-            #expect(store.heldIndex.fingerprint == fresh.heldIndex.fingerprint)
+            #expect(store.reader.heldIndex.count == fresh.reader.heldIndex.count)
+            #expect(store.reader.heldIndex.fingerprint == fresh.reader.heldIndex.fingerprint)
         }
     }
 }

@@ -68,7 +68,7 @@ import Testing
     func mergedIsReportedAfterTheCommit() throws {
         let dir = try F.temporaryDirectory()
         let store = try F.openStore(dir)
-        let reader = try F.openStore(dir)
+        let reader = try F.openStore(dir).reader
         let pipeline = IngestPipeline<Int>(
             ingestor: Ingestor(store: store, workers: 2), windowNanos: 0, maxEntries: 1,
             monotonicNanos: { DispatchTime.now().uptimeNanoseconds }, physicalMillis: { F.baseMillis })
@@ -118,7 +118,7 @@ import Testing
         let answered: Bool = try store.transaction(physicalMillis: F.baseMillis) { db, work in
             _ = try store.merge(second, db: db, physicalMillis: F.baseMillis, work: &work)
             DispatchQueue.global().async {
-                seen.value = store.heldIndex.count
+                seen.value = store.reader.heldIndex.count
                 read.signal()
             }
             // A reader that took the writer's lock would wait for this transaction, which waits for it.
@@ -126,7 +126,7 @@ import Testing
         }
         #expect(answered)
         #expect(seen.value == 1)
-        #expect(store.heldIndex.count == 2)
+        #expect(store.reader.heldIndex.count == 2)
     }
 
     /// Written by the reader before it signals, read after the wait.

@@ -45,13 +45,17 @@ import Testing
         let reader = store.reader
         let (alice, bob) = (F.key(1), F.key(2))
         #expect(try reader.contacts().isEmpty)
-        _ = try store.write(F.card("fn", "Alice"), signingKey: alice, physicalMillis: F.baseMillis)
+        #expect(reader.retainedCount == 0)
+        let card = try store.write(F.card("fn", "Alice"), signingKey: alice, physicalMillis: F.baseMillis)
         _ = try store.write(.edge(EdgeInfo(target: F.identity(bob), state: .connected)), signingKey: alice,
                             physicalMillis: F.baseMillis)
         _ = try store.write(.edge(EdgeInfo(target: F.identity(alice), state: .connected)), signingKey: bob,
                             physicalMillis: F.baseMillis)
         #expect(try reader.contacts().map(\.identity) == [F.identity(alice)])
+        #expect(reader.retainedCount == 3)
         #expect(try reader.stats().retained == 3)
+        #expect(reader.digest == (try reader.stats().digest))
         #expect(reader.path(from: F.identity(alice), to: F.identity(bob)).length == 1)
+        #expect(reader.latestEntry(author: F.identity(alice), kind: .card, replacementKey: Array("fn".utf8))?.id == card.id)
     }
 }

@@ -88,7 +88,7 @@ import Testing
         var toB: [GossipMessage] = b.read(await node.driver.tick())
         let counted = await node.driver.counters.entries
         #expect(counted["new"] == 1 && counted["quarantined"] == 1, "\(counted)")
-        #expect(node.store.encodedEntries([due.id, ahead.id]) == [due.encoded, ahead.encoded], "both are held")
+        #expect(node.store.reader.encodedEntries([due.id, ahead.id]) == [due.encoded, ahead.encoded], "both are held")
         for _ in 0..<100 {
             node.clock.advance(10)
             toB += b.read(await node.driver.tick())

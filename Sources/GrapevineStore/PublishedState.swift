@@ -1,49 +1,9 @@
 import Foundation
-import GRDB
-import GrapevineCore
 import GrapevineMerge
 
-/// What the running node reads beyond the queries: the held ids for reconciliation and an
-/// entry's verbatim bytes.
-extension Store {
-    /// The held ids (retained and quarantined) ordered by (stamp, id), as of the last commit. A
-    /// value: later merges do not change a snapshot already taken, and reading it never waits for
-    /// a transaction in progress.
-    public var heldIndex: ReconciliationIndex {
-        published.read().index
-    }
-
-    /// The store digest (fingerprint of the retained set) as of the last commit, read in O(1).
-    public var digest: Fingerprint {
-        published.read().digest
-    }
-
-    /// How many entries were retained at the last commit.
-    public var retainedCount: Int {
-        published.read().retainedCount
-    }
-
-    /// The encoded `SignedEntry` of a held entry, exactly as it arrived; nil if not held.
-    public func encodedEntry(_ id: EntryID) -> [UInt8]? {
-        let row = try? pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT body, signature FROM entry WHERE id = ?", arguments: [Data(id.bytes)])
-        }
-        guard let row, let body = row["body"] as Data?, let signature = row["signature"] as Data? else { return nil }
-        return SignedEntry.envelope(body: [UInt8](body), signature: [UInt8](signature))
-    }
-}
-
-extension Store {
-    /// The winning entry of `author` for a kind and replacement key, if the store holds one.
-    public func latestEntry(author: PublicIdentity, kind: EntryKind, replacementKey: [UInt8]) -> SignedEntry? {
-        let id = lock.withLock { core.winner(author: author, kind: kind, replacementKey: replacementKey)?.id }
-        guard let id, let bytes = encodedEntry(id) else { return nil }
-        return try? SignedEntry.decode(bytes)
-    }
-}
-
-/// What the gossip engine and the status snapshot read of the merge core, published by the writer
-/// after each commit under a lock of its own: a reader never waits on the writer's transaction.
+/// What the read model (the gossip engine's held index, the status snapshot's digest and count)
+/// reads of the merge core, published by the writer after each commit under a lock of its own: a
+/// reader never waits on the writer's transaction.
 final class PublishedState: @unchecked Sendable {
     // @unchecked: `state` and `pending` are only touched with `lock` held.
     struct State: Sendable {
