@@ -5,7 +5,9 @@ extension GossipInstance {
     /// node just joined), the session with it opens at once rather than at the next interval, and
     /// brings the group's endpoint entries in its first exchanges (PROTOCOL.md §12.4).
     mutating func verifiedNewly(host: [UInt8], joining: Bool) {
-        if verifiedHosts.insert(host).inserted { retryVerifications() }
+        if verifiedHosts.insert(host).inserted, let waiting = heldBack.removeValue(forKey: host) {
+            for slot in waiting { verify(slot) }
+        }
         reconciliationChanged()
         if joining { nextReconcileAt = now }
     }

@@ -267,14 +267,20 @@ extension GossipInstance {
     /// verify it back. An explicit join is no exception: learning the endpoint may already have
     /// sent this interval's ping.
     mutating func verify(_ slot: Int) {
+        // The cheap tests first: a joining node retries every unverified member at each newly
+        // verified host.
+        guard !isLeaving, members[slot].verified == nil, members[slot].isLive else { return }
+        if let last = members[slot].lastVerificationAt, now < last + config.probeIntervalMillis { return }
         let m = members[slot]
         // Relay paths held to it come last (§11.3's order), after every UDP address.
         let udp = m.reflexive.map { [$0] + m.candidates.filter { $0 != m.reflexive } } ?? m.candidates
         let order = udp + relayPaths(of: m.identity)
-        guard !isLeaving, m.verified == nil, m.isLive, !order.isEmpty else { return }
-        if let last = m.lastVerificationAt, now < last + config.probeIntervalMillis { return }
+        guard !order.isEmpty else { return }
         let address = order[m.nextCandidate % order.count]
-        guard mayPingHost(address.ip) else { return }
+        guard mayPingHost(address.ip) else {
+            if !(heldBack[address.ip]?.contains(slot) ?? false) { heldBack[address.ip, default: []].append(slot) }
+            return
+        }
         members[slot].nextCandidate += 1
         members[slot].lastVerificationAt = now
         if members[slot].firstTriedAt == nil { members[slot].firstTriedAt = now }
@@ -287,6 +293,7 @@ extension GossipInstance {
         if now >= verificationWindowEnds {
             verificationWindowEnds = now + config.probeIntervalMillis
             verificationHostsThisWindow = []
+            heldBack = [:]
             verifiedHosts = Set(members.compactMap { $0.isLive ? $0.verified?.ip : nil })
         }
         return verifiedHosts.contains(ip) || verificationHostsThisWindow.insert(ip).inserted
@@ -317,8 +324,12 @@ extension GossipInstance {
         send(ping, to: target, recipient: m.identity, piggyback: false)
     }
 
+    /// Once per probe interval: a verification ping to each unverified live member not tried
+    /// within the interval.
     mutating func retryVerifications() {
-        for slot in members.indices where members[slot].verified == nil && members[slot].isLive {
+        let now = now, interval = config.probeIntervalMillis
+        for slot in slots(where: { $0.verified == nil && $0.isLive
+            && ($0.lastVerificationAt.map { now >= $0 + interval } ?? true) }) {
             verify(slot)
         }
     }

@@ -122,10 +122,12 @@ extension GossipInstance {
     mutating func sendKeepalives() {
         guard config.keepaliveIntervalMillis > 0, isBehindNAT else { return }
         // The cheap time test first, on the table in place: this runs every second over every member.
-        for slot in members.indices where members[slot].isReachable
-            && now >= members[slot].lastSentAt + config.keepaliveIntervalMillis {
-            guard members[slot].path == .punched || isPublicPeer(members[slot]), let address = members[slot].verified
-            else { continue }
+        let now = now, interval = config.keepaliveIntervalMillis
+        let due = slots { m in
+            m.isReachable && now >= m.lastSentAt + interval && (m.path == .punched || isPublicPeer(m))
+        }
+        for slot in due {
+            guard let address = members[slot].verified else { continue }
             var ping = GossipMessage()
             ping.ping = nextSequenceNumber()
             send(ping, to: address, recipient: members[slot].identity, piggyback: false)

@@ -19,13 +19,16 @@ extension GossipInstance {
         // The reachable public members, found once per interval at the first member that needs
         // a punch: sending a request changes none of them.
         var publicPeers: [Int]?
-        for slot in members.indices where requested < config.fanout {
-            guard members[slot].isLive, members[slot].verified == nil, let tried = members[slot].firstTriedAt,
-                  now >= tried + config.pingTimeoutMillis,
-                  members[slot].lastPunchAt.map({ now >= $0 + config.punchIntervalMillis }) ?? true,
-                  members[slot].advertised.contains(where: { $0.origin == .observed }) else { continue }
+        let now = now, timeout = config.pingTimeoutMillis, interval = config.punchIntervalMillis
+        let due = slots { m in
+            guard m.isLive, m.verified == nil, let tried = m.firstTriedAt, now >= tried + timeout
+            else { return false }
+            return (m.lastPunchAt.map { now >= $0 + interval } ?? true)
+                && m.advertised.contains { $0.origin == .observed }
+        }
+        for slot in due where requested < config.fanout {
             let m = members[slot]
-            let peers = publicPeers ?? members.indices.filter { members[$0].isReachable && isPublicPeer(members[$0]) }
+            let peers = publicPeers ?? slots { $0.isReachable && isPublicPeer($0) }
             publicPeers = peers
             let helpers = peers.filter { $0 != slot }
             guard !helpers.isEmpty else { return }

@@ -107,7 +107,7 @@ extension GossipInstance {
                 // replaces a relay path (§11.9.7).
                 if members[slot].verified != source, mayVerify(slot, source),
                    !source.isRelayed || members[slot].verified == nil {
-                    let joining = reachableCount == 0
+                    let joining = !members.contains(where: \.isReachable)
                     members[slot].verified = source
                     members[slot].path = source.isRelayed ? .relayed : pending.punched ? .punched : .direct
                     members[slot].firstTriedAt = nil

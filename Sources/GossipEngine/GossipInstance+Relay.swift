@@ -88,6 +88,7 @@ extension GossipInstance {
     /// replaces a relay that is no longer alive at its verified address, refused, or left a
     /// request unanswered for three ping timeouts. A node of another class keeps none.
     mutating func maintainHomeRelays() {
+        let now = self.now
         guard reachabilityKind == .symmetric, config.homeRelays > 0, !isLeaving else {
             relaying.homes = []
             publishRelaysIfChanged()
@@ -110,9 +111,8 @@ extension GossipInstance {
             relaying.homes[i].askedAt = now
             sendRelayControl(RelayControl(op: .reserve), to: relaying.homes[i].address, recipient: relaying.homes[i].relay)
         }
-        let candidates = members.indices.filter { slot in
-            let m = members[slot]
-            return m.status == .alive && m.isReachable && isPublicPeer(m)
+        let candidates = slots { m in
+            m.status == .alive && m.isReachable && isPublicPeer(m)
                 && !relaying.homes.contains { $0.relay == m.identity }
                 && relaying.refusedUntil[m.identity].map { now >= $0 } ?? true
         }.sorted { a, b in

@@ -17,27 +17,28 @@ extension GossipInstance {
 
     /// Whether `address` is a relay path to `member` on which a ping was acked by it.
     func isVerifiedRelayPath(_ address: PeerAddress, to member: PublicIdentity) -> Bool {
-        address.isRelayed && relaying.circuits.contains { $0.peer == member && $0.path == address && $0.verifiedAt != nil }
+        address.isRelayed && relaying.circuits.contains { $0.isPath(address) && $0.peer == member && $0.verifiedAt != nil }
     }
 
     /// Whether a ping to `address` answered from there verifies the member at `slot`: one of its
     /// addresses, its reflexive address, or a relay path this node holds to it.
     func mayVerify(_ slot: Int, _ address: PeerAddress) -> Bool {
         guard address.isRelayed else { return members[slot].mayVerify(address) }
-        return relaying.circuits.contains { $0.peer == members[slot].identity && $0.path == address }
+        let member = members[slot].identity
+        return relaying.circuits.contains { $0.isPath(address) && $0.peer == member }
     }
 
     /// How long a ping to `address` waits for its ack: on a relay path the larger of the ping
     /// timeout and twice the round trip last measured on it, since it crosses two legs.
     func pingTimeout(to address: PeerAddress) -> UInt64 {
-        guard address.isRelayed, let rtt = relaying.circuits.first(where: { $0.path == address })?.roundTripMillis
+        guard address.isRelayed, let rtt = relaying.circuits.first(where: { $0.isPath(address) })?.roundTripMillis
         else { return config.pingTimeoutMillis }
         return max(config.pingTimeoutMillis, 2 * rtt)
     }
 
     /// A ping on a relay path was acked by the peer: the path is verified and timed.
     mutating func relayPathAcked(_ path: PeerAddress, since sentAt: UInt64) {
-        guard let i = relaying.circuits.firstIndex(where: { $0.path == path }) else { return }
+        guard let i = relaying.circuits.firstIndex(where: { $0.isPath(path) }) else { return }
         relaying.circuits[i].verifiedAt = now
         relaying.circuits[i].roundTripMillis = now - min(now, sentAt)
     }
@@ -107,6 +108,7 @@ extension GossipInstance {
     /// peer's path is still relayed, and opens circuits at each relay a member lists that this
     /// node has verified itself, for members it reaches by no UDP address.
     mutating func maintainCircuits() {
+        let now = self.now
         let lapsed = relaying.circuits.filter { $0.expires <= now }
         relaying.circuits.removeAll { $0.expires <= now }
         for circuit in lapsed { relayPathLost(circuit) }
@@ -115,18 +117,22 @@ extension GossipInstance {
             relaying.connectsSent = [:]
         }
         relaying.connects.removeAll { $0.retryAt <= now }
-        for i in relaying.circuits.indices where relaying.circuits[i].opened {
+        let renewable = relaying.circuits.withUnsafeBufferPointer { buffer in
+            buffer.indices.filter { buffer[$0].opened && now >= buffer[$0].renewedAt + buffer[$0].lifetime / 2 }
+        }
+        for i in renewable {
             let c = relaying.circuits[i]
-            guard now >= c.renewedAt + c.lifetime / 2, let slot = slots[c.peer], members[slot].isLive,
+            guard let slot = slots[c.peer], members[slot].isLive,
                   members[slot].verified.map({ $0.isRelayed }) ?? true,
                   sendConnect(to: c.peer, via: c.relay) else { continue }
             relaying.circuits[i].renewedAt = now
         }
         // The circuits held, by (relay, peer), looked up rather than scanned per member and relay;
         // sending a connect adds none.
+        let needing = slots { $0.isLive && !$0.relays.isEmpty && ($0.verified.map { $0.isRelayed } ?? true) }
+        guard !needing.isEmpty else { return }
         let held = Set(relaying.circuits.map { CircuitEnds(relay: $0.relay, peer: $0.peer) })
-        for slot in members.indices where members[slot].isLive && !members[slot].relays.isEmpty
-            && (members[slot].verified.map { $0.isRelayed } ?? true) {
+        for slot in needing {
             for relay in members[slot].relays where relay != identity && relay != members[slot].identity
                 && !held.contains(CircuitEnds(relay: relay, peer: members[slot].identity)) {
                 _ = sendConnect(to: members[slot].identity, via: relay)
@@ -177,10 +183,11 @@ extension GossipInstance {
     /// addresses, one verification ping per punch interval, under §11.3's per-host limit; an
     /// answer makes that address its path, and the circuits to it are no longer renewed.
     mutating func tryDirectPaths() {
-        for slot in members.indices where members[slot].isLive && members[slot].isRelayed {
+        let now = now, interval = config.punchIntervalMillis
+        for slot in slots(where: { $0.isLive && $0.isRelayed && ($0.lastUpgradeAt.map { now >= $0 + interval } ?? true) }) {
             let m = members[slot]
             let order = m.reflexive.map { [$0] + m.candidates.filter { $0 != m.reflexive } } ?? m.candidates
-            guard !order.isEmpty, m.lastUpgradeAt.map({ now >= $0 + config.punchIntervalMillis }) ?? true else { continue }
+            guard !order.isEmpty else { continue }
             let address = order[m.nextCandidate % order.count]
             guard mayPingHost(address.ip) else { continue }
             members[slot].nextCandidate += 1

@@ -38,6 +38,10 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
     var verificationWindowEnds: UInt64 = 0
     var verificationHostsThisWindow: Set<[UInt8]> = []
     var verifiedHosts: Set<[UInt8]> = []
+    /// The members a verification ping skipped this probe interval because their host had had its
+    /// one (§11.3), by host, in the order they were skipped: pinged as soon as a member there is
+    /// verified, since the host then runs Grapevine and is exempt.
+    var heldBack: [[UInt8]: [Int]] = [:]
     /// This node's interfaces and private prefixes, from the shell.
     let network: LocalNetwork
     /// Verified peers' reports of where they see this node, newest first, one per observer.
@@ -143,6 +147,10 @@ public struct GossipInstance<Random: RandomNumberGenerator> {
 
     /// Live, verified members: the ones gossip reaches.
     public var reachableCount: Int { members.reduce(0) { $0 + ($1.isReachable ? 1 : 0) } }
+
+    /// The slots, in order, of the members that pass `test`: the scans of each probe interval
+    /// take the cheap tests first, and act on the slots after the scan.
+    func slots(where test: (Member) -> Bool) -> [Int] { members.indices.filter { test(members[$0]) } }
 
     /// The group size used for retransmission and suspicion: live members and this node.
     public var groupSize: Int { liveCount + 1 }

@@ -5,8 +5,8 @@ public struct RelayBounds: Sendable, Equatable {
     public var maxReservations = 128
     public var circuitLifetimeMillis: UInt32 = 600_000
     /// Circuits one member may have at this relay, as either end.
-    public var circuitsPerMember = 64
-    public var maxCircuits = 1024
+    public var circuitsPerMember = 1024
+    public var maxCircuits = 8192
     /// Each direction of each circuit.
     public var circuitBytesPerSecond = 4096
     public var circuitBurstBytes = 16384

@@ -21,6 +21,12 @@ struct HeldCircuit: Sendable {
     var roundTripMillis: UInt64?
 
     var path: PeerAddress { PeerAddress(ip: relayAddress.ip, port: relayAddress.port, circuit: id) }
+
+    /// Whether `address` is this circuit's path, without building it: the id first, since a
+    /// node holds a circuit for each peer of each relayed member and this runs per datagram.
+    func isPath(_ address: PeerAddress) -> Bool {
+        address.circuit == id && address.port == relayAddress.port && address.ip == relayAddress.ip
+    }
 }
 
 /// A home relay of a node behind a symmetric NAT (§11.9.5): asked for a reservation, or holding one.

@@ -50,9 +50,16 @@ public struct RelayTable: Sendable {
     private var circuits: [UInt64: Circuit] = [:]
     /// The circuit of each (requester, target) pair: at most one, renewed by a new `connect`.
     private var circuitOfPair: [Pair: UInt64] = [:]
+    /// Circuits each member has here, as either end, so the per-member bound costs a lookup.
+    private var circuitsOfMember: [PublicIdentity: Int] = [:]
     private var total: ByteBucket
     /// Connects acted on per requester in the current probe interval (§11.9.2).
     private var connects: [PublicIdentity: (since: UInt64, count: Int)] = [:]
+    /// No reservation or circuit lapses before this time, so `expire` sweeps the tables only when
+    /// something can have lapsed, and at most once per connect window: a relay with thousands of
+    /// circuits does not rebuild them for every request. A lapsed circuit forwards nothing
+    /// (`forward` checks its time), and a connect window is checked where it is used.
+    private var sweepAt: UInt64 = .max
     public private(set) var framesForwarded: UInt64 = 0
     public private(set) var bytesForwarded: UInt64 = 0
 
@@ -70,7 +77,9 @@ public struct RelayTable: Sendable {
         guard reservations[member] != nil || reservations.count < bounds.maxReservations else {
             return RelayControl(op: .reservation, status: .full)
         }
-        reservations[member] = Reservation(address: address, expires: now + UInt64(bounds.reservationLifetimeMillis))
+        let expires = now + UInt64(bounds.reservationLifetimeMillis)
+        reservations[member] = Reservation(address: address, expires: expires)
+        sweepAt = min(sweepAt, expires)
         return RelayControl(op: .reservation, status: .accepted, lifetimeMillis: bounds.reservationLifetimeMillis)
     }
 
@@ -87,21 +96,32 @@ public struct RelayTable: Sendable {
         func refuse(_ status: RelayControl.Status) -> Answer {
             Answer(toRequester: RelayControl(op: .circuit, peer: target, status: status))
         }
-        guard let reservation = reservations[target] else { return refuse(.noReservation) }
+        guard let reservation = reservations[target], reservation.expires > now else { return refuse(.noReservation) }
         let id: UInt64
         let pair = Pair(requester: requester, target: target)
+        if let held = circuitOfPair[pair], let circuit = circuits[held], circuit.expires <= now {
+            // Lapsed, not yet swept: forgotten now, so the pair gets a fresh id.
+            circuits[held] = nil
+            circuitOfPair[pair] = nil
+            circuitsOfMember[circuit.requester, default: 1] -= 1
+            circuitsOfMember[circuit.target, default: 1] -= 1
+        }
         if let held = circuitOfPair[pair] {
             id = held
             circuits[held]?.expires = now + UInt64(bounds.circuitLifetimeMillis)
             circuits[held]?.requesterAddress = address
         } else {
-            guard circuits(of: requester) < bounds.circuitsPerMember, circuits(of: target) < bounds.circuitsPerMember
+            guard circuitsOfMember[requester, default: 0] < bounds.circuitsPerMember,
+                  circuitsOfMember[target, default: 0] < bounds.circuitsPerMember
             else { return refuse(.tooManyCircuits) }
             guard circuits.count < bounds.maxCircuits, total.hasRoom(now: now) else { return refuse(.full) }
             var fresh = random.next()
             while fresh == 0 || circuits[fresh] != nil { fresh = random.next() }
             id = fresh
             circuitOfPair[pair] = id
+            circuitsOfMember[requester, default: 0] += 1
+            circuitsOfMember[target, default: 0] += 1
+            sweepAt = min(sweepAt, now + UInt64(bounds.circuitLifetimeMillis))
             circuits[id] = Circuit(
                 requester: requester, requesterAddress: address, target: target,
                 expires: now + UInt64(bounds.circuitLifetimeMillis),
@@ -144,13 +164,17 @@ public struct RelayTable: Sendable {
     /// Forgets lapsed reservations, the circuits that lapsed or lost their target's reservation,
     /// and finished connect windows.
     public mutating func expire(now: UInt64) {
+        guard now >= sweepAt else { return }
         reservations = reservations.filter { $0.value.expires > now }
         circuits = circuits.filter { $0.value.expires > now && reservations[$0.value.target] != nil }
         circuitOfPair = circuitOfPair.filter { circuits[$0.value] != nil }
         connects = connects.filter { now < $0.value.since + bounds.connectWindowMillis }
-    }
-
-    private func circuits(of member: PublicIdentity) -> Int {
-        circuits.values.reduce(0) { $0 + ($1.requester == member || $1.target == member ? 1 : 0) }
+        circuitsOfMember = [:]
+        for circuit in circuits.values {
+            circuitsOfMember[circuit.requester, default: 0] += 1
+            circuitsOfMember[circuit.target, default: 0] += 1
+        }
+        let lapses = reservations.values.map(\.expires) + circuits.values.map(\.expires)
+        sweepAt = lapses.min().map { max($0, now + bounds.connectWindowMillis) } ?? .max
     }
 }

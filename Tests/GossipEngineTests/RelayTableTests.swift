@@ -72,6 +72,20 @@ import Testing
         #expect(full.toRequester.status == .full)
     }
 
+    @Test func aLapsedCircuitFreesItsMembersPlaceAndARenewedOneKeepsIt() throws {
+        var relay = table { $0.circuitsPerMember = 1; $0.circuitLifetimeMillis = 10_000 }
+        _ = relay.reserve(home, at: homeAddress, now: t0)
+        _ = try open(&relay, from: peer, at: peerAddress, now: t0)
+        _ = try open(&relay, from: peer, at: peerAddress, now: t0 + 9_000)
+        let otherAddress = PeerAddress(ip: [198, 18, 0, 70], port: 7474)
+        var random = SeededRandom(seed: 4)
+        let whileRenewed = try #require(relay.connect(from: other, at: otherAddress, to: home, now: t0 + 15_000, random: &random))
+        #expect(whileRenewed.toRequester.status == .tooManyCircuits, "the renewal keeps the circuit, and the place, until t0 + 19 s")
+        let afterLapse = try #require(relay.connect(from: other, at: otherAddress, to: home, now: t0 + 19_001, random: &random))
+        #expect(afterLapse.toRequester.status == .accepted)
+        #expect(relay.circuitCount == 1)
+    }
+
     @Test func connectsBeyondFanoutPerProbeIntervalAreIgnored() {
         var relay = table()
         var random = SeededRandom(seed: 3)
