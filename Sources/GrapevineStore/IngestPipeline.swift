@@ -86,11 +86,13 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
             checking -= 1
             times.add(checked.times)
             let opened = batcher.isEmpty
-            batcher.add(checked.items, tag: tag, now: monotonicNanos())
+            let now = monotonicNanos()
+            batcher.add(checked.items, tag: tag, now: now)
             // The writer sleeps until the open batch's deadline: it needs waking only to learn of
-            // a new deadline, a full batch, or the last check a drain waits for. Waking it for
-            // every datagram would cost a context switch per datagram.
-            if opened || batcher.entryCount >= batcher.maxEntries || (checking == 0 && (waitingForDrain || stopping)) {
+            // a new deadline, a full batch, or the last check that a drain or a batch past its
+            // window waits for. Waking it for every datagram would cost a context switch per datagram.
+            let lastAwaited = checking == 0 && (waitingForDrain || stopping || batcher.deadline.map { now >= $0 } == true)
+            if opened || batcher.entryCount >= batcher.maxEntries || lastAwaited {
                 condition.broadcast()
             }
             condition.unlock()
@@ -146,23 +148,24 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
         condition.lock()
         while true {
             let flushAll = (stopping || waitingForDrain) && checking == 0
-            if let batch = batcher.close(now: monotonicNanos(), force: flushAll) {
+            if let batch = batcher.close(now: monotonicNanos(), checking: checking, force: flushAll) {
                 condition.unlock()
                 let (finished, result) = commit(batch)
                 condition.lock()
                 times.mergeNanos += result.mergeNanos
                 times.persistNanos += result.persistNanos
+                times.commits += 1
                 done += finished
                 inFlight -= batch.reduce(0) { $0 + $1.items.count }
                 condition.broadcast()
                 continue
             }
             if stopping && inFlight == 0 { break }
-            if let deadline = batcher.deadline {
-                let now = monotonicNanos()
-                let wait = deadline > now ? Double(deadline - now) / 1e9 : 0
-                _ = condition.wait(until: Date(timeIntervalSinceNow: wait))
+            if let deadline = batcher.deadline, case let now = monotonicNanos(), deadline > now {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(deadline - now) / 1e9))
             } else {
+                // No batch, or one past its window that waits for the checks in flight: the last
+                // of them, or the one that fills the batch, wakes the writer.
                 condition.wait()
             }
         }

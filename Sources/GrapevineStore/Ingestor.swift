@@ -44,6 +44,9 @@ public struct IngestStageTimes: Sendable, Equatable {
     public var verifyNanos: UInt64 = 0
     public var mergeNanos: UInt64 = 0
     public var persistNanos: UInt64 = 0
+    /// Write transactions committed, and the entries they merged: their ratio is what a
+    /// commit's fixed cost is spread over.
+    public var commits = 0
 
     public init() {}
 
@@ -55,6 +58,7 @@ public struct IngestStageTimes: Sendable, Equatable {
         verifyNanos += other.verifyNanos
         mergeNanos += other.mergeNanos
         persistNanos += other.persistNanos
+        commits += other.commits
     }
 }
 
