@@ -10,17 +10,20 @@ extension Store {
     /// value: later merges do not change a snapshot already taken, and reading it never waits for
     /// a transaction in progress.
     public var heldIndex: ReconciliationIndex {
-        published.read().index
+        loadIfNeededForReading()
+        return published.read().index
     }
 
     /// The store digest (fingerprint of the retained set) as of the last commit, read in O(1).
     public var digest: Fingerprint {
-        published.read().digest
+        loadIfNeededForReading()
+        return published.read().digest
     }
 
     /// How many entries were retained at the last commit.
     public var retainedCount: Int {
-        published.read().retainedCount
+        loadIfNeededForReading()
+        return published.read().retainedCount
     }
 
     /// The encoded `SignedEntry` of a held entry, exactly as it arrived; nil if not held.
@@ -36,6 +39,7 @@ extension Store {
 extension Store {
     /// The winning entry of `author` for a kind and replacement key, if the store holds one.
     public func latestEntry(author: PublicIdentity, kind: EntryKind, replacementKey: [UInt8]) -> SignedEntry? {
+        loadIfNeededForReading()
         let id = lock.withLock { core.winner(author: author, kind: kind, replacementKey: replacementKey)?.id }
         guard let id, let bytes = encodedEntry(id) else { return nil }
         return try? SignedEntry.decode(bytes)
@@ -45,7 +49,8 @@ extension Store {
 /// What the gossip engine and the status snapshot read of the merge core, published by the writer
 /// after each commit under a lock of its own: a reader never waits on the writer's transaction.
 final class PublishedState: @unchecked Sendable {
-    // @unchecked: `state` and `pending` are only touched with `lock` held.
+    // @unchecked: `state` and `pending` are only touched with `lock` held, `readerTriedLoading`
+    // with `loading` held.
     struct State: Sendable {
         var index = ReconciliationIndex()
         var digest = Fingerprint.empty
@@ -61,6 +66,19 @@ final class PublishedState: @unchecked Sendable {
     private var pending: [ReconciliationIndex.Change] = []
     /// Pending changes past which the writer hands over a whole copy of the index instead.
     static let pendingLimit = 1 << 16
+
+    /// Whether any transaction has committed: the state is what the store holds, not empty
+    /// because nothing has been read yet.
+    var isLoaded: Bool {
+        lock.withLock { state.generation >= 0 }
+    }
+
+    /// Held while a reader rebuilds the state (``Store/loadIfNeededForReading()``): readers that
+    /// come meanwhile wait for it rather than read the empty state.
+    let loading = NSLock()
+    /// Set, with `loading` held, once a reader has tried the rebuild: a store whose rebuild
+    /// fails is not read again from disk on every read.
+    var readerTriedLoading = false
 
     /// The state as of the last commit. Brings this copy of the index up to date first: the
     /// reader, not the writer, pays for keeping a copy of the index.

@@ -124,6 +124,7 @@ extension Store {
 
     /// A shortest path over mutual connections, from the in-memory graph.
     public func path(from source: PublicIdentity, to target: PublicIdentity) -> PathResult {
+        loadIfNeededForReading()
         lock.lock()
         let route = graph.route(from: source, to: target)
         lock.unlock()
@@ -168,6 +169,7 @@ extension Store {
 
     /// Counts by kind, authors, retained, pruned, quarantined, rejections and set-aside entries by reason, and the digest.
     public func stats() throws(StoreError) -> StoreStats {
+        try loadIfNeeded()
         lock.lock()
         let retained = core.retainedCount
         let quarantined = core.quarantinedCount
