@@ -225,7 +225,7 @@ enum IngestBench {
         let times = pipeline.stageTimes
         try BenchSystem.report([
             "rate": Double(entries.count) / seconds, "new": Double(new),
-            "checked_per_new": Double(times.entries - times.held) / Double(max(new, 1)),
+            "checked_per_new": Double(times.entries - times.held - times.reused) / Double(max(new, 1)),
             "entries_per_commit": Double(times.entries - times.held) / Double(max(times.commits, 1)),
         ])
     }
