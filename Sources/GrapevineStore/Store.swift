@@ -178,7 +178,9 @@ public final class Store: @unchecked Sendable {
     /// the writer's batch; entries another process quarantined come in with the next refresh.
     @discardableResult
     public func releaseDue(physicalMillis: UInt64) throws(StoreError) -> [EntryID] {
-        try loadIfNeeded()
+        // Once: the node calls this every few hundred milliseconds, and a store whose rebuild
+        // fails must not be read from disk again on every call (its next write reports why).
+        loadIfNeededForReading()
         guard let due = published.read().nextReleaseMillis, due <= physicalMillis else { return [] }
         return try transaction(physicalMillis: physicalMillis) { db, work in
             try release(db: db, physicalMillis: physicalMillis, work: &work)
