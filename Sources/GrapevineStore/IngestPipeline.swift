@@ -30,6 +30,11 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     /// Datagrams submitted and not yet checked: a drain waits for them to join the batch.
     private var checking = 0
     private var done: [Completed] = []
+    /// The checked entries waiting for their commit, by (id, signature) fingerprint: a copy that
+    /// arrives meanwhile (gossip brings one from each peer) is not yet held, and takes this
+    /// result instead of a decode and a verification. Removed once its batch has committed, when
+    /// the held fingerprints have it. At most `capacity` entries.
+    private var awaitingCommit: [UInt64: CheckedEntry] = [:]
     private var times = IngestStageTimes()
     private var stopping = false
     private var thread: Thread?
@@ -78,24 +83,46 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
             return false
         }
         inFlight += entries.count
+        var known: [Int: CheckedEntry] = [:]
+        for (index, probe) in probed.probes.enumerated() where !probed.held[index] {
+            if let fingerprint = probe?.fingerprint, let item = awaitingCommit[fingerprint] { known[index] = item }
+        }
+        if known.count + probed.held.filter({ $0 }).count == entries.count {
+            // Nothing to decode or verify: straight into the batch, behind the copies it repeats.
+            enqueue(ingestor.check(probed, known: known), tag: tag)
+            condition.unlock()
+            return true
+        }
         checking += 1
         condition.unlock()
-        DispatchQueue.global().async { [self] in
-            let checked = ingestor.check(probed)
+        DispatchQueue.global().async { [self, known] in
+            let checked = ingestor.check(probed, known: known)
             condition.lock()
             checking -= 1
-            times.add(checked.times)
-            let opened = batcher.isEmpty
-            batcher.add(checked.items, tag: tag, now: monotonicNanos())
-            // The writer sleeps until the open batch's deadline: it needs waking only to learn of
-            // a new deadline, a full batch, or the last check a drain waits for. Waking it for
-            // every datagram would cost a context switch per datagram.
-            if opened || batcher.entryCount >= batcher.maxEntries || (checking == 0 && (waitingForDrain || stopping)) {
-                condition.broadcast()
+            for (index, item) in checked.items.enumerated() where known[index] == nil {
+                if case .verified = item, let fingerprint = probed.probes[index]?.fingerprint {
+                    awaitingCommit[fingerprint] = item
+                }
             }
+            enqueue(checked, tag: tag)
             condition.unlock()
         }
         return true
+    }
+
+    /// Adds a checked datagram to the open batch. Called with `condition` locked.
+    private func enqueue(_ checked: Ingestor.CheckedBatch, tag: Tag) {
+        times.add(checked.times)
+        let opened = batcher.isEmpty
+        let now = monotonicNanos()
+        batcher.add(checked.items, tag: tag, now: now)
+        // The writer sleeps until the open batch's deadline: it needs waking only to learn of
+        // a new deadline, a full batch, or the last check that a drain or a batch past its
+        // window waits for. Waking it for every datagram would cost a context switch per datagram.
+        let lastAwaited = checking == 0 && (waitingForDrain || stopping || batcher.deadline.map { now >= $0 } == true)
+        if opened || batcher.entryCount >= batcher.maxEntries || lastAwaited {
+            condition.broadcast()
+        }
     }
 
     /// The datagrams committed since the last call, in commit order, and those found held on
@@ -146,23 +173,29 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
         condition.lock()
         while true {
             let flushAll = (stopping || waitingForDrain) && checking == 0
-            if let batch = batcher.close(now: monotonicNanos(), force: flushAll) {
+            if let batch = batcher.close(now: monotonicNanos(), checking: checking, force: flushAll) {
                 condition.unlock()
                 let (finished, result) = commit(batch)
                 condition.lock()
                 times.mergeNanos += result.mergeNanos
                 times.persistNanos += result.persistNanos
+                times.commits += 1
+                for submission in batch {
+                    for case .verified(let entry) in submission.items {
+                        awaitingCommit[HeldSignatures.fingerprint(entry.id, signature: entry.signature)] = nil
+                    }
+                }
                 done += finished
                 inFlight -= batch.reduce(0) { $0 + $1.items.count }
                 condition.broadcast()
                 continue
             }
             if stopping && inFlight == 0 { break }
-            if let deadline = batcher.deadline {
-                let now = monotonicNanos()
-                let wait = deadline > now ? Double(deadline - now) / 1e9 : 0
-                _ = condition.wait(until: Date(timeIntervalSinceNow: wait))
+            if let deadline = batcher.deadline, case let now = monotonicNanos(), deadline > now {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(deadline - now) / 1e9))
             } else {
+                // No batch, or one past its window that waits for the checks in flight: the last
+                // of them, or the one that fills the batch, wakes the writer.
                 condition.wait()
             }
         }

@@ -39,22 +39,30 @@ public struct IngestStageTimes: Sendable, Equatable {
     public var entries = 0
     /// Entries found held from their envelope alone, and the time spent finding out for all.
     public var held = 0
+    /// Copies of an entry already checked and not yet committed, which took that check's
+    /// result rather than a decode and a verification of their own (``IngestPipeline``).
+    public var reused = 0
     public var probeNanos: UInt64 = 0
     public var decodeNanos: UInt64 = 0
     public var verifyNanos: UInt64 = 0
     public var mergeNanos: UInt64 = 0
     public var persistNanos: UInt64 = 0
+    /// Write transactions committed, and the entries they merged: their ratio is what a
+    /// commit's fixed cost is spread over.
+    public var commits = 0
 
     public init() {}
 
     mutating func add(_ other: IngestStageTimes) {
         entries += other.entries
         held += other.held
+        reused += other.reused
         probeNanos += other.probeNanos
         decodeNanos += other.decodeNanos
         verifyNanos += other.verifyNanos
         mergeNanos += other.mergeNanos
         persistNanos += other.persistNanos
+        commits += other.commits
     }
 }
 
@@ -152,8 +160,10 @@ public final class Ingestor: Sendable {
         check(probe(batch))
     }
 
-    /// Decodes and verifies the first copy of each entry of a probed batch that is not held.
-    public func check(_ probed: ProbedBatch) -> CheckedBatch {
+    /// Decodes and verifies the first copy of each entry of a probed batch that is neither held
+    /// nor in `known`: the results, by index in the batch, of checking the same (id, signature)
+    /// before, which stand for this copy's (the bytes are the same).
+    public func check(_ probed: ProbedBatch, known: [Int: CheckedEntry] = [:]) -> CheckedBatch {
         let batch = probed.entries
         let probes = (values: probed.probes, nanos: probed.nanos)
         let held = probed.held
@@ -164,7 +174,7 @@ public final class Ingestor: Sendable {
         var firstCopy: [UInt64: Int] = [:]
         var copyOf = [Int?](repeating: nil, count: batch.count)
         var full: [Int] = []
-        for (index, probe) in probes.values.enumerated() where !held[index] {
+        for (index, probe) in probes.values.enumerated() where !held[index] && known[index] == nil {
             if let fingerprint = probe?.fingerprint {
                 if let first = firstCopy[fingerprint] {
                     copyOf[index] = first
@@ -175,7 +185,8 @@ public final class Ingestor: Sendable {
             copyOf[index] = full.count
             full.append(index)
         }
-        let checked = ParallelMap.run(
+        // A copy of nothing but held or known entries reads no clock and starts no thread.
+        let checked: (values: [CheckedEntry], firstNanos: UInt64, secondNanos: UInt64) = full.isEmpty ? ([], 0, 0) : ParallelMap.run(
             full.map { (bytes: batch[$0], id: probes.values[$0]?.id) }, workers: workers,
             { (item: (bytes: [UInt8], id: EntryID?)) -> Result<ParsedEntry, EntryError> in
                 do throws(EntryError) { return .success(try ParsedEntry.parse(item.bytes, bodyID: item.id)) } catch {
@@ -197,6 +208,9 @@ public final class Ingestor: Sendable {
         for index in batch.indices {
             if let slot = copyOf[index] {
                 items.append(checked.values[slot])
+            } else if let item = known[index] {
+                items.append(item)
+                times.reused += 1
             } else if let id = probes.values[index]?.id {
                 items.append(.held(id))
                 times.held += 1

@@ -5,7 +5,8 @@ import GrapevineMerge
 /// reads of the merge core, published by the writer after each commit under a lock of its own: a
 /// reader never waits on the writer's transaction.
 final class PublishedState: @unchecked Sendable {
-    // @unchecked: `state` and `pending` are only touched with `lock` held.
+    // @unchecked: `state` and `pending` are only touched with `lock` held, `readerTriedLoading`
+    // with `loading` held.
     struct State: Sendable {
         var index = ReconciliationIndex()
         var digest = Fingerprint.empty
@@ -21,6 +22,19 @@ final class PublishedState: @unchecked Sendable {
     private var pending: [ReconciliationIndex.Change] = []
     /// Pending changes past which the writer hands over a whole copy of the index instead.
     static let pendingLimit = 1 << 16
+
+    /// Whether any transaction has committed: the state is what the store holds, not empty
+    /// because nothing has been read yet.
+    var isLoaded: Bool {
+        lock.withLock { state.generation >= 0 }
+    }
+
+    /// Held while a reader rebuilds the state (``Store/loadIfNeededForReading()``): readers that
+    /// come meanwhile wait for it rather than read the empty state.
+    let loading = NSLock()
+    /// Set, with `loading` held, once a reader has tried the rebuild: a store whose rebuild
+    /// fails is not read again from disk on every read.
+    var readerTriedLoading = false
 
     /// The state as of the last commit. Brings this copy of the index up to date first: the
     /// reader, not the writer, pays for keeping a copy of the index.

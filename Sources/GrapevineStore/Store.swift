@@ -11,12 +11,16 @@ import Sodium
 /// One writer: every change runs in one `BEGIN IMMEDIATE` transaction on the pool's writer
 /// connection, and another process that writes waits on the busy timeout. Readers (other
 /// processes, queries) read concurrently thanks to WAL. The in-memory state is rebuilt from the
-/// metadata columns at open, and again whenever another process has written since (the
-/// `generation` counter), so every process merges against what is on disk.
+/// metadata columns by the first transaction or the first read of it (not at open: a command
+/// that only queries the tables never pays for it), and again whenever another process has
+/// written since (the `generation` counter), so every process merges against what is on disk.
 public final class Store: @unchecked Sendable {
     // @unchecked: `core`, `graph` and `generation` are only touched with `lock` held.
     public let path: String
     public let futureToleranceMillis: UInt64
+    /// The time given at open, at which a read of the in-memory state before any transaction
+    /// rebuilds it (``loadIfNeeded()``): as the open itself used to.
+    let openedMillis: UInt64
     let pool: DatabasePool
     let lock = NSLock()
     var core: MergeCore
@@ -39,13 +43,15 @@ public final class Store: @unchecked Sendable {
     /// How long a second writer waits for the write lock before giving up.
     public static let busyTimeout: TimeInterval = 30
 
-    /// Opens (creating if needed) the store at `path` and rebuilds the in-memory state.
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date. The
+    /// in-memory state is rebuilt when first needed.
     public init(
         path: String, physicalMillis: UInt64,
         futureToleranceMillis: UInt64 = HybridLogicalClock.defaultFutureToleranceMillis
     ) throws(StoreError) {
         self.path = path
         self.futureToleranceMillis = futureToleranceMillis
+        self.openedMillis = physicalMillis
         self.core = MergeCore(futureToleranceMillis: futureToleranceMillis)
         var configuration = Configuration()
         configuration.busyMode = .timeout(Self.busyTimeout)
@@ -68,7 +74,6 @@ public final class Store: @unchecked Sendable {
         } catch {
             throw .from(error, path: path)
         }
-        try transaction(physicalMillis: physicalMillis) { _, _ in }
     }
 
     /// Opens the store of a Grapevine home.
@@ -174,6 +179,9 @@ public final class Store: @unchecked Sendable {
     /// the writer's batch; entries another process quarantined come in with the next refresh.
     @discardableResult
     public func releaseDue(physicalMillis: UInt64) throws(StoreError) -> [EntryID] {
+        // Once: the node calls this every few hundred milliseconds, and a store whose rebuild
+        // fails must not be read from disk again on every call (its next write reports why).
+        loadIfNeededForReading()
         guard let due = published.read().nextReleaseMillis, due <= physicalMillis else { return [] }
         return try transaction(physicalMillis: physicalMillis) { db, work in
             try release(db: db, physicalMillis: physicalMillis, work: &work)

@@ -7,6 +7,11 @@ import GrapevineMerge
 /// of lookups), the winner of a replacement key and the merge core's counts. A protocol, so that
 /// ``StoreReader`` sees these answers and none of the write core's methods.
 protocol StoreMirror: Sendable {
+    /// Rebuilds the write core's memory if no transaction has yet (a store opens without it), once;
+    /// for reads that cannot report an error.
+    func loadIfNeededForReading()
+    /// Rebuilds it, or says why it cannot.
+    func loadIfNeeded() throws(StoreError)
     /// A shortest path over mutual connections, or nil when there is none.
     func route(from source: PublicIdentity, to target: PublicIdentity) -> SocialGraph.Route?
     /// The id of the retained winner of `author`'s kind and replacement key, if any.
@@ -32,11 +37,13 @@ extension Store: StoreMirror {
     }
 
     func route(from source: PublicIdentity, to target: PublicIdentity) -> SocialGraph.Route? {
-        lock.withLock { graph.route(from: source, to: target) }
+        loadIfNeededForReading()
+        return lock.withLock { graph.route(from: source, to: target) }
     }
 
     func winner(author: PublicIdentity, kind: EntryKind, replacementKey: [UInt8]) -> EntryID? {
-        lock.withLock { core.winner(author: author, kind: kind, replacementKey: replacementKey)?.id }
+        loadIfNeededForReading()
+        return lock.withLock { core.winner(author: author, kind: kind, replacementKey: replacementKey)?.id }
     }
 
     func mergeCounts() -> MergeCounts {

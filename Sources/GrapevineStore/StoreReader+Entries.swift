@@ -10,17 +10,20 @@ extension StoreReader {
     /// value: later merges do not change a snapshot already taken, and reading it never waits for
     /// a transaction in progress.
     public var heldIndex: ReconciliationIndex {
-        published.read().index
+        mirror.loadIfNeededForReading()
+        return published.read().index
     }
 
     /// The store digest (fingerprint of the retained set) as of the last commit, read in O(1).
     public var digest: Fingerprint {
-        published.read().digest
+        mirror.loadIfNeededForReading()
+        return published.read().digest
     }
 
     /// How many entries were retained at the last commit.
     public var retainedCount: Int {
-        published.read().retainedCount
+        mirror.loadIfNeededForReading()
+        return published.read().retainedCount
     }
 
     /// Whether an entry with this id is stored (retained or quarantined).

@@ -6,6 +6,7 @@ import GrapevineCore
 extension StoreReader {
     /// Counts by kind, authors, retained, pruned, quarantined, rejections and set-aside entries by reason, and the digest.
     public func stats() throws(StoreError) -> StoreStats {
+        try mirror.loadIfNeeded()
         let counts = mirror.mergeCounts()
         return try read { db in
             var byKind: [String: Int] = [:]

@@ -139,6 +139,7 @@ enum IngestBench {
             "probe_us": Double(times.probeNanos) / n / 1000,
             "decode_us": Double(times.decodeNanos) / n / 1000, "verify_us": Double(times.verifyNanos) / n / 1000,
             "merge_us": Double(times.mergeNanos) / n / 1000, "persist_us": Double(times.persistNanos) / n / 1000,
+            "entries_per_commit": n / Double(max(times.commits, 1)),
             "retained": Double(stats.retained), "pruned": Double(stats.pruned), "authors": Double(stats.authors),
         ])
     }
@@ -221,7 +222,12 @@ enum IngestBench {
         collect()
         let seconds = BenchSystem.seconds(since: start)
         guard arrived == entries.count * arrivals else { throw BenchError("\(arrived) arrivals, not \(entries.count * arrivals)") }
-        try BenchSystem.report(["rate": Double(entries.count) / seconds, "new": Double(new)])
+        let times = pipeline.stageTimes
+        try BenchSystem.report([
+            "rate": Double(entries.count) / seconds, "new": Double(new),
+            "checked_per_new": Double(times.entries - times.held - times.reused) / Double(max(new, 1)),
+            "entries_per_commit": Double(times.entries - times.held) / Double(max(times.commits, 1)),
+        ])
     }
 
     /// Runs `body` against a new store under the bench directory, removed afterwards.
@@ -245,7 +251,8 @@ enum IngestBench {
         let one = try BenchSystem.child(["ingest-pipeline", "1"], cpus: [0])
         let two = try BenchSystem.child(["ingest-pipeline", "2"], cpus: [0, 1])
         let dup = try BenchSystem.child(["ingest-dup", "1"], cpus: [0])["rate"] ?? 0
-        let mix = try BenchSystem.child(["ingest-mix", "2"], cpus: [0, 1])["rate"] ?? 0
+        let mixRun = try BenchSystem.child(["ingest-mix", "2"], cpus: [0, 1])
+        let mix = mixRun["rate"] ?? 0
         let rate1 = one["rate"] ?? 0
         let rate2 = two["rate"] ?? 0
         out.row("entries", "\(entries.count) from \(authors) authors")
@@ -260,11 +267,14 @@ enum IngestBench {
         out.row("duplicate ratio, 1 core (cpu 0)", format(dup / raw, 2), target: ">= 20")
         out.row("gossip mix, \(arrivals) arrivals each, 2 cores (new entries/s)", format(mix, 0))
         out.row("gossip mix ratio, 2 cores (cpus 0,1)", format(mix / raw, 2), target: ">= 1.0")
+        out.row("gossip mix: entries decoded and verified per new entry", format(mixRun["checked_per_new"] ?? 0, 2))
         for (cores, t) in [(1, one), (2, two)] {
             let stage = { (key: String) in format(t[key] ?? 0, 1) }
             out.row("µs/entry core-time, \(cores) core(s): probe / decode / verify / merge / persist",
                     "\(stage("probe_us")) / \(stage("decode_us")) / \(stage("verify_us")) / \(stage("merge_us")) / \(stage("persist_us"))")
         }
+        out.row("entries per commit, 1 core / 2 cores / gossip mix",
+                "\(format(one["entries_per_commit"] ?? 0, 0)) / \(format(two["entries_per_commit"] ?? 0, 0)) / \(format(mixRun["entries_per_commit"] ?? 0, 0))")
         let sealedEntries = try dataset(sealed: true)
         let sealedRawRun = try BenchSystem.child(["ingest-raw", "sealed"], cpus: [0])
         let sealedRaw = sealedRawRun["rate"] ?? 0
@@ -295,7 +305,7 @@ enum IngestBench {
                          + "entries of each of the rounds 2 to \(arrivals) places before it, so every entry arrives \(arrivals) times; "
                          + "a round is sent once the round two before it is acknowledged, so a copy never meets its first arrival "
                          + "while that one is still in flight; on cpus 0 and 1.")
-        out.notes.append("the node's pipeline (IngestPipeline): datagrams of \(datagramEntries) entries checked (probe, decode, verify) on the global queue while the store's writer thread commits the previous batch; a batch closes \(IngestPipeline<Int>.defaultWindowNanos / 1_000_000) ms after its first datagram or at \(IngestPipeline<Int>.defaultMaxEntries) entries. Persist covers the entry row, every derived table and the FTS row, and the commit (WAL, synchronous=NORMAL).")
+        out.notes.append("the node's pipeline (IngestPipeline): datagrams of \(datagramEntries) entries checked (probe, decode, verify) on the global queue while the store's writer thread commits the previous batch; a batch closes \(IngestPipeline<Int>.defaultWindowNanos / 1_000_000) ms after its first datagram (later if datagrams are still being checked then, which join it) or at \(IngestPipeline<Int>.defaultMaxEntries) entries. Persist covers the entry row, every derived table and the FTS row, and the commit (WAL, synchronous=NORMAL).")
         out.record("ingest.entries_per_s_1core", rate1)
         out.record("ingest.entries_per_s_2core", rate2)
         out.record("ingest.raw_verify_per_s", raw)

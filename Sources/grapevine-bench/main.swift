@@ -26,6 +26,10 @@ do {
         try StartupBench.child(path: arguments[1])
         exit(0)
     }
+    if arguments.first == "store-load", arguments.count == 2 {
+        try StartupBench.loadChild(path: arguments[1])
+        exit(0)
+    }
     if arguments.first == "ingest-raw", arguments.count <= 2 {
         try IngestBench.rawVerifyChild(sealed: arguments.last == "sealed")
         exit(0)

@@ -33,15 +33,21 @@ import Testing
         }
     }
 
-    @Test("a held id arriving with another signature takes the full path; the smaller one is then held")
-    func otherSignatureOfAHeldIdTakesTheFullPath() throws {
+    /// The two encodings of the "second-signature" vector: the one the store keeps (the smaller
+    /// signature), the other, and a time after their stamps, when neither is quarantined.
+    static func signaturePair() throws -> (kept: [UInt8], larger: [UInt8], now: UInt64) {
         let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: Self.vectors))
         let second = try #require(file.other_signatures.first { $0.name == "second-signature" })
         let first = try #require(file.vectors.first { $0.id == second.id })
         let kept = try #require(second.kept.flatMap(Hex.decode))
         let encoded = try [first.entry, second.entry].map { try #require(Hex.decode($0)) }
         let larger = try #require(encoded.first { $0 != kept })
-        let now = try SignedEntry.decode(kept).stamp.millis + 1000
+        return (kept, larger, try SignedEntry.decode(kept).stamp.millis + 1000)
+    }
+
+    @Test("a held id arriving with another signature takes the full path; the smaller one is then held")
+    func otherSignatureOfAHeldIdTakesTheFullPath() throws {
+        let (kept, larger, now) = try Self.signaturePair()
         let store = try StoreFixtures.openStore(StoreFixtures.temporaryDirectory(), millis: now)
         let ingestor = Ingestor(store: store, workers: 1)
         _ = try ingestor.ingest([larger], physicalMillis: now)

@@ -27,6 +27,7 @@ import Testing
     @Test func refreshStillReloadsAfterAnotherProcessWrote() throws {
         let dir = try F.temporaryDirectory()
         let node = try F.openStore(dir)
+        #expect(node.reader.heldIndex.count == 0)
         let cli = try F.openStore(dir)
         let written = try cli.write(F.card("fn", "Grace"), signingKey: F.key(2), physicalMillis: F.baseMillis)
         #expect(node.reader.digest != cli.reader.digest)

@@ -24,13 +24,32 @@ import Testing
         let items = try Self.entries(3, key: 50).map { CheckedEntry.verified($0) }
         batcher.add([items[0]], tag: 1, now: 1_000)
         batcher.add([items[1], items[2]], tag: 2, now: 3_000_000)
-        let early = batcher.close(now: 5_000_999)
+        let early = batcher.close(now: 5_000_999, checking: 0)
         #expect(early == nil)
-        let closed = batcher.close(now: 5_001_000)
+        let closed = batcher.close(now: 5_001_000, checking: 0)
         let batch = try #require(closed)
         #expect(batch.map(\.tag) == [1, 2])
         #expect(batch.map(\.items.count) == [1, 2])
         #expect(batcher.isEmpty && batcher.deadline == nil)
+    }
+
+    @Test("a batch past its window waits for the datagrams still being checked, and closes once none is or once it is full")
+    func batchPastItsWindowWaitsForChecksInFlight() throws {
+        var batcher = IngestBatcher<Int>(windowNanos: 5_000_000, maxEntries: 4)
+        let items = try Self.entries(4, key: 55).map { CheckedEntry.verified($0) }
+        batcher.add([items[0]], tag: 1, now: 0)
+        let waiting = batcher.close(now: 9_000_000, checking: 2)
+        #expect(waiting == nil)
+        batcher.add([items[1]], tag: 2, now: 9_000_000)
+        let stillWaiting = batcher.close(now: 9_500_000, checking: 1)
+        #expect(stillWaiting == nil)
+        let closed = batcher.close(now: 9_600_000, checking: 0)
+        #expect(closed?.map(\.tag) == [1, 2])
+        // However much is still being checked, a full batch closes.
+        batcher.add(Array(items[0..<2]), tag: 3, now: 10_000_000)
+        batcher.add(Array(items[2..<4]), tag: 4, now: 10_000_001)
+        let full = batcher.close(now: 10_000_002, checking: 50)
+        #expect(full?.map(\.tag) == [3, 4])
     }
 
     @Test("a batch that reaches its entry limit closes before its window")
@@ -38,10 +57,10 @@ import Testing
         var batcher = IngestBatcher<Int>(windowNanos: 5_000_000, maxEntries: 3)
         let items = try Self.entries(3, key: 51).map { CheckedEntry.verified($0) }
         batcher.add(Array(items[0..<2]), tag: 1, now: 0)
-        let early = batcher.close(now: 1)
+        let early = batcher.close(now: 1, checking: 0)
         #expect(early == nil)
         batcher.add([items[2]], tag: 2, now: 2)
-        let full = batcher.close(now: 3)
+        let full = batcher.close(now: 3, checking: 0)
         #expect(full?.count == 2)
     }
 
