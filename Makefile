@@ -9,8 +9,9 @@ FAULTS_FUZZ_SECONDS ?= 600
 # (plain pattern) rule to a phony target: `bench-%:` alone made `make bench-ingest` do nothing.
 # Release builds link the Swift runtime and Foundation statically: a `grapevine` process then
 # starts without binding some ten shared Swift libraries' symbols (about a third of a short
-# command's CPU, and of the 31 starts of bench-serf's join). Every release build and run here
-# takes the same flags, so none of them rebuilds what another built.
+# command's CPU, and of the 31 starts of bench-serf's join). Every release build here takes the
+# same flags, so none of them rebuilds what another built; `swift run` takes no linking flags
+# and, with --skip-build, runs what the build linked.
 RELEASE := -c release --static-swift-stdlib
 BENCH_TARGETS := bench-ingest bench-store bench-path bench-search bench-sim bench-sim-nat bench-recon bench-net
 
@@ -51,12 +52,12 @@ protos: deps
 bench: deps
 	$(SWIFT) build $(RELEASE) --product grapevine-bench
 	$(SWIFT) build $(RELEASE) --product grapevine
-	$(SWIFT) run $(RELEASE) --skip-build grapevine-bench all
+	$(SWIFT) run -c release --skip-build grapevine-bench all
 
 $(BENCH_TARGETS): bench-%: deps
 	$(SWIFT) build $(RELEASE) --product grapevine-bench
 	$(SWIFT) build $(RELEASE) --product grapevine
-	$(SWIFT) run $(RELEASE) --skip-build grapevine-bench $*
+	$(SWIFT) run -c release --skip-build grapevine-bench $*
 # bench-sim runs the NAT rows too (section sim-nat, also alone as make bench-sim-nat).
 bench-sim: bench-sim-nat
 
@@ -66,7 +67,7 @@ bench-serf: deps
 	@scripts/install-deps serf
 	$(SWIFT) build $(RELEASE) --product grapevine-bench
 	$(SWIFT) build $(RELEASE) --product grapevine
-	nice $(SWIFT) run $(RELEASE) --skip-build grapevine-bench serf
+	nice $(SWIFT) run -c release --skip-build grapevine-bench serf
 
 ## fuzz: libFuzzer targets, FUZZ_SECONDS each (default 60)
 fuzz: deps

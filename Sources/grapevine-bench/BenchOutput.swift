@@ -11,7 +11,7 @@ struct BenchOutput {
 
     init(section: String) {
         self.section = section
-        self.command = "make bench-\(section)   # swift run -c release --static-swift-stdlib --skip-build grapevine-bench \(section)"
+        self.command = "make bench-\(section)   # swift run -c release --skip-build grapevine-bench \(section)"
     }
 
     mutating func row(_ metric: String, _ value: String, target: String = "") {
