@@ -7,6 +7,12 @@ FUZZ_SECONDS ?= 60
 FAULTS_FUZZ_SECONDS ?= 600
 # One target per benchmark section. A static pattern rule, because make applies no implicit
 # (plain pattern) rule to a phony target: `bench-%:` alone made `make bench-ingest` do nothing.
+# Release builds link the Swift runtime and Foundation statically: a `grapevine` process then
+# starts without binding some ten shared Swift libraries' symbols (about a third of a short
+# command's CPU, and of the 31 starts of bench-serf's join). Every release build here takes the
+# same flags, so none of them rebuilds what another built; `swift run` takes no linking flags
+# and, with --skip-build, runs what the build linked.
+RELEASE := -c release --static-swift-stdlib
 BENCH_TARGETS := bench-ingest bench-store bench-path bench-search bench-sim bench-sim-nat bench-recon bench-net
 
 .PHONY: all deps build test check-protos conformance vectors protos bench $(BENCH_TARGETS) bench-serf fuzz faults demo clean
@@ -44,13 +50,13 @@ protos: deps
 
 ## bench: every benchmark section, release build; results in docs/BENCHMARKS.md and docs/benchmarks.json
 bench: deps
-	$(SWIFT) build -c release --product grapevine-bench
-	$(SWIFT) build -c release --product grapevine
+	$(SWIFT) build $(RELEASE) --product grapevine-bench
+	$(SWIFT) build $(RELEASE) --product grapevine
 	$(SWIFT) run -c release --skip-build grapevine-bench all
 
 $(BENCH_TARGETS): bench-%: deps
-	$(SWIFT) build -c release --product grapevine-bench
-	$(SWIFT) build -c release --product grapevine
+	$(SWIFT) build $(RELEASE) --product grapevine-bench
+	$(SWIFT) build $(RELEASE) --product grapevine
 	$(SWIFT) run -c release --skip-build grapevine-bench $*
 # bench-sim runs the NAT rows too (section sim-nat, also alone as make bench-sim-nat).
 bench-sim: bench-sim-nat
@@ -59,8 +65,8 @@ bench-sim: bench-sim-nat
 ## memory); installs Debian's serf when it is missing. Not part of `make bench`.
 bench-serf: deps
 	@scripts/install-deps serf
-	$(SWIFT) build -c release --product grapevine-bench
-	$(SWIFT) build -c release --product grapevine
+	$(SWIFT) build $(RELEASE) --product grapevine-bench
+	$(SWIFT) build $(RELEASE) --product grapevine
 	nice $(SWIFT) run -c release --skip-build grapevine-bench serf
 
 ## fuzz: libFuzzer targets, FUZZ_SECONDS each (default 60)

@@ -54,7 +54,7 @@ actor NodeDriver {
     let advertised: [NodeAddress]
     let logger: Logger
     let mergeLog: FileHandle?
-    var savedPeers: [KnownPeer]
+    var peersFile: PeersFile
     let storeWatch: StoreFileWatch
     /// Set once the store file is found deleted or replaced: the node then stops.
     private(set) var storeLost: StoreFileLost?
@@ -89,7 +89,7 @@ actor NodeDriver {
         self.opener = DatagramOpener(signingKey: signingKey, limits: options.limits)
         self.lastSeen = BoundedLRU(capacity: options.gossip.maxMembers)
         let known = KnownPeer.load(home: home)
-        self.savedPeers = known
+        self.peersFile = PeersFile(loaded: known, spacingMillis: options.peersSpacingMillis)
         var seed: UInt64 = 0
         for byte in Sodium.randomBytes(8) { seed = seed << 8 | UInt64(byte) }
         self.interpreter = DirectiveInterpreter(engine: GossipInstance(
@@ -198,6 +198,7 @@ actor NodeDriver {
             nextStatusCheck = current + options.statusCheckMillis
             writeStatus(force: false)
         }
+        savePeers(peersFile.due(now: current))
         return out
     }
 
@@ -208,6 +209,7 @@ actor NodeDriver {
         out += run(.leave)
         housekeeping()
         writeStatus(force: true)
+        savePeers(peersFile.flush(now: timerNow))
         try? mergeLog?.synchronize()
         return out
     }
@@ -341,6 +343,7 @@ actor NodeDriver {
         _ = try? store.releaseDue(physicalMillis: now)
     }
 
+    /// Records the verified members for `peers.json`, written now or when `PeersFile` says.
     private func savePeersIfChanged() {
         let peers = engine.membership.compactMap { change -> KnownPeer? in
             // A relay path's circuit does not outlive this run.
@@ -348,8 +351,11 @@ actor NodeDriver {
             else { return nil }
             return KnownPeer(identity: change.member, address: address)
         }.sorted { $0.identity < $1.identity }
-        guard peers != savedPeers else { return }
-        savedPeers = peers
+        savePeers(peersFile.update(peers, now: timerNow))
+    }
+
+    func savePeers(_ peers: [KnownPeer]?) {
+        guard let peers else { return }
         do {
             try KnownPeer.save(peers, home: home)
         } catch {

@@ -25,6 +25,8 @@ public struct NodeOptions: Sendable {
     /// changed), and how soon after a membership change.
     public var statusCheckMillis: UInt64 = 1000
     public var statusPromptMillis: UInt64 = 50
+    /// The least time between two writes of `peers.json` (`PeersFile`); the first is written at once.
+    public var peersSpacingMillis: UInt64 = 1000
     /// Append "millis entry-id" for every newly merged entry to `merge.log` in the home
     /// (benchmarks measure propagation from these lines).
     public var mergeLog = false

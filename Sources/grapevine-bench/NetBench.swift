@@ -27,7 +27,7 @@ enum NetBench {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("grapevine").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw BenchError("\(binary) is missing: `make bench` builds it (swift build -c release --product grapevine)")
+            throw BenchError("\(binary) is missing: `make bench` builds it (swift build -c release --static-swift-stdlib --product grapevine)")
         }
         let network = try LoopbackNetwork(binary: binary, size: nodes)
         defer { network.stop() }

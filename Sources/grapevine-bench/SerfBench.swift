@@ -17,7 +17,7 @@ enum SerfBench {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("grapevine").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw BenchError("\(binary) is missing: `make bench-serf` builds it (swift build -c release --product grapevine)")
+            throw BenchError("\(binary) is missing: `make bench-serf` builds it (swift build -c release --static-swift-stdlib --product grapevine)")
         }
         let load = BenchSystem.loadAverages()
         let serfCluster = try SerfCluster(binary: serf, size: nodes)

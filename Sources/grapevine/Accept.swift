@@ -3,6 +3,7 @@ import GrapevineCore
 
 struct Accept: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "accept",
         abstract: "Accept an introduction, and connect to the other person.",
         discussion: """
             INTRO is the introduction's id or a unique prefix of it, from `grapevine intros`. The \

@@ -2,6 +2,7 @@ import ArgumentParser
 
 struct Card: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "card",
         abstract: "Edit and show my card.",
         discussion: """
             Fields: fn, n, org, title, role, note, locality (single values) and email, tel, url, \

@@ -4,6 +4,7 @@ import GrapevineCore
 
 struct Connect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "connect",
         abstract: "Record my connection to someone I already know.",
         discussion: """
             A connection is mutual once both sides have recorded it; only mutual connections count \

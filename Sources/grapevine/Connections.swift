@@ -4,6 +4,7 @@ import GrapevineCore
 
 struct Connections: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "connections",
         abstract: "List my connections: mutual ones, and those that wait for one side.",
         discussion: """
             mutual: both of us recorded the connection (only these count for `path` and \

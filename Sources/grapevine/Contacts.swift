@@ -4,6 +4,7 @@ import GrapevineCore
 
 struct Contacts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "contacts",
         abstract: "List the cards in the merged store.",
         discussion: """
             --search matches every word as a prefix in name, org, title, locality, bio and topics. \

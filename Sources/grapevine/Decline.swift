@@ -3,6 +3,7 @@ import GrapevineCore
 
 struct Decline: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decline",
         abstract: "Decline an introduction.",
         discussion: """
             INTRO is the introduction's id or a unique prefix of it, from `grapevine intros`.

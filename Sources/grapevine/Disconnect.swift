@@ -4,6 +4,7 @@ import GrapevineCore
 
 struct Disconnect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "disconnect",
         abstract: "Remove my connection to someone.",
         discussion: """
             The removal supersedes the connection; the old entry is not deleted from other nodes' history. \

@@ -8,6 +8,7 @@ extension VCardFormat: ExpressibleByArgument {}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export cards as vCard 4.0, vCard 3.0 or jCard, for phones, Thunderbird and Outlook.",
         discussion: """
             Without WHO, every card in the store. UID is urn:grapevine:<identity>, REV the card's last \

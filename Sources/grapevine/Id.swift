@@ -3,6 +3,7 @@ import GrapevineCLI
 
 struct Id: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "id",
         abstract: "Print my identity in its text form, and its fingerprint.",
         discussion: """
             Give the identity to people who want to connect with you; compare fingerprints aloud. \

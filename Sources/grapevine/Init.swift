@@ -4,6 +4,7 @@ import GrapevineCore
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create the identity and store in the home, and set my card's name.",
         discussion: """
             Refuses to overwrite an existing identity: a home holds one identity for ever. If the \

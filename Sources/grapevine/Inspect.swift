@@ -6,6 +6,7 @@ import Node
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Show the merged store: stats, digest, quarantine, rejections and entries set aside by reason, known peers.",
         discussion: """
             Two nodes whose digests are equal hold the same entries. Known peers are those this \

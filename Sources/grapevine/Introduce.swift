@@ -5,6 +5,7 @@ import GrapevineStore
 
 struct Introduce: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "introduce",
         abstract: "Introduce two of my contacts to each other.",
         discussion: """
             Both must be my mutual connections (see `grapevine connections`), and a pair is \

@@ -6,6 +6,7 @@ import GrapevineStore
 
 struct Intros: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "intros",
         abstract: "List the introductions that involve me, with their states.",
         discussion: """
             States: pending, partially-accepted, accepted, declined. Answer with \

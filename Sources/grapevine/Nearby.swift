@@ -6,6 +6,7 @@ import Node
 
 struct Nearby: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "nearby",
         abstract: "List the people whose nodes announced themselves on this network in the last minutes.",
         discussion: """
             Needs this home's node running with `grapevine run --discover`. Each person is shown \

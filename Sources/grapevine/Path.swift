@@ -4,6 +4,7 @@ import GrapevineCore
 
 struct Path: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "path",
         abstract: "Degrees of separation over mutual connections, and who can introduce me.",
         usage: "grapevine path [FROM] TO [--json]",
         discussion: """

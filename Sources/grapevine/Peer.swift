@@ -7,6 +7,7 @@ import Node
 
 struct Peer: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "peer",
         abstract: "Tell this node about peers.",
         discussion: """
             Example:

@@ -8,6 +8,7 @@ import ServiceLifecycle
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run this home's node in the foreground until SIGTERM or SIGINT.",
         discussion: """
             The node gossips your entries to its peers over UDP, merges what it hears into the store, \

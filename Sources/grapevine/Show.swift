@@ -6,6 +6,7 @@ import GrapevineStore
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Show one card with per-field provenance: stamp, entry, and superseded values.",
         discussion: """
             --history also lists the values each field held before, as this node saw them. \

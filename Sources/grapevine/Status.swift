@@ -6,6 +6,7 @@ import Node
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show the running node: members by state with last-seen times, traffic, and drops.",
         discussion: """
             The node writes a snapshot to status.json in its home when what it shows changes; \
