@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "NodeTests",
             dependencies: ["Node", "GossipEngine", "GossipInterpreter", "GrapevineCore", "GrapevineMerge", "GrapevineStore", "SealedDatagrams", "Sodium", "grapevine", "TestKit",
-                           .product(name: "Logging", package: "swift-log")]
+                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")]
         ),
         // The test vectors of Protocol/vectors/: their file format and the generator from fixed seeds.
         .target(name: "GrapevineVectors", dependencies: ["Discovery", "GrapevineCore", "GrapevineMerge", "GrapevineWire", "SealedDatagrams", "Sodium"]),

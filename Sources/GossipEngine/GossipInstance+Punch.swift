@@ -11,7 +11,8 @@ extension GossipInstance {
     }
 
     /// Once per probe interval: for members behind a NAT (they publish an observed address) that
-    /// a verification ping did not reach, asks a verified public member to coordinate a punch,
+    /// a verification ping did not reach, or that this node reaches only through a relay (a
+    /// direct path is preferred, §11.9.7), asks a verified public member to coordinate a punch,
     /// at most one per member per punch interval and `fanout` per interval in all.
     mutating func requestPunches() {
         guard config.punchAttempts > 0, let own = selfEndpoint else { return }
@@ -21,10 +22,11 @@ extension GossipInstance {
         var publicPeers: [Int]?
         let now = now, timeout = config.pingTimeoutMillis, interval = config.punchIntervalMillis
         let due = slots { m in
-            guard m.isLive, m.verified == nil, let tried = m.firstTriedAt, now >= tried + timeout
-            else { return false }
-            return (m.lastPunchAt.map { now >= $0 + interval } ?? true)
-                && m.advertised.contains { $0.origin == .observed }
+            guard m.isLive, m.lastPunchAt.map({ now >= $0 + interval }) ?? true,
+                  m.advertised.contains(where: { $0.origin == .observed }) else { return false }
+            if m.isRelayed { return true }
+            guard m.verified == nil, let tried = m.firstTriedAt else { return false }
+            return now >= tried + timeout
         }
         for slot in due where requested < config.fanout {
             let m = members[slot]

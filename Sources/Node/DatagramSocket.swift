@@ -79,7 +79,7 @@ final class DatagramSender: @unchecked Sendable {
 
     /// Sends one datagram without blocking.
     func send(_ bytes: [UInt8], to peer: PeerAddress) -> Outcome {
-        guard let address = Self.socketAddress(peer, onIPv6: isIPv6) else { return .ipv6OnIPv4Socket }
+        guard let address = SocketAddress(peer, onIPv6: isIPv6) else { return .ipv6OnIPv4Socket }
         return lock.withLock {
             guard isOpen else { return .closed }
             let sent = bytes.withUnsafeBytes { buffer in
@@ -98,14 +98,6 @@ final class DatagramSender: @unchecked Sendable {
             isOpen = false
             _ = Glibc.close(descriptor)
         }
-    }
-
-    /// The socket address to send to; an IPv4 peer is written IPv4-mapped on an IPv6 socket.
-    static func socketAddress(_ peer: PeerAddress, onIPv6: Bool) -> SocketAddress? {
-        var ip = peer.ip
-        if onIPv6 && ip.count == 4 { ip = [UInt8](repeating: 0, count: 10) + [0xff, 0xff] + ip }
-        if !onIPv6 && ip.count == 16 { return nil }
-        return try? SocketAddress(ipAddress: IPText.format(ip), port: Int(peer.port))
     }
 
     /// `EACCES`, `ENETUNREACH` …: the errno's symbolic name, for counters and logs.

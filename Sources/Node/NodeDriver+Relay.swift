@@ -29,7 +29,7 @@ extension NodeDriver {
                 counters.relayDrops["unknown-circuit", default: 0] += 1
                 return []
             }
-            switch opener.open(frame.inner, source: IPText.format(source.ip), nowMillis: timerNow) {
+            switch opener.open(frame.inner, source: source.ip, nowMillis: timerNow) {
             case .failure(let reason):
                 counters.drop(reason.rawValue)
                 return []

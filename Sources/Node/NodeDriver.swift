@@ -145,7 +145,7 @@ actor NodeDriver {
         counters.datagramsIn += 1
         counters.bytesIn += bytes.count
         if RelayFrame.isRelayFrame(bytes) { return receiveRelayFrame(bytes, from: source) }
-        switch opener.open(bytes, source: IPText.format(source.ip), nowMillis: timerNow) {
+        switch opener.open(bytes, source: source.ip, nowMillis: timerNow) {
         case .failure(let reason):
             counters.drop(reason.rawValue)
             logger.debug("dropped datagram", metadata: ["from": "\(source)", "reason": "\(reason.rawValue)"])

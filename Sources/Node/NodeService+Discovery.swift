@@ -1,5 +1,6 @@
 import Foundation
 import GossipEngine
+import GrapevineCore
 import Logging
 import NIOCore
 
@@ -36,7 +37,7 @@ extension NodeService {
                 group.addTask {
                     try? await channel.executeThenClose { inbound, _ in
                         for try await envelope in inbound {
-                            guard let source = peerAddress(envelope.remoteAddress) else { continue }
+                            guard let source = PeerAddress(envelope.remoteAddress) else { continue }
                             await send(await driver.discovered(Array(envelope.data.readableBytesView), from: source))
                         }
                     }

@@ -48,8 +48,8 @@ public final class NodeService: Service {
         let port = UInt16(channel.channel.localAddress?.port ?? Int(options.listenPort))
         var options = self.options
         options.listenHost = listenHost
-        options.gossip.listensOnLoopback = IPText.parse(channel.channel.localAddress?.ipAddress ?? "")
-            .map(UnusableAddress.isLoopback) ?? false
+        options.gossip.listensOnLoopback = channel.channel.localAddress.flatMap(PeerAddress.init)
+            .map { UnusableAddress.isLoopback($0.ip) } ?? false
         let interfaces = LocalInterfaces.all()
         let network = LocalNetwork(interfaces: interfaces, extraPrivate: options.privatePrefixes)
         let advertised = Self.advertisedAddresses(options: options, boundPort: port, interfaces: interfaces,
@@ -105,7 +105,7 @@ public final class NodeService: Service {
                     group.addTask {
                         do {
                             for try await envelope in inbound {
-                                guard let source = Self.peerAddress(envelope.remoteAddress) else { continue }
+                                guard let source = PeerAddress(envelope.remoteAddress) else { continue }
                                 let bytes = Array(envelope.data.readableBytesView)
                                 if receiveDelay > 0 {
                                     // Test-only latency: each datagram is handled later without
@@ -228,11 +228,5 @@ public final class NodeService: Service {
         }
         return LocalInterfaces.advertised(interfaces, network: network, port: boundPort, includeIPv6: isIPv6,
                                           limit: Limits.maxAddresses - 1)
-    }
-
-    /// The UDP address of a datagram's source; IPv4-mapped IPv6 addresses become IPv4.
-    static func peerAddress(_ address: SocketAddress) -> PeerAddress? {
-        guard let port = address.port, let text = address.ipAddress, let ip = IPText.parse(text) else { return nil }
-        return PeerAddress(ip: IPText.unmapped(ip), port: UInt16(port))
     }
 }

@@ -54,7 +54,7 @@ public struct DatagramOpener: Sendable {
     public let identity: PublicIdentity
     public let limits: Limits
     private var keys: SharedKeyCache
-    private var sources: BoundedLRU<String, TokenBucket>
+    private var sources: BoundedLRU<[UInt8], TokenBucket>
     private var senders: BoundedLRU<PublicIdentity, SenderState>
 
     struct SenderState: Sendable {
@@ -73,8 +73,9 @@ public struct DatagramOpener: Sendable {
     /// How many shared keys were derived so far: a flood of unknown senders shows up here.
     public var keyDerivations: Int { keys.derivations }
 
-    /// Opens `datagram`, received from `source` (the sender's address as text, used only for rate limiting).
-    public mutating func open(_ datagram: [UInt8], source: String, nowMillis: UInt64)
+    /// Opens `datagram`, received from `source` (the IP bytes of the sender's address, used only
+    /// for rate limiting).
+    public mutating func open(_ datagram: [UInt8], source: [UInt8], nowMillis: UInt64)
         -> Result<OpenedDatagram, DatagramDrop>
     {
         guard datagram.count >= DatagramFormat.overhead else { return .failure(.tooSmall) }

@@ -124,7 +124,7 @@ enum NetBench {
             }
         }
         for (index, datagram) in datagrams.enumerated() {
-            guard case .success(let opened) = opener.open(datagram, source: "127.0.0.1", nowMillis: 1),
+            guard case .success(let opened) = opener.open(datagram, source: [127, 0, 0, 1], nowMillis: 1),
                   let message = try? GossipMessage.decode(opened.payload)
             else { continue }
             // The node drops what overflows the queue; the bench waits, so that every entry is counted.

@@ -325,20 +325,25 @@ import Testing
         #expect(answer?.message.entries == [card.encoded], "the other end may use its other verified relay path")
     }
 
-    @Test func aRelayedMemberIsStillTriedAtItsUDPAddressesAndMovesToADirectPathThatAnswers() throws {
-        let ids = try #require(Self.ids)
-        let peerIP: [UInt8] = [198, 18, 2, 4]
-        var a = try node(ids, 2, ip: peerIP, peers: [KnownPeer(identity: ids.identities[0], address: address(relayIP))])
-        let moved = address([198, 18, 5, 5])
+    /// Node 2 reaching the home (node 1) through a circuit at relay 0, from an endpoint of the
+    /// home listing `udp` and that relay.
+    func relayedHome(_ ids: SimIdentities, listing udp: NodeAddress, circuit: UInt64) throws -> GossipInstance<SeededRandom> {
+        var a = try node(ids, 2, ip: [198, 18, 2, 4], peers: [KnownPeer(identity: ids.identities[0], address: address(relayIP))])
         let home = try endpoint(ids, 1, [
-            NodeAddress(ip: moved.ip, port: 7474, origin: .interface),
-            NodeAddress(kind: NodeAddress.relayKind, ip: relayIP, port: 7474, relay: ids.identities[0].text, origin: .relay),
+            udp, NodeAddress(kind: NodeAddress.relayKind, ip: relayIP, port: 7474, relay: ids.identities[0].text, origin: .relay),
         ])
         _ = a.handle(.merged([try publicEndpoint(ids, 0, relayIP), home]), now: t0, store: store)
-        let relays = [ids.identities[0]: address(relayIP)]
-        _ = ticks(&a, from: t0, seconds: 2, answer: relays)
-        _ = openCircuit(&a, ids, relay: 0, circuit: 0x33, at: t0 + 2100)
+        _ = ticks(&a, from: t0, seconds: 2, answer: [ids.identities[0]: address(relayIP)])
+        _ = openCircuit(&a, ids, relay: 0, circuit: circuit, at: t0 + 2100)
         #expect(a.membership.first { $0.member == ids.identities[1] }?.path == .relayed)
+        return a
+    }
+
+    @Test func aRelayedMemberIsStillTriedAtItsUDPAddressesAndMovesToADirectPathThatAnswers() throws {
+        let ids = try #require(Self.ids)
+        let moved = address([198, 18, 5, 5])
+        var a = try relayedHome(ids, listing: NodeAddress(ip: moved.ip, port: 7474, origin: .interface), circuit: 0x33)
+        let relays = [ids.identities[0]: address(relayIP)]
         var time = t0 + 2200
         var tried: UInt64?
         while tried == nil, time < t0 + 20_000 {
@@ -348,5 +353,16 @@ import Testing
         _ = a.handle(datagram(ack(try #require(tried)), from: moved, ids.identities[1]), now: time + 20, store: store)
         let member = try #require(a.membership.first { $0.member == ids.identities[1] })
         #expect(member.verified == moved && member.path == .direct, "a direct path replaces the relayed one")
+    }
+
+    @Test func aRelayedMemberThatListsAnObservedAddressGetsAPunchRequestOncePerPunchInterval() throws {
+        let ids = try #require(Self.ids)
+        var a = try relayedHome(ids, listing: NodeAddress(ip: [198, 18, 5, 5], port: 7474, origin: .observed), circuit: 0x44)
+        let relays = [ids.identities[0]: address(relayIP)]
+        let requests = sends(ticks(&a, from: t0 + 2200, seconds: 25, answer: relays))
+            .filter { $0.message.punchRequest?.target == ids.identities[1] }
+        #expect(!requests.isEmpty, "a relayed member with an observed address is punched toward (§11.9.7)")
+        #expect(requests.allSatisfy { $0.to == address(relayIP) }, "asked of a verified public member")
+        #expect(requests.count <= 3, "at most one per punch interval of 10 s")
     }
 }

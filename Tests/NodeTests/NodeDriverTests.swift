@@ -211,7 +211,7 @@ struct HandPeer {
     /// The messages among `datagrams` sent to this peer's address.
     mutating func read(_ datagrams: [OutgoingDatagram]) -> [GossipMessage] {
         datagrams.filter { $0.address == address }.compactMap { datagram in
-            guard case .success(let opened) = opener.open(datagram.bytes, source: "10.0.0.1", nowMillis: NodeDriverTests.t0)
+            guard case .success(let opened) = opener.open(datagram.bytes, source: [10, 0, 0, 1], nowMillis: NodeDriverTests.t0)
             else { return nil }
             return try? GossipMessage.decode(opened.payload)
         }

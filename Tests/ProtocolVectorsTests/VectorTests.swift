@@ -126,7 +126,7 @@ struct DatagramVectorTests {
             let bob = try #require(Ed25519.SigningKey(seed: seed))
             var opener = DatagramOpener(signingKey: bob)
             let bytes = try #require(Hex.decode(v.datagram))
-            let opened = try opener.open(bytes, source: "vector", nowMillis: 0).get()
+            let opened = try opener.open(bytes, source: [192, 0, 2, 1], nowMillis: 0).get()
             #expect(Hex.encode(opened.payload) == v.payload, "\(v.name)")
             #expect(Hex.encode(opened.sender.bytes) == v.sender)
             #expect(opened.epoch == v.epoch && opened.counter == v.counter)
@@ -137,7 +137,7 @@ struct DatagramVectorTests {
             let bob = try #require(Ed25519.SigningKey(seed: seed))
             var opener = DatagramOpener(signingKey: bob)
             let bytes = try #require(Hex.decode(d.datagram))
-            switch opener.open(bytes, source: "vector", nowMillis: 0) {
+            switch opener.open(bytes, source: [192, 0, 2, 1], nowMillis: 0) {
             case .success(let opened) where d.statedVersion != nil:
                 // Opened only to name the sender; the node acts on nothing of another version: a
                 // version 1 datagram, or a payload that states another version.

@@ -19,7 +19,7 @@ struct DatagramTests {
         return datagram
     }
 
-    func drop(_ opener: inout DatagramOpener, _ datagram: [UInt8], source: String, nowMillis: UInt64) -> DatagramDrop? {
+    func drop(_ opener: inout DatagramOpener, _ datagram: [UInt8], source: [UInt8], nowMillis: UInt64) -> DatagramDrop? {
         switch opener.open(datagram, source: source, nowMillis: nowMillis) {
         case .success: return nil
         case .failure(let reason): return reason
@@ -33,7 +33,7 @@ struct DatagramTests {
         let datagram = try sealed(&sealer, [1, 2, 3], to: bobID)
         #expect(datagram.count == 3 + DatagramFormat.overhead)
         #expect(datagram[0] == DatagramFormat.magic)
-        let opened = try opener.open(datagram, source: "127.0.0.1", nowMillis: now).get()
+        let opened = try opener.open(datagram, source: [127, 0, 0, 1], nowMillis: now).get()
         #expect(opened.sender == PublicIdentity(alice))
         #expect(opened.payload == [1, 2, 3])
         #expect(opened.epoch == 7 && opened.counter == 1)
@@ -46,14 +46,14 @@ struct DatagramTests {
         var opener = DatagramOpener(signingKey: bob)
         var old = try sealed(&sealer, [1], to: bobID)
         old[0] = 0x91
-        let opened = try opener.open(old, source: "a", nowMillis: now).get()
+        let opened = try opener.open(old, source: [10, 0, 0, 2], nowMillis: now).get()
         #expect(opened.version == 1 && opened.sender == PublicIdentity(alice))
-        let current = try opener.open(try sealed(&sealer, [2], to: bobID), source: "a", nowMillis: now).get()
+        let current = try opener.open(try sealed(&sealer, [2], to: bobID), source: [10, 0, 0, 2], nowMillis: now).get()
         #expect(current.version == 2)
         var newer = try sealed(&sealer, [3], to: bobID)
         newer[0] = 0x93
         var fresh = DatagramOpener(signingKey: bob)
-        #expect(drop(&fresh, newer, source: "a", nowMillis: now) == .newerVersion)
+        #expect(drop(&fresh, newer, source: [10, 0, 0, 2], nowMillis: now) == .newerVersion)
         #expect(fresh.keyDerivations == 0, "a later version's sealing may differ: nothing is derived for it")
     }
 
@@ -63,15 +63,15 @@ struct DatagramTests {
         var opener = DatagramOpener(signingKey: bob)
         let first = try sealed(&sealer, [1], to: bobID)
         let second = try sealed(&sealer, [2], to: bobID)
-        #expect(drop(&opener, second, source: "a", nowMillis: now) == nil)
-        #expect(drop(&opener, first, source: "a", nowMillis: now) == nil, "out of order within the window")
-        #expect(drop(&opener, first, source: "a", nowMillis: now) == .replayed)
-        #expect(drop(&opener, second, source: "a", nowMillis: now) == .replayed)
+        #expect(drop(&opener, second, source: [10, 0, 0, 2], nowMillis: now) == nil)
+        #expect(drop(&opener, first, source: [10, 0, 0, 2], nowMillis: now) == nil, "out of order within the window")
+        #expect(drop(&opener, first, source: [10, 0, 0, 2], nowMillis: now) == .replayed)
+        #expect(drop(&opener, second, source: [10, 0, 0, 2], nowMillis: now) == .replayed)
         var rebooted = DatagramSealer(signingKey: alice, epoch: 11)
         let fresh = try sealed(&rebooted, [3], to: bobID)
-        #expect(drop(&opener, fresh, source: "a", nowMillis: now) == nil)
+        #expect(drop(&opener, fresh, source: [10, 0, 0, 2], nowMillis: now) == nil)
         let old = try sealed(&sealer, [4], to: bobID)
-        #expect(drop(&opener, old, source: "a", nowMillis: now) == .stale)
+        #expect(drop(&opener, old, source: [10, 0, 0, 2], nowMillis: now) == .stale)
     }
 
     @Test("the replay window accepts out-of-order counters once and forgets beyond 64")
@@ -93,30 +93,30 @@ struct DatagramTests {
         let good = try sealed(&sealer, [9, 9, 9], to: bobID)
         var flipped = good
         flipped[flipped.count - 1] ^= 1
-        #expect(drop(&opener, flipped, source: "a", nowMillis: now) == .forged)
+        #expect(drop(&opener, flipped, source: [10, 0, 0, 2], nowMillis: now) == .forged)
         var otherSender = good
         otherSender.replaceSubrange(1..<33, with: PublicIdentity(mallory).bytes)
         otherSender.replaceSubrange(49..<57, with: PublicIdentity(mallory).bytes.prefix(8))
-        #expect(drop(&opener, otherSender, source: "a", nowMillis: now) == .forged)
+        #expect(drop(&opener, otherSender, source: [10, 0, 0, 2], nowMillis: now) == .forged)
         var badNonce = good
         badNonce[50] ^= 1
-        #expect(drop(&opener, badNonce, source: "a", nowMillis: now) == .badNonce)
+        #expect(drop(&opener, badNonce, source: [10, 0, 0, 2], nowMillis: now) == .badNonce)
         var toMallory = DatagramOpener(signingKey: mallory)
-        #expect(drop(&toMallory, good, source: "a", nowMillis: now) == .forged)
-        #expect(drop(&opener, Array(good.prefix(40)), source: "a", nowMillis: now) == .tooSmall)
-        #expect(drop(&opener, good + [UInt8](repeating: 0, count: 1200), source: "a", nowMillis: now) == .tooLarge)
+        #expect(drop(&toMallory, good, source: [10, 0, 0, 2], nowMillis: now) == .forged)
+        #expect(drop(&opener, Array(good.prefix(40)), source: [10, 0, 0, 2], nowMillis: now) == .tooSmall)
+        #expect(drop(&opener, good + [UInt8](repeating: 0, count: 1200), source: [10, 0, 0, 2], nowMillis: now) == .tooLarge)
         var magic = good
         magic[0] = 0x81
-        #expect(drop(&opener, magic, source: "a", nowMillis: now) == .badMagic)
+        #expect(drop(&opener, magic, source: [10, 0, 0, 2], nowMillis: now) == .badMagic)
         magic[0] = 0x90
-        #expect(drop(&opener, magic, source: "a", nowMillis: now) == .badMagic)
+        #expect(drop(&opener, magic, source: [10, 0, 0, 2], nowMillis: now) == .badMagic)
         var own = DatagramSealer(signingKey: bob, epoch: 1)
         let fromSelf = try sealed(&own, [1], to: PublicIdentity(alice))
-        #expect(drop(&opener, fromSelf, source: "a", nowMillis: now) == .ownKey)
+        #expect(drop(&opener, fromSelf, source: [10, 0, 0, 2], nowMillis: now) == .ownKey)
         var smallOrder = good
         smallOrder.replaceSubrange(1..<33, with: [1] + [UInt8](repeating: 0, count: 31))
         smallOrder.replaceSubrange(49..<57, with: [1] + [UInt8](repeating: 0, count: 7))
-        #expect(drop(&opener, smallOrder, source: "a", nowMillis: now) == .badKey)
+        #expect(drop(&opener, smallOrder, source: [10, 0, 0, 2], nowMillis: now) == .badKey)
     }
 
     @Test("a flooding source is cut off before any key is derived")
@@ -130,12 +130,12 @@ struct DatagramTests {
             var garbage = [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 100)
             garbage[0] = DatagramFormat.magic
             garbage.replaceSubrange(1..<33, with: Sodium.randomBytes(32))
-            if case .failure(.sourceRateLimited) = opener.open(garbage, source: "10.0.0.9", nowMillis: now) { drops += 1 }
+            if case .failure(.sourceRateLimited) = opener.open(garbage, source: [10, 0, 0, 9], nowMillis: now) { drops += 1 }
         }
         #expect(drops == 990)
         #expect(opener.keyDerivations <= 10)
         if case .failure(.sourceRateLimited) = opener.open([DatagramFormat.magic] + [UInt8](repeating: 0, count: 80),
-                                                           source: "10.0.0.9", nowMillis: now + 1000) {
+                                                           source: [10, 0, 0, 9], nowMillis: now + 1000) {
             Issue.record("the bucket refills with time")
         }
     }
@@ -150,7 +150,7 @@ struct DatagramTests {
         var accepted = 0
         for i in 0..<20 {
             let d = try sealed(&sealer, [UInt8(i)], to: bobID)
-            if case .success = opener.open(d, source: "s\(i)", nowMillis: now) { accepted += 1 }
+            if case .success = opener.open(d, source: [10, 1, UInt8(i / 256), UInt8(i % 256)], nowMillis: now) { accepted += 1 }
         }
         #expect(accepted == 5)
     }
