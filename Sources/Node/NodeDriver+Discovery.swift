@@ -11,9 +11,12 @@ struct DiscoveryState: Sendable {
     var table = NearbyTable()
     var status: DiscoveryStatus
 
-    init(own: PublicIdentity, groups: String, interfaces: [String], intervalMillis: UInt64, nowMillis: UInt64) {
-        filter = AnnouncementFilter(own: own, nowMillis: nowMillis)
-        schedule = AnnouncementSchedule(intervalMillis: intervalMillis, startMillis: nowMillis)
+    /// The filter judges announcements' send times by the wall reading; the schedule runs on the
+    /// monotonic one, so a wall clock that steps neither bunches nor stops announcements.
+    init(own: PublicIdentity, groups: String, interfaces: [String], intervalMillis: UInt64, wallMillis: UInt64,
+         monotonicMillis: UInt64) {
+        filter = AnnouncementFilter(own: own, nowMillis: wallMillis)
+        schedule = AnnouncementSchedule(intervalMillis: intervalMillis, startMillis: monotonicMillis)
         status = DiscoveryStatus(groups: groups, interfaces: interfaces)
     }
 }
@@ -22,13 +25,13 @@ extension NodeDriver {
     /// Turns discovery on, for the interfaces the shell's discovery socket joined.
     func startDiscovery(groups: String, interfaces: [String], intervalMillis: UInt64) {
         discovery = DiscoveryState(own: identity, groups: groups, interfaces: interfaces, intervalMillis: intervalMillis,
-                                   nowMillis: now)
+                                   wallMillis: now, monotonicMillis: timerNow)
     }
 
     /// This node's announcement, when one is due: its current endpoint entry, the time and a fresh nonce.
     func dueAnnouncement() -> [UInt8]? {
         let current = now
-        guard var state = discovery, let endpoint = engine.selfEndpoint, state.schedule.take(nowMillis: current) else {
+        guard var state = discovery, let endpoint = engine.selfEndpoint, state.schedule.take(nowMillis: timerNow) else {
             return nil
         }
         state.status.announcementsSent += 1

@@ -29,6 +29,18 @@ import Testing
                 "a verified member is saved for the next start")
     }
 
+    @Test func announcementsKeepTheirScheduleWhenTheWallClockStepsBack() async throws {
+        let node = try DrivenNode()
+        defer { node.remove() }
+        await node.driver.startDiscovery(groups: "", interfaces: ["lo"], intervalMillis: 5_000)
+        #expect(await node.driver.dueAnnouncement() != nil, "the first is due at once")
+        node.clock.stepWall(back: 3_600_000)
+        node.clock.advance(5_000)
+        #expect(await node.driver.dueAnnouncement() != nil, "due one interval later by the monotonic reading")
+        node.clock.advance(1_000)
+        #expect(await node.driver.dueAnnouncement() == nil, "and not again before the next interval")
+    }
+
     @Test func anUnansweredProbeSuspectsTheMemberAndItsAliveUpdateRefutesIt() async throws {
         let node = try DrivenNode()
         defer { node.remove() }
@@ -122,7 +134,8 @@ extension NodeDriver {
     var incarnation: UInt64 { engine.incarnation }
 }
 
-/// A clock the test moves by hand; both readings advance together.
+/// A clock the test moves by hand; both readings advance together, and the wall reading alone
+/// can be stepped, as an NTP correction steps it.
 final class ManualClock: @unchecked Sendable {
     // @unchecked: the readings are only touched with `lock` held.
     private let lock = NSLock()
@@ -136,6 +149,10 @@ final class ManualClock: @unchecked Sendable {
             wall += millis
             monotonic += millis
         }
+    }
+
+    func stepWall(back millis: UInt64) {
+        lock.withLock { wall -= millis }
     }
 
     var source: TimeSource {
