@@ -117,8 +117,10 @@ extension GossipInstance {
             relaying.connectsSent = [:]
         }
         relaying.connects.removeAll { $0.retryAt <= now }
-        let renewable = relaying.circuits.withUnsafeBufferPointer { buffer in
-            buffer.indices.filter { buffer[$0].opened && now >= buffer[$0].renewedAt + buffer[$0].lifetime / 2 }
+        // The time test first, before a circuit is copied: a node holds a circuit per peer of
+        // each relayed member.
+        let renewable = relaying.circuits.indices.filter {
+            relaying.circuits[$0].opened && now >= relaying.circuits[$0].renewedAt + relaying.circuits[$0].lifetime / 2
         }
         for i in renewable {
             let c = relaying.circuits[i]
