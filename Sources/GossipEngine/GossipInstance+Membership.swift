@@ -267,8 +267,7 @@ extension GossipInstance {
     /// verify it back. An explicit join is no exception: learning the endpoint may already have
     /// sent this interval's ping.
     mutating func verify(_ slot: Int) {
-        // The cheap tests first: a joining node retries every unverified member at each newly
-        // verified host.
+        // The cheap tests first: this runs for every unverified member each probe interval.
         guard !isLeaving, members[slot].verified == nil, members[slot].isLive else { return }
         if let last = members[slot].lastVerificationAt, now < last + config.probeIntervalMillis { return }
         let m = members[slot]
@@ -327,9 +326,7 @@ extension GossipInstance {
     /// Once per probe interval: a verification ping to each unverified live member not tried
     /// within the interval.
     mutating func retryVerifications() {
-        let now = now, interval = config.probeIntervalMillis
-        for slot in slots(where: { $0.verified == nil && $0.isLive
-            && ($0.lastVerificationAt.map { now >= $0 + interval } ?? true) }) {
+        for slot in members.indices where members[slot].verified == nil && members[slot].isLive {
             verify(slot)
         }
     }
