@@ -24,6 +24,7 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     public let capacity: Int
     private let monotonicNanos: @Sendable () -> UInt64
     private let physicalMillis: @Sendable () -> UInt64
+    private let committed: @Sendable () -> Void
     private let condition = NSCondition()
     private var batcher: IngestBatcher<Tag>
     private var inFlight = 0
@@ -44,15 +45,19 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     public static var defaultMaxEntries: Int { 1024 }
     public static var defaultCapacity: Int { 16_384 }
 
+    /// - Parameter committed: called on the writer thread after each commit, once its datagrams
+    ///   wait in ``completed()``: the node rings its tick loop with it.
     public init(
         ingestor: Ingestor, capacity: Int = defaultCapacity, windowNanos: UInt64 = defaultWindowNanos,
         maxEntries: Int = defaultMaxEntries,
-        monotonicNanos: @escaping @Sendable () -> UInt64, physicalMillis: @escaping @Sendable () -> UInt64
+        monotonicNanos: @escaping @Sendable () -> UInt64, physicalMillis: @escaping @Sendable () -> UInt64,
+        committed: @escaping @Sendable () -> Void = {}
     ) {
         self.ingestor = ingestor
         self.capacity = capacity
         self.monotonicNanos = monotonicNanos
         self.physicalMillis = physicalMillis
+        self.committed = committed
         self.batcher = IngestBatcher(windowNanos: windowNanos, maxEntries: maxEntries)
         let thread = Thread { [weak self] in self?.writerLoop() }
         thread.name = "grapevine-store-writer"
@@ -142,11 +147,11 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
         return times
     }
 
-    /// Whether any datagram is being checked, waits in a batch, or is being committed.
-    public var isBusy: Bool {
+    /// Whether ``completed()`` has anything to hand over.
+    public var hasCompleted: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return inFlight > 0 || !done.isEmpty
+        return !done.isEmpty
     }
 
     /// Commits what is queued and waits for it: the caller's last chance to hear of it.
@@ -188,6 +193,9 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
                 done += finished
                 inFlight -= batch.reduce(0) { $0 + $1.items.count }
                 condition.broadcast()
+                condition.unlock()
+                committed()
+                condition.lock()
                 continue
             }
             if stopping && inFlight == 0 { break }

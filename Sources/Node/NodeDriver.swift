@@ -32,6 +32,8 @@ actor NodeDriver {
     let ingestor: Ingestor
     /// Received entries, checked on all cores and committed in groups on the store's own thread.
     let pipeline: IngestPipeline<PublicIdentity>
+    /// Rung by the pipeline after each commit: the tick loop's sleep ends then (`NodeService`).
+    nonisolated let tickAlarm: TickAlarm
     var interpreter: DirectiveInterpreter<SeededRandom>
     var engine: GossipInstance<SeededRandom> { interpreter.engine }
     let clock: TimeSource
@@ -74,8 +76,10 @@ actor NodeDriver {
         self.ingestor = Ingestor(store: store)
         let clock = options.clock
         self.clock = clock
+        let alarm = TickAlarm()
+        self.tickAlarm = alarm
         self.pipeline = IngestPipeline(ingestor: ingestor, monotonicNanos: clock.monotonicNanos,
-                                       physicalMillis: clock.wallMillis)
+                                       physicalMillis: clock.wallMillis, committed: { alarm.ring() })
         self.publisher = EndpointPublisher(store: store, signingKey: signingKey, advertised: advertised, logger: logger)
         self.advertised = advertised
         self.listenDescription = listenDescription
@@ -85,8 +89,10 @@ actor NodeDriver {
         self.startedMillis = now
         self.startedMonotonic = clock.monotonicMillis
         let epoch = NodeEpoch.next(home: home, nowMillis: now)
-        self.sealer = DatagramSealer(signingKey: signingKey, epoch: epoch)
-        self.opener = DatagramOpener(signingKey: signingKey, limits: options.limits)
+        // One cache of shared keys for both directions: a peer's key is derived once.
+        let opener = DatagramOpener(signingKey: signingKey, limits: options.limits)
+        self.opener = opener
+        self.sealer = DatagramSealer(signingKey: signingKey, epoch: epoch, keys: opener.keys)
         self.lastSeen = BoundedLRU(capacity: options.gossip.maxMembers)
         let known = KnownPeer.load(home: home)
         self.peersFile = PeersFile(loaded: known, spacingMillis: options.peersSpacingMillis)
@@ -119,9 +125,10 @@ actor NodeDriver {
         return startedMillis + (monotonic > startedMonotonic ? monotonic - startedMonotonic : 0)
     }
 
-    /// How long the shell may sleep before the next call to `tick`.
+    /// How long the shell may sleep before the next call to `tick`; a commit meanwhile ends the
+    /// sleep through `tickAlarm`, so a batch being checked or committed is no reason to poll.
     func sleepMillis() -> UInt64 {
-        if pipeline.isBusy { return 0 }
+        if pipeline.hasCompleted { return 0 }
         let due = min(nextWake, nextOutboxPoll, nextHousekeeping, nextStatusCheck)
         let current = timerNow
         return due > current ? min(due - current, 100) : 0

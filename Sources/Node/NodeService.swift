@@ -132,7 +132,7 @@ public final class NodeService: Service {
                             await send(await driver.tick())
                             if await driver.storeLost != nil { return }
                             let pause = await driver.sleepMillis()
-                            try? await Task.sleep(for: .milliseconds(max(5, pause)))
+                            await driver.tickAlarm.sleep(millis: max(5, pause))
                         }
                     }
                     await group.next()

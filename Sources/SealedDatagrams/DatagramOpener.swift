@@ -53,7 +53,8 @@ public struct DatagramOpener: Sendable {
 
     public let identity: PublicIdentity
     public let limits: Limits
-    private var keys: SharedKeyCache
+    /// The keys shared with senders, bounded by `limits.cachedKeys`; the node's sealer uses them too.
+    public let keys: SharedKeyCache
     private var sources: BoundedLRU<[UInt8], TokenBucket>
     private var senders: BoundedLRU<PublicIdentity, SenderState>
 

@@ -7,16 +7,18 @@ public struct DatagramSealer: Sendable {
     public let identity: PublicIdentity
     public let epoch: UInt64
     public private(set) var counter: UInt64 = 0
-    private var keys: SharedKeyCache
+    private let keys: SharedKeyCache
 
     /// - Parameters:
     ///   - epoch: strictly greater than the epoch of any earlier run of this identity, for example the
     ///     boot time in milliseconds (kept above the last one used), so receivers can drop old replays.
-    ///   - cacheCapacity: how many peers' shared keys to keep.
-    public init(signingKey: Ed25519.SigningKey, epoch: UInt64, cacheCapacity: Int = 1024) {
+    ///   - keys: the shared keys, derived for `signingKey`; a node passes its opener's cache
+    ///     (``DatagramOpener/keys``), so each peer's key is derived once for both directions.
+    public init(signingKey: Ed25519.SigningKey, epoch: UInt64, keys: SharedKeyCache? = nil) {
         self.identity = PublicIdentity(signingKey)
         self.epoch = epoch
-        self.keys = SharedKeyCache(signingKey: signingKey, capacity: cacheCapacity)
+        self.keys = keys ?? SharedKeyCache(signingKey: signingKey, capacity: DatagramOpener.Limits().cachedKeys)
+        precondition(self.keys.owner == identity, "a sealer seals with the keys of its own identity")
     }
 
     /// The datagram carrying `payload` to `peer`, or nil if the payload is too large or the peer's key

@@ -83,6 +83,23 @@ import Testing
         #expect(try Self.generation(store) == before + 1)
     }
 
+    @Test("the commit hook runs after each commit, when the committed datagrams already wait to be collected")
+    func commitHookFollowsTheCommit() throws {
+        let dir = try F.temporaryDirectory()
+        let rung = DispatchSemaphore(value: 0)
+        let pipeline = IngestPipeline<Int>(
+            ingestor: Ingestor(store: try F.openStore(dir)), windowNanos: 0, maxEntries: 1,
+            monotonicNanos: { DispatchTime.now().uptimeNanoseconds }, physicalMillis: { F.baseMillis },
+            committed: { rung.signal() })
+        defer { pipeline.stop() }
+        for (tag, entry) in try Self.entries(3, key: 57).enumerated() {
+            #expect(pipeline.submit([entry.encoded], tag: tag))
+            #expect(rung.wait(timeout: .now() + 30) == .success, "no commit rang the hook")
+            #expect(pipeline.hasCompleted)
+            #expect(pipeline.completed().map { $0.outcomes?.first?.outcome } == [.new])
+        }
+    }
+
     @Test("an entry is reported merged only once another connection can read it from the file")
     func mergedIsReportedAfterTheCommit() throws {
         let dir = try F.temporaryDirectory()

@@ -29,6 +29,14 @@ import Testing
                 "a verified member is saved for the next start")
     }
 
+    @Test func aPeersSharedKeyIsDerivedOnceForThePingSealedToItAndTheAckOpenedFromIt() async throws {
+        let node = try DrivenNode()
+        defer { node.remove() }
+        var a = try HandPeer(2)
+        try await node.verify(&a)
+        #expect(await node.driver.opener.keys.derivations == 1, "one derivation, not one per direction")
+    }
+
     @Test func announcementsKeepTheirScheduleWhenTheWallClockStepsBack() async throws {
         let node = try DrivenNode()
         defer { node.remove() }

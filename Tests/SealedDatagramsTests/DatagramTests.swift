@@ -39,6 +39,21 @@ struct DatagramTests {
         #expect(opened.epoch == 7 && opened.counter == 1)
     }
 
+    @Test("a sealer given its opener's cache derives no key the opener already holds, and the reply opens with it")
+    func sharedKeys() throws {
+        var bobSealer = DatagramSealer(signingKey: bob, epoch: 9)
+        var opener = DatagramOpener(signingKey: alice)
+        var aliceSealer = DatagramSealer(signingKey: alice, epoch: 7, keys: opener.keys)
+        _ = try opener.open(try sealed(&bobSealer, [1], to: PublicIdentity(alice)), source: [10, 0, 0, 2], nowMillis: now).get()
+        #expect(opener.keys.derivations == 1)
+        var bobOpener = DatagramOpener(signingKey: bob)
+        let reply = try bobOpener.open(try sealed(&aliceSealer, [2], to: bobID), source: [10, 0, 0, 1], nowMillis: now).get()
+        #expect(reply.payload == [2])
+        #expect(opener.keys.derivations == 1, "bob's key was derived once, for both directions")
+        _ = try sealed(&aliceSealer, [3], to: PublicIdentity(mallory))
+        #expect(opener.keys.derivations == 2 && opener.keys.count == 2)
+    }
+
     @Test("v2 datagrams carry version 2 in byte 0; a v1 datagram opens with its version so its sender can be named, a later version is not opened")
     func versionByte() throws {
         #expect(DatagramFormat.magic == 0x92)
