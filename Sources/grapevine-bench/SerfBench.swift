@@ -8,6 +8,7 @@ import Foundation
 enum SerfBench {
     static let nodes = 32
     static let trials = 11
+    static let joinTrials = 3
 
     static func run() throws -> BenchOutput {
         var out = BenchOutput(section: "serf")
@@ -20,18 +21,40 @@ enum SerfBench {
             throw BenchError("\(binary) is missing: `make bench-serf` builds it (swift build -c release --static-swift-stdlib --product grapevine)")
         }
         let load = BenchSystem.loadAverages()
-        let serfCluster = try SerfCluster(binary: serf, size: nodes)
-        defer { serfCluster.stop() }
-        let grapevine = try LoopbackNetwork(binary: binary, size: nodes)
-        defer { grapevine.stop() }
-
-        let serfJoin = try serfCluster.startAll()
-        let grapevineJoin = try grapevine.startAll()
-        out.row("join: every process sees all \(nodes) alive, Serf", "\(format(serfJoin, 2)) s")
-        out.row("join, Grapevine", "\(format(grapevineJoin, 2)) s")
+        // Each group joins `joinTrials` times from fresh homes, Serf then Grapevine in turn; the
+        // last clusters stay up for the idle and propagation measurements.
+        var serfJoins: [Double] = []
+        var grapevineJoins: [Double] = []
+        var statusJoins: [Double] = []
+        var clusters: (serf: SerfCluster, grapevine: LoopbackNetwork)?
+        defer {
+            clusters?.serf.stop()
+            clusters?.grapevine.stop()
+        }
+        for trial in 0..<joinTrials {
+            clusters?.serf.stop()
+            clusters?.grapevine.stop()
+            let serfCluster = try SerfCluster(binary: serf, size: nodes, trial: trial)
+            let grapevine = try LoopbackNetwork(binary: binary, size: nodes)
+            clusters = (serfCluster, grapevine)
+            serfJoins.append(try serfCluster.startAll())
+            let joined = try grapevine.startAll()
+            grapevineJoins.append(joined.logged)
+            statusJoins.append(joined.status)
+        }
+        guard let (serfCluster, grapevine) = clusters else { throw BenchError("no join trial ran") }
+        let serfJoin = Percentiles(serfJoins).at(50)
+        let grapevineJoin = Percentiles(grapevineJoins).at(50)
+        let statusJoin = Percentiles(statusJoins).at(50)
+        out.row("join: every process logs all \(nodes - 1) others, Serf (median of \(joinTrials))", "\(format(serfJoin, 2)) s")
+        out.row("join, Grapevine (median of \(joinTrials))", "\(format(grapevineJoin, 2)) s")
         out.row("join ratio (Grapevine / Serf)", format(grapevineJoin / serfJoin, 2), target: "≤ 1.0")
+        out.row("join trials, Serf / Grapevine",
+                serfJoins.map { format($0, 2) }.joined(separator: " ") + " / " + grapevineJoins.map { format($0, 2) }.joined(separator: " ") + " s")
+        out.row("join, Grapevine, until every status.json shows it (median)", "\(format(statusJoin, 2)) s")
         out.record("serf.n32.serf_join_s", serfJoin)
         out.record("serf.n32.grapevine_join_s", grapevineJoin)
+        out.record("serf.n32.grapevine_join_status_s", statusJoin)
         out.record("serf.n32.join_ratio", grapevineJoin / serfJoin)
 
         Thread.sleep(forTimeInterval: 5)
@@ -83,9 +106,12 @@ enum SerfBench {
                          + "commits the entry to SQLite before it counts as received; Serf's events are neither signed, "
                          + "nor encrypted (no keyring here), nor persisted. Serf joins over TCP push-pull with its introducer; "
                          + "Grapevine joins over UDP, its first exchange a reconciliation session with its introducer.")
-        out.notes.append("Join: Serf's time is each agent's log showing `EventMemberJoin` for all \(nodes - 1) others; "
-                         + "Grapevine's is each node's status.json showing all \(nodes - 1) others alive (verified by its own "
-                         + "ping). Both include starting the \(nodes - 1) joining processes one after another.")
+        out.notes.append("Join: the median of \(joinTrials) joins from fresh homes, Serf then Grapevine in turn. Both are timed "
+                         + "from the processes' logs as they stream in: Serf's time is each agent's log showing `EventMemberJoin` "
+                         + "for all \(nodes - 1) others; Grapevine's is each node's log (`--log-level info`) showing all "
+                         + "\(nodes - 1) others alive (verified by its own ping), all at once. Both include starting the "
+                         + "\(nodes - 1) joining processes one after another. The status.json row polls every node's file "
+                         + "every 50 ms once the logs say so; it adds the file's delay after a change and the poll's.")
         out.notes.append("CPU is the mean per process over 10 s with both groups idle and running side by side; RSS from "
                          + "/proc/PID/status, PSS from /proc/PID/smaps_rollup (shared pages split among the processes that share them).")
         out.notes.append("Run under `nice` on \(ProcessInfo.processInfo.activeProcessorCount) cores shared with other work: load average (1, 5, 15 min) "
@@ -108,12 +134,13 @@ final class SerfCluster {
         ["/usr/bin/serf", "/usr/local/bin/serf"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    init(binary: String, size: Int) throws {
+    init(binary: String, size: Int, trial: Int) throws {
         self.binary = binary
         self.size = size
-        root = NSTemporaryDirectory() + "grapevine-bench-serf-\(getpid())"
-        // Ports 30000–39999, away from the ephemeral range the Grapevine nodes take theirs from.
-        basePort = 30000 + Int(getpid() % 90) * 100
+        root = NSTemporaryDirectory() + "grapevine-bench-serf-\(getpid())-\(trial)"
+        // Ports 30000–39999, away from the ephemeral range the Grapevine nodes take theirs from;
+        // 100 a cluster, a new range for each trial so that none waits for the last one's sockets.
+        basePort = 30000 + Int(getpid() % 30) * 300 + (trial % 3) * 100
         try? FileManager.default.removeItem(atPath: root)
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let handler = "#!/bin/bash\necho \"$EPOCHREALTIME $SERF_USER_EVENT\" >> \"$1\"\n"
@@ -206,7 +233,7 @@ final class SerfLog: @unchecked Sendable {
     // @unchecked: every field is touched with `lock` held.
     private let lock = NSLock()
     private let name: String
-    private var pending = ""
+    private var lines = StreamedLines()
     private var joined: Set<String> = []
     private var running = false
     private var completedAt: Date?
@@ -217,16 +244,13 @@ final class SerfLog: @unchecked Sendable {
     func append(_ data: Data) {
         let now = Date()
         lock.withLock {
-            pending += String(decoding: data, as: UTF8.self)
-            while let newline = pending.firstIndex(of: "\n") {
-                let line = pending[..<newline]
+            for line in lines.append(data) {
                 if line.contains("Serf agent running") { running = true }
                 if let marker = line.range(of: "EventMemberJoin: ") {
                     let member = line[marker.upperBound...].split(separator: " ").first.map(String.init) ?? ""
                     if member != name { joined.insert(member) }
                     if joined.count >= Self.expected, completedAt == nil { completedAt = now }
                 }
-                pending.removeSubrange(...newline)
             }
         }
     }
