@@ -369,18 +369,28 @@ public final class Simulator {
 
     /// The fraction of ordered pairs of `nodes` in which the first holds the second alive over a
     /// verified path: direct, punched or through a relay.
+    public func verifiedFraction(among nodes: [Int]) -> Double {
+        pairFraction(among: nodes) { _ in true }
+    }
+
+    /// The fraction of ordered pairs of `nodes` in which the first holds the second alive over a
+    /// direct path, its own or a punched one: not through a relay.
     public func directFraction(among nodes: [Int]) -> Double {
+        pairFraction(among: nodes) { $0 != .relayed }
+    }
+
+    private func pairFraction(among nodes: [Int], path counts: (MemberPath) -> Bool) -> Double {
         var pairs = 0
-        var direct = 0
+        var counted = 0
         for a in nodes {
             guard let instance = interpreters[a]?.engine else { continue }
-            let verified = Set(instance.membership.filter { $0.verified != nil && $0.status == .alive }.map(\.member))
+            let held = Set(instance.membership.filter { $0.verified != nil && $0.status == .alive && counts($0.path) }.map(\.member))
             for b in nodes where b != a {
                 pairs += 1
-                if verified.contains(ids.identities[b]) { direct += 1 }
+                if held.contains(ids.identities[b]) { counted += 1 }
             }
         }
-        return pairs == 0 ? 0 : Double(direct) / Double(pairs)
+        return pairs == 0 ? 0 : Double(counted) / Double(pairs)
     }
 }
 
