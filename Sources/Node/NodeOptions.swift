@@ -24,7 +24,7 @@ public struct NodeOptions: Sendable {
     /// How often the node looks whether `status.json` needs writing (only when what it shows
     /// changed), and how soon after a membership change. A join changes every member's state
     /// within a second; at 250 ms that is about four writes of the file, where 50 ms made twenty,
-    /// each encoding every member (5 % of a joining node's CPU). `grapevine status` asks the
+    /// each encoding every member (8 % of a joining node's CPU). `grapevine status` asks the
     /// running node for a fresh snapshot and does not wait for either.
     public var statusCheckMillis: UInt64 = 1000
     public var statusPromptMillis: UInt64 = 250
