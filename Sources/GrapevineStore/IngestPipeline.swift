@@ -31,11 +31,12 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     /// Datagrams submitted and not yet checked: a drain waits for them to join the batch.
     private var checking = 0
     private var done: [Completed] = []
-    /// The checked entries waiting for their commit, by (id, signature) fingerprint: a copy that
-    /// arrives meanwhile (gossip brings one from each peer) is not yet held, and takes this
-    /// result instead of a decode and a verification. Removed once its batch has committed, when
-    /// the held fingerprints have it. At most `capacity` entries.
-    private var awaitingCommit: [UInt64: CheckedEntry] = [:]
+    /// The entries in flight by (id, signature) fingerprint: a copy that arrives before its first
+    /// arrival is held (gossip brings one from each peer) takes that check's result, or waits for
+    /// it, instead of a decode and a verification of its own. At most `capacity` entries.
+    private var copies = InFlightCopies<Tag>()
+    /// Runs a datagram's check off the caller's thread: on the global queue unless a test holds it.
+    private let runCheck: @Sendable (@escaping @Sendable () -> Void) -> Void
     private var times = IngestStageTimes()
     private var stopping = false
     private var thread: Thread?
@@ -45,15 +46,19 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
     public static var defaultMaxEntries: Int { 1024 }
     public static var defaultCapacity: Int { 16_384 }
 
-    /// - Parameter committed: called on the writer thread after each commit, once its datagrams
-    ///   wait in ``completed()``: the node rings its tick loop with it.
+    /// - Parameters:
+    ///   - committed: called on the writer thread after each commit, once its datagrams wait in
+    ///     ``completed()``: the node rings its tick loop with it.
+    ///   - runCheck: runs each datagram's decode and verification; the global concurrent queue.
     public init(
         ingestor: Ingestor, capacity: Int = defaultCapacity, windowNanos: UInt64 = defaultWindowNanos,
         maxEntries: Int = defaultMaxEntries,
         monotonicNanos: @escaping @Sendable () -> UInt64, physicalMillis: @escaping @Sendable () -> UInt64,
-        committed: @escaping @Sendable () -> Void = {}
+        committed: @escaping @Sendable () -> Void = {},
+        runCheck: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void = { DispatchQueue.global().async(execute: $0) }
     ) {
         self.ingestor = ingestor
+        self.runCheck = runCheck
         self.capacity = capacity
         self.monotonicNanos = monotonicNanos
         self.physicalMillis = physicalMillis
@@ -88,31 +93,36 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
             return false
         }
         inFlight += entries.count
-        var known: [Int: CheckedEntry] = [:]
-        for (index, probe) in probed.probes.enumerated() where !probed.held[index] {
-            if let fingerprint = probe?.fingerprint, let item = awaitingCommit[fingerprint] { known[index] = item }
+        switch copies.admit(probed, tag: tag) {
+        case .ready(let datagram):
+            checking += 1
+            proceed(datagram)
+        case .waiting:
+            // Counted as being checked: a drain, or a batch past its window, waits for it.
+            checking += 1
         }
-        if known.count + probed.held.filter({ $0 }).count == entries.count {
-            // Nothing to decode or verify: straight into the batch, behind the copies it repeats.
-            enqueue(ingestor.check(probed, known: known), tag: tag)
-            condition.unlock()
-            return true
-        }
-        checking += 1
         condition.unlock()
-        DispatchQueue.global().async { [self, known] in
-            let checked = ingestor.check(probed, known: known)
+        return true
+    }
+
+    /// Checks a datagram that awaits no other, or, when it has nothing left to decode or verify,
+    /// puts it straight into the batch behind the copies it repeats. Called with `condition`
+    /// locked, the datagram counted in `checking`.
+    private func proceed(_ datagram: InFlightCopies<Tag>.Datagram) {
+        guard datagram.needsCheck else {
+            checking -= 1
+            enqueue(ingestor.check(datagram.probed, known: datagram.known), tag: datagram.tag)
+            return
+        }
+        runCheck { [self] in
+            let checked = ingestor.check(datagram.probed, known: datagram.known)
             condition.lock()
             checking -= 1
-            for (index, item) in checked.items.enumerated() where known[index] == nil {
-                if case .verified = item, let fingerprint = probed.probes[index]?.fingerprint {
-                    awaitingCommit[fingerprint] = item
-                }
-            }
-            enqueue(checked, tag: tag)
+            let released = copies.checked(datagram, items: checked.items)
+            enqueue(checked, tag: datagram.tag)
+            for next in released { proceed(next) }
             condition.unlock()
         }
-        return true
     }
 
     /// Adds a checked datagram to the open batch. Called with `condition` locked.
@@ -185,11 +195,7 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
                 times.mergeNanos += result.mergeNanos
                 times.persistNanos += result.persistNanos
                 times.commits += 1
-                for submission in batch {
-                    for case .verified(let entry) in submission.items {
-                        awaitingCommit[HeldSignatures.fingerprint(entry.id, signature: entry.signature)] = nil
-                    }
-                }
+                for submission in batch { copies.committed(submission.items) }
                 done += finished
                 inFlight -= batch.reduce(0) { $0 + $1.items.count }
                 condition.broadcast()

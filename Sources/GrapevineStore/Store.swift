@@ -296,7 +296,10 @@ public final class Store: @unchecked Sendable {
             try insert(StoredEntry(entry), state: StoredEntry.quarantinedState, db: db)
             try prune(result.evicted, db: db, work: &work)
         case .duplicate:
-            // Keep the smaller signature, so the stored bytes are a function of the union too.
+            // The same (id, signature) pair: a copy that met its first arrival in flight, with
+            // nothing to compare. Otherwise keep the smaller signature, so the stored bytes are a
+            // function of the union too.
+            if work.held.contains(HeldSignatures.fingerprint(entry.id, signature: entry.signature)) { break }
             let stored = try Data.fetchOne(try db.cachedStatement(sql: "SELECT signature FROM entry WHERE id = ?"),
                                            arguments: [entry.id.blob]).map { [UInt8]($0) }
             if let stored, entry.signature.lexicographicallyPrecedes(stored) {
