@@ -181,12 +181,16 @@ enum IngestBench {
     /// `arrivals − 1` rounds before the one just ahead, the way copies reach a node from several
     /// peers over the following gossip rounds; a round's copies are sent once the round they copy
     /// has been acknowledged. Counted as new entries per second.
-    static func gossipMixChild(workers: Int) throws {
+    ///
+    /// With `openLoop`, every round is sent as soon as the queue takes it, as peers send
+    /// whatever the node has committed: copies then meet their first arrival while it is still
+    /// being checked or awaits its commit (``InFlightCopies``).
+    static func gossipMixChild(workers: Int, openLoop: Bool) throws {
         let entries = try dataset()
-        try withFreshStore("mix", workers: workers) { ingestor in try gossipMix(entries, ingestor) }
+        try withFreshStore("mix", workers: workers) { ingestor in try gossipMix(entries, ingestor, openLoop: openLoop) }
     }
 
-    private static func gossipMix(_ entries: [[UInt8]], _ ingestor: Ingestor) throws {
+    private static func gossipMix(_ entries: [[UInt8]], _ ingestor: Ingestor, openLoop: Bool) throws {
         let fresh = stride(from: 0, to: entries.count, by: batchSize / arrivals).map {
             Array(entries[$0..<min($0 + batchSize / arrivals, entries.count)])
         }
@@ -204,8 +208,9 @@ enum IngestBench {
             }
         }
         let start = BenchSystem.monotonicNanos()
+        let cpuStart = BenchSystem.processCPUNanos()
         for round in 0..<(fresh.count + arrivals) {
-            if round >= 2 {
+            if round >= 2, !openLoop {
                 while acknowledged[round - 2] < submitted[round - 2] {
                     collect()
                     Thread.sleep(forTimeInterval: 0.0002)
@@ -221,10 +226,11 @@ enum IngestBench {
         pipeline.stop()
         collect()
         let seconds = BenchSystem.seconds(since: start)
+        let cpu = Double(BenchSystem.processCPUNanos() - cpuStart) / 1e9
         guard arrived == entries.count * arrivals else { throw BenchError("\(arrived) arrivals, not \(entries.count * arrivals)") }
         let times = pipeline.stageTimes
         try BenchSystem.report([
-            "rate": Double(entries.count) / seconds, "new": Double(new),
+            "rate": Double(entries.count) / seconds, "new": Double(new), "cpu_us_per_new": cpu * 1e6 / Double(max(new, 1)),
             "checked_per_new": Double(times.entries - times.held - times.reused) / Double(max(new, 1)),
             "entries_per_commit": Double(times.entries - times.held) / Double(max(times.commits, 1)),
         ])
@@ -253,6 +259,8 @@ enum IngestBench {
         let dup = try BenchSystem.child(["ingest-dup", "1"], cpus: [0])["rate"] ?? 0
         let mixRun = try BenchSystem.child(["ingest-mix", "2"], cpus: [0, 1])
         let mix = mixRun["rate"] ?? 0
+        let openMixRun = try BenchSystem.child(["ingest-mix", "2", "open"], cpus: [0, 1])
+        let openMix = openMixRun["rate"] ?? 0
         let rate1 = one["rate"] ?? 0
         let rate2 = two["rate"] ?? 0
         out.row("entries", "\(entries.count) from \(authors) authors")
@@ -268,6 +276,12 @@ enum IngestBench {
         out.row("gossip mix, \(arrivals) arrivals each, 2 cores (new entries/s)", format(mix, 0))
         out.row("gossip mix ratio, 2 cores (cpus 0,1)", format(mix / raw, 2), target: ">= 1.0")
         out.row("gossip mix: entries decoded and verified per new entry", format(mixRun["checked_per_new"] ?? 0, 2))
+        out.row("gossip mix, CPU µs per new entry with its copies, closed / open loop",
+                "\(format(mixRun["cpu_us_per_new"] ?? 0, 1)) / \(format(openMixRun["cpu_us_per_new"] ?? 0, 1))")
+        out.row("gossip mix, open loop, 2 cores (new entries/s)", format(openMix, 0))
+        out.row("gossip mix ratio, open loop, 2 cores", format(openMix / raw, 2))
+        out.row("gossip mix, open loop: entries decoded and verified per new entry", format(openMixRun["checked_per_new"] ?? 0, 2),
+                target: "1.00")
         for (cores, t) in [(1, one), (2, two)] {
             let stage = { (key: String) in format(t[key] ?? 0, 1) }
             out.row("µs/entry core-time, \(cores) core(s): probe / decode / verify / merge / persist",
@@ -304,7 +318,8 @@ enum IngestBench {
                          + "Gossip mix: rounds of \(batchSize / arrivals) new entries, each round also carrying a copy of the new "
                          + "entries of each of the rounds 2 to \(arrivals) places before it, so every entry arrives \(arrivals) times; "
                          + "a round is sent once the round two before it is acknowledged, so a copy never meets its first arrival "
-                         + "while that one is still in flight; on cpus 0 and 1.")
+                         + "while that one is still in flight; on cpus 0 and 1. The open loop sends each round as soon as the "
+                         + "queue takes it, so copies meet their first arrival while it is being checked or awaits its commit.")
         out.notes.append("the node's pipeline (IngestPipeline): datagrams of \(datagramEntries) entries checked (probe, decode, verify) on the global queue while the store's writer thread commits the previous batch; a batch closes \(IngestPipeline<Int>.defaultWindowNanos / 1_000_000) ms after its first datagram (later if datagrams are still being checked then, which join it) or at \(IngestPipeline<Int>.defaultMaxEntries) entries. Persist covers the entry row, every derived table and the FTS row, and the commit (WAL, synchronous=NORMAL).")
         out.record("ingest.entries_per_s_1core", rate1)
         out.record("ingest.entries_per_s_2core", rate2)
@@ -316,6 +331,9 @@ enum IngestBench {
         out.record("ingest.dup_ratio", dup / raw)
         out.record("ingest.gossip_mix_per_s_2core", mix)
         out.record("ingest.gossip_mix_ratio", mix / raw)
+        out.record("ingest.gossip_mix_open_per_s_2core", openMix)
+        out.record("ingest.gossip_mix_open_ratio", openMix / raw)
+        out.record("ingest.gossip_mix_open_checked_per_new", openMixRun["checked_per_new"] ?? 0)
         out.record("ingest.sealed_ratio_1core", sealedRatio1)
         out.record("ingest.sealed_ratio_2core", sealedRatio2)
         out.notes.append("load averages (1, 5, 15 min) at the start: \(loadBefore); at the end: \(BenchSystem.loadAverages()), on \(ProcessInfo.processInfo.activeProcessorCount) cores shared with other work.")

@@ -38,8 +38,8 @@ do {
         try IngestBench.duplicateChild(workers: workers)
         exit(0)
     }
-    if arguments.first == "ingest-mix", arguments.count == 2, let workers = Int(arguments[1]) {
-        try IngestBench.gossipMixChild(workers: workers)
+    if arguments.first == "ingest-mix", (2...3).contains(arguments.count), let workers = Int(arguments[1]) {
+        try IngestBench.gossipMixChild(workers: workers, openLoop: arguments.last == "open")
         exit(0)
     }
     if arguments.first == "ingest-pipeline", (2...3).contains(arguments.count), let workers = Int(arguments[1]) {
