@@ -93,14 +93,10 @@ public final class IngestPipeline<Tag: Sendable>: @unchecked Sendable {
             return false
         }
         inFlight += entries.count
-        switch copies.admit(probed, tag: tag) {
-        case .ready(let datagram):
-            checking += 1
-            proceed(datagram)
-        case .waiting:
-            // Counted as being checked: a drain, or a batch past its window, waits for it.
-            checking += 1
-        }
+        // Counted as being checked until it is in the batch, waiting included: a drain, or a
+        // batch past its window, waits for it.
+        checking += 1
+        if case .ready(let datagram) = copies.admit(probed, tag: tag) { proceed(datagram) }
         condition.unlock()
         return true
     }
