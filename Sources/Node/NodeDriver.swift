@@ -50,6 +50,8 @@ actor NodeDriver {
     var nextOutboxPoll: UInt64 = 0
     var nextHousekeeping: UInt64 = 0
     var nextStatusCheck: UInt64 = 0
+    /// When the sleep `sleepMillis` chose ends; nil once it has (`tick`) or has been cut short.
+    var sleepDeadline: UInt64?
     var statusFile = StatusFile()
     let startedMillis: UInt64
     let listenDescription: String
@@ -125,13 +127,31 @@ actor NodeDriver {
         return startedMillis + (monotonic > startedMonotonic ? monotonic - startedMonotonic : 0)
     }
 
-    /// How long the shell may sleep before the next call to `tick`; a commit meanwhile ends the
-    /// sleep through `tickAlarm`, so a batch being checked or committed is no reason to poll.
+    /// How long the shell may sleep before the next call to `tick`: until the earliest of its
+    /// timers is due. A commit meanwhile ends the sleep through `tickAlarm`, so a batch being
+    /// checked or committed is no reason to poll; so does a datagram or an event that brings a
+    /// timer forward (`ringIfDueSooner`), so the sleep needs no cap to keep timers on time, and an
+    /// idle node wakes for its probes and checks alone.
     func sleepMillis() -> UInt64 {
         if pipeline.hasCompleted { return 0 }
-        let due = min(nextWake, nextOutboxPoll, nextHousekeeping, nextStatusCheck)
+        let due = earliestDue
         let current = timerNow
-        return due > current ? min(due - current, 100) : 0
+        guard due > current else { return 0 }
+        sleepDeadline = due
+        return due - current
+    }
+
+    /// The earliest time `tick` has work: the engine's next timer, the outbox poll, housekeeping,
+    /// the status check, and a `peers.json` write waiting for its turn.
+    var earliestDue: UInt64 {
+        min(nextWake, nextOutboxPoll, nextHousekeeping, nextStatusCheck, peersFile.pendingDue ?? .max)
+    }
+
+    /// Ends the tick loop's sleep when a timer is now due before the sleep would have ended.
+    private func ringIfDueSooner() {
+        guard let deadline = sleepDeadline, earliestDue < deadline else { return }
+        sleepDeadline = nil
+        tickAlarm.ring()
     }
 
     // MARK: Events
@@ -188,6 +208,7 @@ actor NodeDriver {
 
     /// Timers, the outbox of other processes' writes, quarantine and the status snapshot.
     func tick() -> [OutgoingDatagram] {
+        sleepDeadline = nil
         var out = finishIngests()
         let current = timerNow
         if current >= nextWake {
@@ -275,6 +296,7 @@ actor NodeDriver {
                 noteOtherVersion(refusal.sender, version: version, from: refusal.source)
             }
         }
+        ringIfDueSooner()
         return out
     }
 

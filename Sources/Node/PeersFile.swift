@@ -26,6 +26,9 @@ struct PeersFile {
         return due(now: now)
     }
 
+    /// When the waiting list's turn comes, if a list is waiting.
+    var pendingDue: UInt64? { pending == nil ? nil : nextWriteAt }
+
     /// The waiting list, once its turn has come.
     mutating func due(now: UInt64) -> [KnownPeer]? {
         guard now >= nextWriteAt else { return nil }

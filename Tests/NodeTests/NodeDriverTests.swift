@@ -118,6 +118,41 @@ import Testing
         #expect(!forwarded.contains(ahead.encoded), "the quarantined entry is held back")
     }
 
+    /// The shell sleeps until the earliest timer is due, however far off: an idle node is woken
+    /// by its probes and checks, not every 100 ms.
+    @Test func anIdleNodeSleepsUntilItsEarliestTimerHoweverFarOff() async throws {
+        let node = try DrivenNode()
+        defer { node.remove() }
+        var a = try HandPeer(2)
+        try await node.verify(&a)
+        #expect(await node.tickUntilNothingIsDue(within: 100), "no stretch of 100 ms without a timer within 3 s")
+        let due = await node.driver.earliestDue - node.driver.timerNow
+        #expect(await node.driver.sleepMillis() == due, "the sleep lasts until the earliest timer, not a fixed step")
+    }
+
+    /// A datagram that makes a timer due before the sleep would end cuts the sleep short: here a
+    /// member's report that another is suspect, which starts a suspicion timer and brings the
+    /// status check forward.
+    @Test(.timeLimit(.minutes(1))) func aDatagramThatBringsATimerForwardEndsTheTickLoopsSleep() async throws {
+        let node = try DrivenNode()
+        defer { node.remove() }
+        let peers = try await node.verifiedPeers(2, 3)
+        let a = peers[0]
+        var b = peers[1]
+        #expect(await node.tickUntilNothingIsDue(within: NodeOptions().statusPromptMillis),
+                "no stretch of the status prompt without a timer within 3 s")
+        // A ring left over from the commits above would end any sleep: take it first.
+        await node.driver.tickAlarm.sleep(millis: 1)
+        _ = await node.driver.sleepMillis()
+
+        var rumour = GossipMessage()
+        rumour.members = [MemberUpdate(member: a.identity, status: .suspect, incarnation: 0, reporter: b.identity)]
+        try await node.receive(rumour, from: &b)
+        #expect(await node.driver.status(of: a.identity) == .suspect)
+        #expect(await node.driver.sleepDeadline == nil, "the sleep was cut short")
+        await node.driver.tickAlarm.sleep(millis: 600_000)
+    }
+
     @Test func aWriteByAnotherProcessLeavesThroughTheOutboxOnTheNextPoll() async throws {
         let node = try DrivenNode()
         defer { node.remove() }
@@ -207,6 +242,29 @@ struct DrivenNode {
         let ping = try #require(peer.read(out).first { $0.ping != nil })
         try await receive(peer.ack(ping), from: &peer)
         #expect(await driver.report(of: peer.identity) == .alive)
+    }
+
+    /// Peers at 10.0.0.`hosts`, each verified in turn.
+    func verifiedPeers(_ hosts: UInt8...) async throws -> [HandPeer] {
+        var peers: [HandPeer] = []
+        for host in hosts {
+            var peer = try HandPeer(host)
+            try await verify(&peer)
+            peers.append(peer)
+        }
+        return peers
+    }
+
+    /// Lets the pipeline finish, then ticks in 10 ms steps until no timer is due within `millis`;
+    /// false if that took more than 3 s.
+    func tickUntilNothingIsDue(within millis: UInt64) async -> Bool {
+        await driver.pipeline.drain()
+        for _ in 0..<300 {
+            clock.advance(10)
+            _ = await driver.tick()
+            if await driver.earliestDue > driver.timerNow + millis { return true }
+        }
+        return false
     }
 
     func remove() {
