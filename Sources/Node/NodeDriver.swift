@@ -226,7 +226,7 @@ actor NodeDriver {
             nextStatusCheck = current + options.statusCheckMillis
             writeStatus(force: false)
         }
-        savePeers(peersFile.due(now: current))
+        savePeersIfDue()
         return out
     }
 
@@ -237,7 +237,7 @@ actor NodeDriver {
         out += run(.leave)
         housekeeping()
         writeStatus(force: true)
-        savePeers(peersFile.flush(now: timerNow))
+        savePeersIfDue(stopping: true)
         try? mergeLog?.synchronize()
         return out
     }
@@ -287,7 +287,8 @@ actor NodeDriver {
             ])
         }
         if !host.changes.isEmpty {
-            savePeersIfChanged()
+            peersFile.membershipChanged()
+            savePeersIfDue()
             statusChanged()
         }
         for refusal in host.refusals {
@@ -372,21 +373,19 @@ actor NodeDriver {
         _ = try? store.releaseDue(physicalMillis: now)
     }
 
-    /// Records the verified members for `peers.json`, written now or when `PeersFile` says.
-    private func savePeersIfChanged() {
+    /// Writes the verified members to `peers.json` when the membership changed and `PeersFile`
+    /// says the file's turn has come, or whatever its turn when the node stops (`stopping`).
+    private func savePeersIfDue(stopping: Bool = false) {
+        guard stopping ? peersFile.isStale : peersFile.isDue(now: timerNow) else { return }
         let peers = engine.membership.compactMap { change -> KnownPeer? in
             // A relay path's circuit does not outlive this run.
             guard change.status == .alive || change.status == .suspect, let address = change.verified, !address.isRelayed
             else { return nil }
             return KnownPeer(identity: change.member, address: address)
         }.sorted { $0.identity < $1.identity }
-        savePeers(peersFile.update(peers, now: timerNow))
-    }
-
-    func savePeers(_ peers: [KnownPeer]?) {
-        guard let peers else { return }
+        guard let changed = peersFile.take(peers, now: timerNow) else { return }
         do {
-            try KnownPeer.save(peers, home: home)
+            try KnownPeer.save(changed, home: home)
         } catch {
             logger.warning("could not save peers.json", metadata: ["error": "\(error)"])
         }

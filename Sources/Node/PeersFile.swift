@@ -6,11 +6,14 @@ import GossipEngine
 /// (what changed in between rides along with the next write), and what is still unwritten when
 /// the node stops is written then. The list only bootstraps the next start, so a crash loses at
 /// most the members verified in the last `spacingMillis`.
+///
+/// The list itself is built only when a write may happen (`isDue`): a membership change within
+/// the spacing only marks it stale, so a burst of changes builds and sorts it once, not once each.
 struct PeersFile {
     /// The list as last written (or loaded at the start).
     private(set) var written: [KnownPeer]
-    /// A list that differs from `written` and waits for its turn.
-    private var pending: [KnownPeer]?
+    /// The membership changed since the list was last built.
+    private(set) var isStale = false
     /// The earliest time the next write may happen.
     private var nextWriteAt: UInt64 = 0
     let spacingMillis: UInt64
@@ -20,27 +23,22 @@ struct PeersFile {
         self.spacingMillis = spacingMillis
     }
 
-    /// Takes the current list; the list to write now, or nil if it is unchanged or must wait.
-    mutating func update(_ peers: [KnownPeer], now: UInt64) -> [KnownPeer]? {
-        pending = peers == written ? nil : peers
-        return due(now: now)
+    /// The membership changed: the list must be built again before the next write.
+    mutating func membershipChanged() {
+        isStale = true
     }
 
-    /// When the waiting list's turn comes, if a list is waiting.
-    var pendingDue: UInt64? { pending == nil ? nil : nextWriteAt }
+    /// Whether the list should be built now: it is stale and its turn has come.
+    func isDue(now: UInt64) -> Bool { isStale && now >= nextWriteAt }
 
-    /// The waiting list, once its turn has come.
-    mutating func due(now: UInt64) -> [KnownPeer]? {
-        guard now >= nextWriteAt else { return nil }
-        return take(now: now)
-    }
+    /// When the stale list's turn comes, if it is stale.
+    var pendingDue: UInt64? { isStale ? nextWriteAt : nil }
 
-    /// The waiting list regardless of its turn (the node stops).
-    mutating func flush(now: UInt64) -> [KnownPeer]? { take(now: now) }
-
-    private mutating func take(now: UInt64) -> [KnownPeer]? {
-        guard let peers = pending else { return nil }
-        pending = nil
+    /// Takes the list just built; the list to write now, or nil if it is what was written last.
+    /// The caller checks the turn (`isDue`), or does not when the node stops.
+    mutating func take(_ peers: [KnownPeer], now: UInt64) -> [KnownPeer]? {
+        isStale = false
+        guard peers != written else { return nil }
         written = peers
         nextWriteAt = now + spacingMillis
         return peers

@@ -28,6 +28,25 @@ import Testing
         #expect(saved(node) == Set(peers), "leaving writes the member that was waiting")
     }
 
+    /// Between writes a change only marks the list stale: it is built and compared once its
+    /// turn comes, and a list that came back to what was written is not written again.
+    @Test func changesWithinTheSpacingMarkTheListStaleAndItIsBuiltOnceItsTurnComes() throws {
+        let peer = try HandPeer(2)
+        let known = [KnownPeer(identity: peer.identity, address: peer.address)]
+        var file = PeersFile(loaded: [], spacingMillis: 1_000)
+        file.membershipChanged()
+        #expect(file.isDue(now: 0), "the first change may be written at once")
+        #expect(file.take(known, now: 0) == known)
+
+        file.membershipChanged()
+        file.membershipChanged()
+        #expect(!file.isDue(now: 500), "within the spacing the list is not built")
+        #expect(file.pendingDue == 1_000, "the node's sleep ends when its turn comes")
+        #expect(file.isDue(now: 1_000))
+        #expect(file.take(known, now: 1_000) == nil, "the same members are not written again")
+        #expect(!file.isStale && file.pendingDue == nil)
+    }
+
     /// Verifies a peer at each host number, one right after the other; the first is saved at once.
     private func verified(_ hosts: [UInt8], by node: DrivenNode) async throws -> [PublicIdentity] {
         var identities: [PublicIdentity] = []
