@@ -94,10 +94,9 @@ import Testing
     @Test func anIngestCompletesAfterItsCommitAndOnlyTheDueEntryIsGossipedOn() async throws {
         let node = try DrivenNode()
         defer { node.remove() }
-        var a = try HandPeer(2)
-        var b = try HandPeer(3)
-        try await node.verify(&a)
-        try await node.verify(&b)
+        let peers = try await node.verifiedPeers(2, 3)
+        var a = peers[0]
+        var b = peers[1]
         let due = try a.card("hello", at: Self.t0)
         let ahead = try a.card("from the future", field: "title", at: Self.t0 + 20 * 60_000)
         var carrying = GossipMessage()
